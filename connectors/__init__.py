@@ -1,0 +1,1 @@
+"""fundcheck.connectors"""

@@ -1,0 +1,3 @@
+from fundcheck.cli import main
+
+main()
