@@ -4,7 +4,7 @@ The hierarchy::
 
     * FundcheckError            base class; its message is shown to the user without a traceback
       + SourceError             a source cannot be read (file, sheet, database, API)
-        - UnmappableSourceError the mandatory columns of a source cannot be mapped to canonical fields
+        - UnmappableSourceError mandatory columns cannot be mapped to canonical fields
       + SuiteError              an expectation suite is invalid or GX failed while running it
       + ConfigError             a configuration file or an option value is invalid
 

@@ -25,8 +25,11 @@ from pydantic import BaseModel, ConfigDict, JsonValue
 
 
 class Severity(StrEnum):
-    """How serious a finding is. ``error`` breaks a verified rule; ``warning`` needs a look
-    (unverified rule, aggregate rule with legal exceptions); ``info`` reports what was normalised."""
+    """How serious a finding is.
+
+    ``error`` breaks a verified rule; ``warning`` needs a look (unverified rule, aggregate rule
+    with legal exceptions); ``info`` reports what was normalised.
+    """
 
     ERROR = "error"
     WARNING = "warning"
@@ -79,12 +82,19 @@ OPERATION_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("beneficiary_name", FieldType.TEXT, "Nom du bénéficiaire", "Beneficiary name"),
     FieldSpec(
-        "beneficiary_postcode", FieldType.CODE, "Code postal du bénéficiaire", "Beneficiary postcode"
+        "beneficiary_postcode",
+        FieldType.CODE,
+        "Code postal du bénéficiaire",
+        "Beneficiary postcode",
     ),
     FieldSpec("beneficiary_siren", FieldType.CODE, "SIREN du bénéficiaire", "Beneficiary SIREN"),
     FieldSpec("beneficiary_siret", FieldType.CODE, "SIRET du bénéficiaire", "Beneficiary SIRET"),
-    FieldSpec("beneficiary_vat", FieldType.CODE, "N° TVA du bénéficiaire", "Beneficiary VAT number"),
-    FieldSpec("beneficiary_rna", FieldType.CODE, "N° RNA du bénéficiaire", "Beneficiary RNA number"),
+    FieldSpec(
+        "beneficiary_vat", FieldType.CODE, "N° TVA du bénéficiaire", "Beneficiary VAT number"
+    ),
+    FieldSpec(
+        "beneficiary_rna", FieldType.CODE, "N° RNA du bénéficiaire", "Beneficiary RNA number"
+    ),
     FieldSpec("start_date", FieldType.DATE, "Date de début", "Start date"),
     FieldSpec("end_date", FieldType.DATE, "Date de fin", "End date"),
     FieldSpec(
@@ -92,7 +102,10 @@ OPERATION_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("location_text", FieldType.TEXT, "Zone / localisation", "Location"),
     FieldSpec(
-        "operation_department", FieldType.CODE, "Département de l'opération", "Operation département"
+        "operation_department",
+        FieldType.CODE,
+        "Département de l'opération",
+        "Operation département",
     ),
     FieldSpec("operation_region", FieldType.CODE, "Région de l'opération", "Operation region"),
     FieldSpec("nuts_code", FieldType.CODE, "Code NUTS", "NUTS code"),
@@ -230,7 +243,7 @@ def _json_cell(value: Any) -> Any:
 def iter_findings(frame: pd.DataFrame) -> Iterator[Finding]:
     """Build Finding objects one by one from a findings table."""
     for record in frame.to_dict(orient="records"):
-        yield Finding(**{k: _json_cell(v) for k, v in record.items()})
+        yield Finding(**{str(k): _json_cell(v) for k, v in record.items()})
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,7 +330,8 @@ class RunResult:
         for region in sorted(set(table.index) | set(self.records_by_region)):
             row = table.loc[region] if region in table.index else None
             out[str(region)] = {
-                sev.value: int(row.get(sev.value, 0)) if row is not None else 0 for sev in Severity
+                sev.value: int(row[sev.value]) if row is not None and sev.value in row else 0
+                for sev in Severity
             }
         return out
 

@@ -1,0 +1,206 @@
+"""run(config) -> RunResult: read every source, validate it, gather the findings.
+
+This is the only module that knows every layer: connectors read sources into canonical record sets,
+the expectation suites validate each record against the rules of its period, checks validate
+aggregates, and the result goes to the renderers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+
+from fundcheck import __version__
+from fundcheck.attribution import annotate
+from fundcheck.catalogue import all_rules, suites_for
+from fundcheck.checks import CHECKS
+from fundcheck.config import RunConfig
+from fundcheck.connectors import READER_RULES, read_operations
+from fundcheck.expectations import SuiteFile, validate
+from fundcheck.model import (
+    FIELDS,
+    NATIONAL_BUCKET,
+    PERIOD,
+    REGION,
+    ROW,
+    FieldType,
+    RecordSet,
+    RunResult,
+    SuiteRef,
+    findings_frame,
+    render_message,
+)
+from fundcheck.reference import Reference, load_reference
+
+Progress = Callable[[str], None]
+
+UNREADABLE_RULE = "read.unreadable_value"
+
+
+def _rule_lookup() -> dict[str, Any]:
+    return {rule.id: rule for rule in READER_RULES}
+
+
+def reader_findings(record_set: RecordSet) -> pd.DataFrame:
+    """Findings about reading: one info per normalisation kind and column, one error per cell
+    that could not be read as its field's type."""
+    rules = _rule_lookup()
+    source = record_set.provenance.name
+    rows: list[dict[str, Any]] = []
+    for note in record_set.normalisations:
+        rule = rules[f"read.normalised.{note.kind}"]
+        values = {"column": note.column or "", "count": note.count, "example": note.example}
+        rows.append(
+            {
+                "rule": rule.id,
+                "severity": rule.severity.value,
+                "scope": "dataset",
+                "source": source,
+                "field": note.field,
+                "column": note.column,
+                "value": note.example,
+                "count": note.count,
+                "message_fr": render_message(rule.message_fr, **values),
+                "message_en": render_message(rule.message_en, **values),
+                "legal_basis": rule.legal_basis,
+            }
+        )
+    frames = [findings_frame(rows)]
+    rule = rules[UNREADABLE_RULE]
+    frame = record_set.frame
+    for field, raw in record_set.unreadable.items():
+        if raw.empty:
+            continue
+        column = record_set.column_labels.get(field, field)
+        part = frame.loc[raw.index]
+        values = raw.astype("string")
+        frames.append(
+            findings_frame(
+                pd.DataFrame(
+                    {
+                        "rule": rule.id,
+                        "severity": rule.severity.value,
+                        "scope": "record",
+                        "source": source,
+                        "row": part[ROW].to_numpy(),
+                        "operation_id": _column(part, "operation_id"),
+                        "programme": _column(part, "programme_cci"),
+                        "region": part[REGION].to_numpy() if REGION in part else None,
+                        "field": field,
+                        "column": column,
+                        "value": values.to_numpy(),
+                        "expected": _readable_form(field),
+                        "message_fr": [
+                            render_message(rule.message_fr, column=column, value=v) for v in values
+                        ],
+                        "message_en": [
+                            render_message(rule.message_en, column=column, value=v) for v in values
+                        ],
+                        "legal_basis": rule.legal_basis,
+                    }
+                )
+            )
+        )
+    return concat_findings(frames)
+
+
+_READABLE = {
+    FieldType.DATE: "a date (dd/mm/yyyy, yyyy-mm-dd or an Excel date)",
+    FieldType.AMOUNT: "an amount in euros",
+    FieldType.RATE: "a rate (0.4, 40 or 40 %)",
+}
+
+
+def _readable_form(field: str) -> str | None:
+    """What a readable value of a field looks like (the ``expected`` of an unreadable cell)."""
+    spec = FIELDS.get(field)
+    return _READABLE.get(spec.type) if spec else None
+
+
+def _column(frame: pd.DataFrame, name: str) -> Any:
+    return frame[name].astype("string").to_numpy() if name in frame else None
+
+
+def concat_findings(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    parts = [f for f in frames if not f.empty]
+    if not parts:
+        return findings_frame()
+    return findings_frame(pd.concat(parts, ignore_index=True))
+
+
+def _validate_periods(
+    record_set: RecordSet, reference: Reference, parameters: dict[str, Any]
+) -> tuple[pd.DataFrame, list[SuiteFile]]:
+    frame = record_set.frame
+    frames: list[pd.DataFrame] = []
+    used: list[SuiteFile] = []
+    for period, part in frame.groupby(PERIOD, sort=True):
+        for suite in suites_for(str(period), record_set.kind.value):
+            used.append(suite)
+            unreadable = {f: s[s.index.isin(part.index)] for f, s in record_set.unreadable.items()}
+            frames.append(
+                validate(
+                    part,
+                    suite,
+                    reference=reference,
+                    source=record_set.provenance.name,
+                    column_labels=record_set.column_labels,
+                    parameters=parameters,
+                    unreadable=unreadable,
+                )
+            )
+    return concat_findings(frames), used
+
+
+def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
+    """Validate every source of the configuration and return the findings."""
+    say = progress or (lambda _message: None)
+    reference = load_reference()
+    record_sets: list[RecordSet] = []
+    findings: list[pd.DataFrame] = []
+    suites: dict[str, SuiteRef] = {}
+    for path in config.sources:
+        say(f"reading {path.name}")
+        record_set = read_operations(path, sheet=config.sheet, mapping=config.mapping)
+        annotate(
+            record_set.frame,
+            reference,
+            period_hint=record_set.provenance.period,
+            period_override=config.period.value if config.period else None,
+        )
+        periods = sorted(record_set.frame[PERIOD].dropna().unique())
+        record_set.provenance.period = ", ".join(str(p) for p in periods) or None
+        record_sets.append(record_set)
+        findings.append(reader_findings(record_set))
+        say(f"validating {path.name} ({len(record_set.frame):,} records)")
+        found, used = _validate_periods(record_set, reference, config.parameters)
+        findings.append(found)
+        for suite in used:
+            suites[suite.name] = SuiteRef(
+                name=suite.name, version=suite.version, expectations=len(suite.expectations)
+            )
+    if CHECKS:
+        say("running aggregate checks")
+        data = {rs.provenance.name: rs for rs in record_sets}
+        for check in CHECKS.values():
+            findings.append(check().run(data, reference, config.parameters))
+    records_by_region: dict[str, int] = {}
+    for record_set in record_sets:
+        counts = record_set.frame[REGION].fillna(NATIONAL_BUCKET).value_counts()
+        for region, count in counts.items():
+            records_by_region[str(region)] = records_by_region.get(str(region), 0) + int(count)
+    region_names = {code: region.name for code, region in reference.regions.items()}
+    return RunResult(
+        fundcheck_version=__version__,
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        sources=[rs.provenance for rs in record_sets],
+        suites=list(suites.values()),
+        rules=all_rules(),
+        records=sum(len(rs.frame) for rs in record_sets),
+        findings=concat_findings(findings),
+        region_names=region_names,
+        records_by_region=records_by_region,
+    )
