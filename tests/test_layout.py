@@ -42,9 +42,24 @@ def test_dependency_rule_between_layers():
     """connectors see only the model and reference; checks never import GX; reports never import
     GX nor connectors; no layer imports the pipeline."""
     forbidden = {
-        "connectors": ("fundcheck.expectations", "fundcheck.checks", "fundcheck.reports", "great_expectations"),
-        "checks": ("great_expectations", "fundcheck.expectations", "fundcheck.connectors", "fundcheck.reports"),
-        "reports": ("great_expectations", "fundcheck.connectors", "fundcheck.expectations", "fundcheck.checks"),
+        "connectors": (
+            "fundcheck.expectations",
+            "fundcheck.checks",
+            "fundcheck.reports",
+            "great_expectations",
+        ),
+        "checks": (
+            "great_expectations",
+            "fundcheck.expectations",
+            "fundcheck.connectors",
+            "fundcheck.reports",
+        ),
+        "reports": (
+            "great_expectations",
+            "fundcheck.connectors",
+            "fundcheck.expectations",
+            "fundcheck.checks",
+        ),
         "expectations": ("fundcheck.connectors", "fundcheck.checks", "fundcheck.reports"),
     }
     offences = []

@@ -8,8 +8,8 @@ region, in this order of evidence:
 3. the département cell of the operation → its region;
 4. the region of the programme (CCI) the operation belongs to.
 
-Operations of national and multi-regional programmes (and those with no usable evidence at all) go to
-the national bucket (``NA`` in ``_region``).
+Operations of national and multi-regional programmes (and those with no usable evidence at all) go
+to the national bucket (``NA`` in ``_region``).
 
 Period: read per record from the CCI year (2014, 2015, 2016 → 2014-2020; 2021 onwards →
 2021-2027), never assumed for a whole file; a record without a usable CCI takes the period hinted by

@@ -147,8 +147,8 @@ def _file_config(config_path: Path | None) -> dict[str, Any]:
 def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = None) -> int:
     """Run the pipeline, write the reports, print the summary; return the exit code."""
     from fundcheck.config import build_config
-    from fundcheck.pipeline import run
     from fundcheck.output import write_reports
+    from fundcheck.pipeline import run
     from fundcheck.reports.console_report import print_summary
 
     config_path = config_values.pop("config_path")

@@ -56,7 +56,9 @@ def load_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"cannot read the configuration: {exc.strerror}", location=str(path)) from exc
+        raise ConfigError(
+            f"cannot read the configuration: {exc.strerror}", location=str(path)
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", location=str(path)) from exc
 

@@ -328,9 +328,11 @@ class RunResult:
         table = pd.crosstab(regions, self.findings["severity"])
         out: dict[str, dict[str, int]] = {}
         for region in sorted(set(table.index) | set(self.records_by_region)):
-            row = table.loc[region] if region in table.index else None
+            present = region in table.index
             out[str(region)] = {
-                sev.value: int(row[sev.value]) if row is not None and sev.value in row else 0
+                sev.value: int(str(table.at[region, sev.value]))
+                if present and sev.value in table.columns
+                else 0
                 for sev in Severity
             }
         return out

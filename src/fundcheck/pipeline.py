@@ -76,7 +76,7 @@ def reader_findings(record_set: RecordSet) -> pd.DataFrame:
             continue
         column = record_set.column_labels.get(field, field)
         part = frame.loc[raw.index]
-        values = raw.astype("string")
+        raw_values = raw.astype("string")
         frames.append(
             findings_frame(
                 pd.DataFrame(
@@ -91,13 +91,15 @@ def reader_findings(record_set: RecordSet) -> pd.DataFrame:
                         "region": part[REGION].to_numpy() if REGION in part else None,
                         "field": field,
                         "column": column,
-                        "value": values.to_numpy(),
+                        "value": raw_values.to_numpy(),
                         "expected": _readable_form(field),
                         "message_fr": [
-                            render_message(rule.message_fr, column=column, value=v) for v in values
+                            render_message(rule.message_fr, column=column, value=v)
+                            for v in raw_values
                         ],
                         "message_en": [
-                            render_message(rule.message_en, column=column, value=v) for v in values
+                            render_message(rule.message_en, column=column, value=v)
+                            for v in raw_values
                         ],
                         "legal_basis": rule.legal_basis,
                     }

@@ -244,7 +244,9 @@ def load_reference() -> Reference:
     objectives = {
         row["code"]: SpecificObjective(
             code=row["code"],
-            funds=frozenset(f.replace("Interreg", "ERDF") for f in row["fund"].split("+")),
+            funds=frozenset(
+                f.replace("Interreg", "ERDF") for f in re.split(r"\+(?=[A-Z])", row["fund"])
+            ),
             policy_objective=row["policy_objective"],
             label_en=row["label_en"],
             label_fr=row["label_fr"],

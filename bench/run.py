@@ -1,0 +1,219 @@
+"""Benchmark fundcheck end to end against a hand-written vectorised pandas pass of the same rules.
+
+Usage:
+    .venv/bin/python bench/run.py --rows 10000 100000 1000000 [--defect-rate 0.05]
+                                  [--skip-cli] [--skip-pandas] [--results bench/RESULTS.md]
+
+For each size: generate the list once (bench/generate.py, cached under bench/data/, gitignored,
+keyed by size, defect rate and a fingerprint of the generator),
+then in the same run
+  (a) ``fundcheck validate FILE --report json --output DIR`` as a subprocess, and
+  (b) bench/pandas_rules.py FILE as a subprocess (read CSV, normalise, one boolean mask per rule,
+      counts per region),
+measuring each one's wall time and peak resident memory (``os.wait4`` rusage of that child only).
+Prints a table and writes it, with the machine and the per-rule counts of both, to
+bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+DATA = BENCH / "data"
+PYTHON = sys.executable
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+    exit_code: int
+    stdout: str = ""
+    stderr: str = ""
+
+
+@dataclass
+class SizeResult:
+    rows: int
+    file_mb: float
+    defective_rows: int
+    cli: Measure | None = None
+    cli_findings: dict[str, int] = field(default_factory=dict)
+    pandas: Measure | None = None
+    pandas_report: dict[str, object] = field(default_factory=dict)
+
+
+def measure(command: list[str]) -> Measure:
+    """Run a command; wall time and peak RSS of that child (and the children it waited for)."""
+    env = {**os.environ, "GX_ANALYTICS_ENABLED": "False"}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measure(
+            seconds=seconds,
+            peak_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+            exit_code=process.returncode,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+        )
+
+
+def generator_fingerprint() -> str:
+    """Changes whenever the demo generator or its vocabulary changes (cached files go stale)."""
+    import hashlib
+
+    from fundcheck import demo
+
+    source = Path(demo.__file__).resolve()
+    digest = hashlib.sha256(source.read_bytes())
+    digest.update((source.parent / "demo_data" / "vocabulary.yaml").read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def dataset(rows: int, rate: float) -> tuple[Path, dict[str, object]]:
+    path = DATA / f"operations_{rows}_{rate:g}_{generator_fingerprint()}.csv"
+    summary = Path(f"{path}.defects.json")
+    if not (path.exists() and summary.exists()):
+        print(f"generating {rows:,} rows → {path.relative_to(BENCH.parent)}", file=sys.stderr)
+        command = [PYTHON, str(BENCH / "generate.py"), str(rows), "--out", str(path)]
+        subprocess.run([*command, "--defect-rate", str(rate)], check=True)
+    info: dict[str, object] = json.loads(summary.read_text(encoding="utf-8"))
+    return path, info
+
+
+def findings_by_rule(report: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for finding in json.loads(report.read_text(encoding="utf-8"))["findings"]:
+        if finding["severity"] != "info":
+            counts[finding["rule"]] = counts.get(finding["rule"], 0) + 1
+    return counts
+
+
+def run_size(rows: int, rate: float, skip_cli: bool, skip_pandas: bool) -> SizeResult:
+    path, info = dataset(rows, rate)
+    result = SizeResult(rows, path.stat().st_size / 1e6, int(str(info["defective_rows"])))
+    if not skip_cli:
+        with tempfile.TemporaryDirectory() as out:
+            command = [PYTHON, "-m", "fundcheck", "validate", str(path)]
+            result.cli = measure([*command, "--report", "json", "--output", out, "--quiet"])
+            report = Path(out) / "report.json"
+            if result.cli.exit_code in (0, 1) and report.exists():
+                result.cli_findings = findings_by_rule(report)
+            else:
+                print(f"fundcheck failed ({result.cli.exit_code}):", file=sys.stderr)
+                print(result.cli.stderr[-2000:] or result.cli.stdout[-2000:], file=sys.stderr)
+    if not skip_pandas:
+        result.pandas = measure([PYTHON, str(BENCH / "pandas_rules.py"), str(path)])
+        if result.pandas.exit_code == 0:
+            result.pandas_report = json.loads(result.pandas.stdout)
+        else:
+            print(result.pandas.stderr[-2000:], file=sys.stderr)
+    return result
+
+
+def cell(measure: Measure | None, attribute: str, digits: int = 1) -> str:
+    if measure is None:
+        return "—"
+    if measure.exit_code not in (0, 1):
+        return f"failed ({measure.exit_code})"
+    return f"{getattr(measure, attribute):,.{digits}f}"
+
+
+def table(results: list[SizeResult]) -> str:
+    lines = [
+        "| rows | CSV MB | rows with a defect | fundcheck s | fundcheck peak MB "
+        "| pandas s (compute s) | pandas peak MB | fundcheck ÷ pandas |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        compute = r.pandas_report.get("seconds", {}) if r.pandas_report else {}
+        inner = f" ({compute['total']:.2f})" if isinstance(compute, dict) and compute else ""
+        ratio = "—"
+        if r.cli and r.pandas and r.cli.exit_code in (0, 1) and r.pandas.exit_code == 0:
+            ratio = f"{r.cli.seconds / r.pandas.seconds:.1f}×"
+        lines.append(
+            f"| {r.rows:,} | {r.file_mb:,.0f} | {r.defective_rows:,} | {cell(r.cli, 'seconds')} "
+            f"| {cell(r.cli, 'peak_mb', 0)} | {cell(r.pandas, 'seconds')}{inner} "
+            f"| {cell(r.pandas, 'peak_mb', 0)} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def rule_table(results: list[SizeResult]) -> str:
+    largest = results[-1]
+    pandas_counts = largest.pandas_report.get("findings", {}) if largest.pandas_report else {}
+    assert isinstance(pandas_counts, dict)
+    rules = sorted(set(pandas_counts) | set(largest.cli_findings))
+    lines = [
+        f"Findings per rule at {largest.rows:,} rows (errors and warnings):",
+        "",
+        "| rule | fundcheck | pandas pass |",
+        "|---|---:|---:|",
+    ]
+    for rule in rules:
+        cli = f"{largest.cli_findings[rule]:,}" if rule in largest.cli_findings else "—"
+        lines.append(f"| {rule} | {cli} | {int(pandas_counts.get(rule, 0)):,} |")
+    return "\n".join(lines)
+
+
+def write_results(path: Path, results: list[SizeResult], rate: float) -> None:
+    phases = ""
+    if results[-1].pandas_report:
+        seconds = results[-1].pandas_report["seconds"]
+        phases = f"\nPandas pass phases at {results[-1].rows:,} rows (s): `{json.dumps(seconds)}`\n"
+    text = f"""# fundcheck benchmark
+
+Generated by `.venv/bin/python bench/run.py --rows {" ".join(str(r.rows) for r in results)}`
+on {time.strftime("%Y-%m-%d")}: Python {platform.python_version()}, {platform.machine()},
+{os.cpu_count()} CPU(s). Data: `bench/generate.py` (the demo generator's row builder), French
+national 2021-2027 format, `;`-separated UTF-8 CSV, {rate:.0%} of rows with one injected defect.
+
+*fundcheck*: `fundcheck validate FILE --report json --output DIR` end to end (start-up, reading,
+normalisation, GX suite, checks, JSON report). *pandas*: `bench/pandas_rules.py`, the same record
+rules as hand-written vectorised pandas (read, normalise, masks, counts per region), wall time
+of the subprocess and, in brackets, its compute time without interpreter start-up. Peak MB is the
+child's maximum resident set size.
+
+{table(results)}
+{phases}
+{rule_table(results)}
+"""
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--defect-rate", type=float, default=0.05)
+    parser.add_argument("--skip-cli", action="store_true", help="only the pandas pass")
+    parser.add_argument("--skip-pandas", action="store_true", help="only fundcheck")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    args = parser.parse_args(argv)
+    results = []
+    for rows in sorted(args.rows):
+        results.append(run_size(rows, args.defect_rate, args.skip_cli, args.skip_pandas))
+        print(table(results[-1:]).splitlines()[-1], file=sys.stderr)
+    print(table(results))
+    write_results(args.results, results, args.defect_rate)
+    print(f"written {args.results}", file=sys.stderr)
+    failed = [r for r in results for m in (r.cli, r.pandas) if m and m.exit_code not in (0, 1)]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

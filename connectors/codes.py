@@ -1,0 +1,184 @@
+"""Codes: postcodes, départements, regions, intervention fields, specific objectives, funds,
+countries and CCIs, normalised to the form the rules check.
+
+Each normaliser takes one distinct text and returns the code with the normalisation kind it
+applied (``None`` when the text was already in canonical form). A text that cannot be
+understood is kept as it is, so the validity rules can report it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.connectors.cells import ColumnResult, as_text, summarise, take_distinct
+from fundcheck.connectors.country_names import COUNTRY_BY_NAME
+from fundcheck.reference import FUND_ALIASES, read_rows
+
+Normaliser = Callable[[str], tuple[str, str | None]]
+
+_DECIMAL_ZERO = re.compile(r"^(\d+)\.0+$")
+_DEPARTEMENT = re.compile(r"^(\d{1,3}|2[AB])(?:\s*[-–—/:(]\s*\D.*)?$")
+_REGION_CODE = re.compile(r"^(\d{1,2})(?:\.0+)?(?:\s*[-–—/:]\s*.*|\s+\D.*)?$")
+_INTERVENTION = re.compile(r"^0*(\d{1,3})(?:\.0+)?(?![\d.,])")
+_CODE_LIST = re.compile(r"^\d{1,3}(?:\s*,\s*\d{1,3})+$")
+_OBJECTIVE = re.compile(r"^([REJI]SO)\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)", re.IGNORECASE)
+
+
+def _changed(value: str, text: str, kind: str) -> tuple[str, str | None]:
+    return value, (kind if value != text else None)
+
+
+def plain_key(text: str) -> str:
+    """Upper case, no accents, single spaces: the form names are looked up under."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.replace("’", "'").split()).upper()
+
+
+def postcode(text: str) -> tuple[str, str | None]:
+    """French postcode: 5 digits, a lost leading zero restored ("1000" -> "01000")."""
+    value = "".join(text.split())
+    decimal = _DECIMAL_ZERO.match(value)
+    if decimal:
+        value = decimal.group(1)
+    if value.isdigit() and len(value) == 4:
+        value = "0" + value
+    return _changed(value, text, "postcode_padded")
+
+
+def departement(text: str) -> tuple[str, str | None]:
+    """Département code: "1" -> "01", "75.0" -> "75", "2a" -> "2A", "97 4" -> "974"."""
+    value = "".join(text.split()).upper()
+    decimal = _DECIMAL_ZERO.match(value)
+    if decimal:
+        value = decimal.group(1)
+    found = _DEPARTEMENT.match(value) or _DEPARTEMENT.match(text.strip().upper())
+    if found:
+        value = found.group(1)
+    if value.isdigit() and len(value) == 1:
+        value = "0" + value
+    return _changed(value, text, "code_padded")
+
+
+@cache
+def _region_lookup() -> tuple[frozenset[str], Mapping[str, str], Mapping[str, str]]:
+    """(modern INSEE codes, old code -> modern code, name key -> modern code)."""
+    modern: set[str] = set()
+    old: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for row in read_rows("french_regions.csv"):
+        code = row["insee_region_code"]
+        if not code:
+            continue
+        modern.add(code)
+        if row["insee_old_region_code"]:
+            old[row["insee_old_region_code"]] = code
+        for name in (row["name"], row["nuts2_name"], row["nuts2_name_eurostat_2013"]):
+            if name:
+                names[_name_key(name)] = code
+    return frozenset(modern), old, names
+
+
+def _name_key(text: str) -> str:
+    return " ".join(re.sub(r"[-'_]", " ", plain_key(text)).split())
+
+
+def region(text: str) -> tuple[str, str | None]:
+    """INSEE region code: "24/Centre-Val de Loire" -> "24", a name -> its code, a pre-2016
+    code or name -> the modern region ("83/Auvergne" -> "84")."""
+    modern, old, names = _region_lookup()
+    found = _REGION_CODE.match(text.strip())
+    if found:
+        code = found.group(1).zfill(2)
+        if code not in modern and code in old:
+            code = old[code]
+        return _changed(code, text, "region_code_extracted")
+    by_name = names.get(_name_key(text))
+    if by_name:
+        return by_name, "region_code_extracted"
+    return text, None
+
+
+def intervention_field(text: str) -> tuple[str, str | None]:
+    """Intervention field code(s): "044 - Rénovation" -> "044"; "044 - a | 045 - b" -> "044|045"."""
+    parts = re.split(r"\s*[|;\n]\s*", text.strip())
+    if len(parts) == 1 and _CODE_LIST.match(parts[0]):
+        parts = parts[0].split(",")
+    codes = []
+    for part in parts:
+        if not part.strip():
+            continue
+        found = _INTERVENTION.match(part.strip())
+        codes.append(found.group(1).zfill(3) if found else part.strip())
+    return _changed("|".join(codes), text, "intervention_code_extracted")
+
+
+def specific_objective(text: str) -> tuple[str, str | None]:
+    """Specific objective code: "RSO1.1 - label" or "RSO 1.1" -> "RSO1.1"."""
+    found = _OBJECTIVE.match(text.strip())
+    if not found:
+        return text, None
+    prefix, major, minor = found.groups()
+    return _changed(f"{prefix.upper()}{major}.{minor}", text, "specific_objective_code_extracted")
+
+
+def fund(text: str) -> tuple[str, str | None]:
+    """Fund code: French and other aliases to the canonical code (FEDER -> ERDF, FSE+ -> ESF+)."""
+    key = re.sub(r"\s*\+", "+", plain_key(text)).rstrip(".")
+    alias = FUND_ALIASES.get(key)
+    if alias is None:
+        head = re.split(r"\s*[-(/:]\s*", key)[0]
+        alias = FUND_ALIASES.get(head)
+    return _changed(alias, text, "fund_alias") if alias else (text, None)
+
+
+def country(text: str) -> tuple[str, str | None]:
+    """Country: a name ("France") or a lower-case code -> the ISO 3166 alpha-2 code."""
+    key = plain_key(text)
+    if len(key) == 2 and key.isalpha():
+        return _changed(key, text, "country_name")
+    code = COUNTRY_BY_NAME.get(key)
+    return _changed(code, text, "country_name") if code else (text, None)
+
+
+def cci(text: str) -> tuple[str, str | None]:
+    """Programme CCI: upper case, no spaces (not reported: a purely typographic change)."""
+    return "".join(text.split()).upper(), None
+
+
+POSTCODE_FIELDS = frozenset({"beneficiary_postcode", "operation_postcode"})
+NORMALISERS: Mapping[str, Normaliser] = {
+    "beneficiary_postcode": postcode,
+    "operation_postcode": postcode,
+    "operation_department": departement,
+    "operation_region": region,
+    "intervention_field": intervention_field,
+    "specific_objective": specific_objective,
+    "fund": fund,
+    "country": country,
+    "programme_cci": cci,
+}
+
+
+def parse_codes(cleaned: pd.Series, normalise: Normaliser) -> ColumnResult:
+    """Normalise a code column once per distinct value; the result has ``str`` dtype."""
+    text = as_text(cleaned)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    texts = [str(value) for value in uniques]
+    parsed = [normalise(value) for value in texts]
+    values = np.array([value for value, _ in parsed], dtype=object)
+    kinds = np.array([kind for _, kind in parsed], dtype=object)
+    notes, unreadable = summarise(codes, kinds, np.array(texts, dtype=object), text.index)
+    row_values = take_distinct(values, codes, None)
+    return ColumnResult(pd.Series(row_values, index=text.index, dtype="str"), notes, unreadable)
+
+
+def parse_text(cleaned: pd.Series) -> ColumnResult:
+    """Free text and plain codes: stripped; typed cells shown as a spreadsheet shows them."""
+    return ColumnResult(as_text(cleaned), [], pd.Series([], dtype="str"))

@@ -1,0 +1,162 @@
+"""The file connector: a list of operations (CSV, XLSX, XLS, Parquet) -> one canonical record set.
+
+Steps: check and hash the file; read its cells (all sheets are scanned in a workbook); find the
+header row among the first rows and the mapping profile it matches best (or use the user's
+mapping); build the canonical table. Bad input raises ``SourceError`` naming the file, never a
+raw exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+from fundcheck.connectors.canonical import build_canonical
+from fundcheck.connectors.file_formats import SourceFile, inspect_file
+from fundcheck.connectors.header_rows import SCAN_ROWS, HeaderRow, find_header, header_texts
+from fundcheck.connectors.mapping_profiles import (
+    MappingProfile,
+    best_match,
+    list_profiles,
+    load_mapping,
+)
+from fundcheck.connectors.text_files import read_text_grid
+from fundcheck.connectors.workbooks import Workbook
+from fundcheck.errors import SourceError, UnmappableSourceError
+from fundcheck.model import Provenance, RecordKind, RecordSet
+
+
+@dataclass(frozen=True)
+class LocatedTable:
+    """The rows under the header, where they start, and how the header maps."""
+
+    body: pd.DataFrame
+    first_row: int
+    header: HeaderRow
+    sheet: str | None = None
+
+
+def _no_header(source: SourceFile, where: str = "") -> SourceError:
+    return SourceError(
+        f"no header row of a known list-of-operations format found in the first {SCAN_ROWS} "
+        f"rows{where}; give a mapping file to read this layout",
+        location=str(source.path),
+    )
+
+
+def _locate_in_grid(grid: pd.DataFrame, profiles: Sequence[MappingProfile]) -> LocatedTable | None:
+    header = find_header(grid.iloc[:SCAN_ROWS], profiles)
+    if header is None:
+        return None
+    return LocatedTable(grid.iloc[header.index + 1 :], header.index + 2, header)
+
+
+def _locate_in_workbook(
+    source: SourceFile, profiles: Sequence[MappingProfile], sheet: str | None
+) -> LocatedTable:
+    book = Workbook(source.path)
+    names = [sheet] if sheet is not None else book.sheet_names
+    best: tuple[str, HeaderRow] | None = None
+    for name in names:
+        header = find_header(book.grid(name, nrows=SCAN_ROWS), profiles)
+        if header is not None and (best is None or header.rank() > best[1].rank()):
+            best = (name, header)
+    if best is None:
+        where = f" of sheet {sheet!r}" if sheet else f" of any sheet ({', '.join(names)})"
+        raise _no_header(source, where)
+    name, header = best
+    grid = book.grid(name)
+    return LocatedTable(grid.iloc[header.index + 1 :], header.index + 2, header, sheet=name)
+
+
+def _locate_in_parquet(source: SourceFile, profiles: Sequence[MappingProfile]) -> LocatedTable:
+    try:
+        frame = pd.read_parquet(source.path, engine="pyarrow")
+    except (ValueError, OSError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise SourceError(
+            f"the Parquet file cannot be read: {exc}", location=str(source.path)
+        ) from None
+    headers = header_texts(list(frame.columns))
+    match = best_match(headers, profiles)
+    if match.recognised == 0:
+        raise _no_header(source)
+    frame.columns = pd.RangeIndex(len(frame.columns))
+    return LocatedTable(frame, 2, HeaderRow(0, headers, match))
+
+
+def _locate(
+    source: SourceFile, profiles: Sequence[MappingProfile], sheet: str | None
+) -> LocatedTable:
+    if source.format in ("xlsx", "xls", "ods"):
+        return _locate_in_workbook(source, profiles, sheet)
+    if source.format == "parquet":
+        return _locate_in_parquet(source, profiles)
+    grid, _ = read_text_grid(source.path)
+    located = _locate_in_grid(grid, profiles)
+    if located is None:
+        raise _no_header(source)
+    return located
+
+
+def read_operations(
+    path: Path, *, sheet: str | None = None, mapping: Path | None = None
+) -> RecordSet:
+    """Read a list of operations into the canonical record set.
+
+    ``sheet`` picks a workbook sheet (default: the sheet whose header matches best); ``mapping``
+    is a user mapping file that replaces profile detection.
+    """
+    source = inspect_file(path)
+    profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
+    located = _locate(source, profiles, sheet)
+    match = located.header.match
+    if not match.mappable:
+        raise UnmappableSourceError(
+            f"required fields not found: {', '.join(match.missing_required)} "
+            f"(closest format: {match.reason}); rename the columns or give a mapping file",
+            location=str(source.path),
+            row=located.first_row - 1,
+        )
+    table = build_canonical(
+        located.body,
+        first_row=located.first_row,
+        match=match,
+        headers=located.header.headers,
+    )
+    provenance = Provenance(
+        name=source.path.name,
+        location=str(source.path),
+        format=source.format,
+        sha256=source.sha256,
+        rows=len(table.frame),
+        profile=match.profile.id,
+        sheet=located.sheet,
+    )
+    return RecordSet(
+        kind=RecordKind.OPERATIONS,
+        frame=table.frame,
+        provenance=provenance,
+        column_labels=table.column_labels,
+        normalisations=table.normalisations,
+        unreadable=table.unreadable,
+    )
+
+
+class FileConnector:
+    """A list of operations stored in one file (CSV, XLSX, XLS or Parquet)."""
+
+    kind: ClassVar[str] = "file"
+
+    def __init__(
+        self, path: Path, *, sheet: str | None = None, mapping: Path | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.sheet = sheet
+        self.mapping = mapping
+
+    def fetch(self) -> Iterator[RecordSet]:
+        yield read_operations(self.path, sheet=self.sheet, mapping=self.mapping)

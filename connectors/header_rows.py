@@ -1,0 +1,48 @@
+"""Finding the header row: the row among the first ones whose cells best match a profile."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from fundcheck.connectors.cells import display_text
+from fundcheck.connectors.mapping_profiles import MappingProfile, ProfileMatch, best_match
+
+SCAN_ROWS = 30
+"""How many rows from the top may hold the header (titles and notices often come first)."""
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    """Where the header sits (0-based grid row), its texts and the profile match."""
+
+    index: int
+    headers: list[str]
+    match: ProfileMatch
+
+    def rank(self) -> tuple[bool, float, int]:
+        return self.match.rank()
+
+
+def header_texts(cells: Sequence[object]) -> list[str]:
+    return [display_text(cell) or "" for cell in cells]
+
+
+def find_header(head: pd.DataFrame, profiles: Sequence[MappingProfile]) -> HeaderRow | None:
+    """The first row with the most recognised headers, or None when no row has at least two
+    (one for a profile of a single column)."""
+    found: HeaderRow | None = None
+    for index in range(min(SCAN_ROWS, len(head))):
+        headers = header_texts(head.iloc[index].tolist())
+        match = best_match(headers, profiles)
+        least = min(2, len(match.profile.keys()))
+        if match.recognised < least:
+            continue
+        if found is None or (match.recognised, match.mappable) > (
+            found.match.recognised,
+            found.match.mappable,
+        ):
+            found = HeaderRow(index, headers, match)
+    return found

@@ -1,0 +1,153 @@
+"""Delimited text files (CSV, TSV, semicolon exports) read as a grid of strings.
+
+The encoding is found from a byte-order mark, else strict UTF-8, else charset-normalizer on a
+sample; any Western single-byte guess is read as cp1252 (the encoding of French Windows
+exports), with latin-1 as the last resort. The delimiter is the one of ``; , tab |`` that cuts
+the sample into the most rows of the same width. Every cell is read as a string so leading
+zeros survive; quoted cells may span lines; blank lines are kept so row numbers stay true.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from charset_normalizer import from_bytes
+
+from fundcheck.errors import SourceError
+
+SAMPLE_BYTES = 256 * 1024
+DELIMITERS = (";", ",", "\t", "|")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_WESTERN = {
+    "cp1252", "cp1250", "cp1254", "cp1257", "latin_1", "iso8859_15", "iso8859_2", "iso8859_9",
+    "iso8859_16", "mac_roman", "mac_latin2", "cp850", "cp437", "ascii",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """How a text table is written."""
+
+    encoding: str
+    delimiter: str
+    width: int
+
+
+def sniff_encoding(sample: bytes, *, location: str) -> str:
+    """The encoding of a text file from its first bytes; binary content raises SourceError."""
+    for bom, encoding in _BOMS:
+        if sample.startswith(bom):
+            return encoding
+    if b"\x00" in sample:
+        guess = from_bytes(sample).best()
+        if guess is not None and guess.encoding.startswith(("utf_16", "utf_32")):
+            return guess.encoding
+        raise SourceError(
+            "binary content: not a CSV, XLSX, XLS or Parquet table", location=location
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    guess = from_bytes(sample).best()
+    if guess is None:
+        raise SourceError("unknown text encoding or binary content", location=location)
+    return "cp1252" if guess.encoding in _WESTERN else guess.encoding
+
+
+def _decode_sample(sample: bytes, encoding: str, *, complete: bool) -> str:
+    text = sample.decode(encoding, errors="replace")
+    if not complete and "\n" in text:
+        text = text[: text.rindex("\n") + 1]
+    return text
+
+
+def _records(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter, strict=False):
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass  # a sample may end inside a quoted cell: keep the rows read so far
+    return rows
+
+
+def sniff_delimiter(text: str) -> tuple[str, int]:
+    """(delimiter, widest row) that cuts the sample into the most rows of one width (> 1)."""
+    best: tuple[int, int, str, int] = (0, 0, DELIMITERS[0], 1)
+    for rank, delimiter in enumerate(DELIMITERS):
+        widths = [len(r) for r in _records(text, delimiter) if any(c.strip() for c in r)]
+        if not widths:
+            continue
+        width, count = Counter(widths).most_common(1)[0]
+        score = (count if width > 1 else 0, -rank, delimiter, max(widths))
+        if score[:2] > best[:2]:
+            best = score
+    return best[2], best[3]
+
+
+def sniff_layout(path: Path) -> TextLayout:
+    location = str(path)
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+        complete = not handle.read(1)
+    encoding = sniff_encoding(sample, location=location)
+    delimiter, width = sniff_delimiter(_decode_sample(sample, encoding, complete=complete))
+    return TextLayout(encoding, delimiter, width)
+
+
+def _read_with_pandas(path: Path, layout: TextLayout, encoding: str) -> pd.DataFrame:
+    return pd.read_csv(
+        path,
+        sep=layout.delimiter,
+        header=None,
+        names=list(range(layout.width)),
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        encoding=encoding,
+        quotechar='"',
+        engine="c",
+    )
+
+
+def _read_with_csv_module(path: Path, layout: TextLayout, encoding: str) -> pd.DataFrame:
+    """Slow path for ragged files (a row wider than the sample showed)."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=layout.delimiter, strict=False))
+    width = max((len(r) for r in rows), default=1)
+    padded = [r + [""] * (width - len(r)) for r in rows]
+    return pd.DataFrame(padded, dtype="str")
+
+
+def read_text_grid(path: Path) -> tuple[pd.DataFrame, TextLayout]:
+    """All rows of a text table as ``str`` columns numbered 0..n (row i is line record i + 1)."""
+    layout = sniff_layout(path)
+    encodings = [layout.encoding] + [e for e in ("cp1252", "latin-1") if e != layout.encoding]
+    for encoding in encodings:
+        try:
+            return _read_with_pandas(path, layout, encoding), layout
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, csv.Error, ValueError, OverflowError):
+            try:
+                return _read_with_csv_module(path, layout, encoding), layout
+            except csv.Error as exc:
+                raise SourceError(f"malformed CSV: {exc}", location=str(path)) from None
+    raise SourceError("the text cannot be decoded", location=str(path))

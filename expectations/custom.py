@@ -1,0 +1,347 @@
+"""fundcheck's own GX 1.x expectations, for per-record rules GX does not have (pandas engine).
+
+Importing this module registers each expectation under its snake_case type (for example
+``expect_column_values_to_be_delimited_codes_in_set``) and its metric, so a suite file can
+refer to it. It imports GX: import it lazily, after ``GX_ANALYTICS_ENABLED`` is set.
+
+Every expectation here follows GX's map semantics: a row is either expected or unexpected, rows
+whose checked value is missing are left to the completeness rules, and the failing rows are
+reported through ``unexpected_index_list``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from great_expectations.compatibility import pydantic
+from great_expectations.core.metric_domain_types import MetricDomainTypes
+from great_expectations.core.metric_function_types import MetricPartialFunctionTypes
+from great_expectations.execution_engine.pandas_execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import (
+    ColumnMapExpectation,
+    ColumnPairMapExpectation,
+    MulticolumnMapExpectation,
+)
+from great_expectations.expectations.metrics.map_metric_provider.column_condition_partial import (
+    column_condition_partial,
+)
+from great_expectations.expectations.metrics.map_metric_provider.column_map_metric_provider import (  # noqa: E501
+    ColumnMapMetricProvider,
+)
+from great_expectations.expectations.metrics.map_metric_provider.column_pair_condition_partial import (  # noqa: E501
+    column_pair_condition_partial,
+)
+from great_expectations.expectations.metrics.map_metric_provider.column_pair_map_metric_provider import (  # noqa: E501
+    ColumnPairMapMetricProvider,
+)
+from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (  # noqa: E501
+    multicolumn_condition_partial,
+)
+from great_expectations.expectations.metrics.map_metric_provider.multicolumn_map_metric_provider import (  # noqa: E501
+    MulticolumnMapMetricProvider,
+)
+from great_expectations.expectations.metrics.metric_provider import metric_partial
+from great_expectations.expectations.metrics.util import get_dbms_compatible_metric_domain_kwargs
+
+from fundcheck.expectations.references import REFERENCE_NAMES, resolve_reference
+
+
+def by_distinct_value(column: pd.Series, is_valid: Callable[[Any], bool]) -> pd.Series:
+    """Evaluate ``is_valid`` once per distinct value (columns of codes repeat a lot)."""
+    codes, uniques = pd.factorize(column)
+    valid = np.fromiter((is_valid(value) for value in uniques), dtype=bool, count=len(uniques))
+    return pd.Series(np.where(codes < 0, True, valid[codes]), index=column.index)
+
+
+def by_distinct_pair(
+    first: pd.Series, second: pd.Series, is_valid: Callable[[Any, Any], bool]
+) -> pd.Series:
+    """Evaluate ``is_valid(a, b)`` once per distinct pair; a missing cell is passed as None."""
+    first_codes, first_values = pd.factorize(first)
+    second_codes, second_values = pd.factorize(second)
+    width = len(second_values) + 1
+    pair_codes = (first_codes.astype(np.int64) + 1) * width + (second_codes + 1)
+    pairs, inverse = np.unique(pair_codes, return_inverse=True)
+
+    def cell(values: Any, code: int) -> Any:
+        return values[code - 1] if code > 0 else None
+
+    valid = np.fromiter(
+        (
+            is_valid(cell(first_values, pair // width), cell(second_values, pair % width))
+            for pair in pairs.tolist()
+        ),
+        dtype=bool,
+        count=len(pairs),
+    )
+    return pd.Series(valid[inverse.ravel()], index=first.index)
+
+
+# --------------------------------------------------------------------------------------------
+# Codes joined by a separator, each in a set
+
+
+class ColumnValuesDelimitedCodesInSet(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.delimited_codes_in_set"
+    condition_value_keys = ("value_set", "separator")
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(
+        cls, column: pd.Series, value_set: list[Any], separator: str, **kwargs: Any
+    ) -> pd.Series:
+        allowed = set(value_set)
+        return by_distinct_value(
+            column,
+            lambda cell: all(code.strip() in allowed for code in str(cell).split(separator)),
+        )
+
+
+class ExpectColumnValuesToBeDelimitedCodesInSet(ColumnMapExpectation):
+    """Every code of a cell holding one or several codes joined by ``separator`` is in the set.
+
+    Example: intervention fields ``"044|045"`` are valid when both 044 and 045 are Annex I codes.
+    """
+
+    value_set: list[Any] | dict[str, Any]  # a list, or GX's {"$PARAMETER": name}
+    separator: str = "|"
+
+    map_metric = "column_values.delimited_codes_in_set"
+    success_keys = ("value_set", "separator", "mostly")
+    args_keys = ("column", "value_set")
+
+
+# --------------------------------------------------------------------------------------------
+# Value in a packaged code list, looked up by name
+
+
+@cache
+def _code_list(name: str) -> frozenset[Any]:
+    return frozenset(resolve_reference(name))
+
+
+class ColumnValuesInCodeList(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.in_code_list"
+    condition_value_keys = ("code_list",)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, code_list: str, **kwargs: Any) -> pd.Series:
+        return column.isin(_code_list(code_list))
+
+
+class ExpectColumnValuesToBeInCodeList(ColumnMapExpectation):
+    """The value is in a packaged code list, named by ``code_list`` (e.g. ``postcodes``).
+
+    Same check as ``expect_column_values_to_be_in_set``, but the list is looked up by name
+    instead of carried in the kwargs: GX re-serialises an expectation's kwargs many times per
+    run, which costs about 1 s per run for the 6,328 La Poste postcodes.
+    """
+
+    code_list: str
+
+    map_metric = "column_values.in_code_list"
+    success_keys = ("code_list", "mostly")
+    args_keys = ("column", "code_list")
+
+    @pydantic.validator("code_list")
+    def _validate_code_list(cls, value: str) -> str:
+        if value not in REFERENCE_NAMES:
+            raise ValueError(f"unknown code list {value!r}; known: {sorted(REFERENCE_NAMES)}")
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# Column B allowed for the key in column A
+
+
+class ColumnPairValuesBAllowedForA(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.b_allowed_for_a"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ("allowed_by_key",)
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(
+        cls,
+        column_A: pd.Series,  # noqa: N803 - GX's argument names
+        column_B: pd.Series,  # noqa: N803
+        allowed_by_key: dict[str, list[str]],
+        **kwargs: Any,
+    ) -> pd.Series:
+        every_value = {value for values in allowed_by_key.values() for value in values}
+        allowed = {key: set(values) for key, values in allowed_by_key.items()}
+
+        def is_valid(key: Any, value: Any) -> bool:
+            if value is None:
+                return True
+            if key in allowed:
+                return value in allowed[key]
+            return value in every_value
+
+        return by_distinct_pair(column_A, column_B, is_valid)
+
+
+class ExpectColumnPairValuesBToBeAllowedForA(ColumnPairMapExpectation):
+    """Column B holds a value allowed for the key in column A (``allowed_by_key[A]``).
+
+    Where A is missing or not a key of the mapping, B must be allowed for some key. Rows where B
+    is missing pass (completeness is another rule). Example: a specific objective valid for the
+    operation's fund.
+    """
+
+    allowed_by_key: dict[str, Any]  # key -> allowed values, or GX's {"$PARAMETER": name}
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "both_values_are_missing"
+    )
+
+    map_metric = "column_pair_values.b_allowed_for_a"
+    success_keys = ("column_A", "column_B", "ignore_row_if", "allowed_by_key", "mostly")
+    args_keys = ("column_A", "column_B", "allowed_by_key")
+
+
+# --------------------------------------------------------------------------------------------
+# At least one of several columns filled
+
+
+class MulticolumnValuesNotAllNull(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.not_all_null"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_list",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ()
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
+        return column_list.notna().any(axis=1)
+
+
+class ExpectMulticolumnValuesToNotBeAllNull(MulticolumnMapExpectation):
+    """At least one of the columns is filled on every row (e.g. some location indicator)."""
+
+    ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = "never"
+
+    map_metric = "multicolumn_values.not_all_null"
+    success_keys = ("mostly",)
+    args_keys = ("column_list",)
+
+
+# --------------------------------------------------------------------------------------------
+# Amount equal to base x rate, within a tolerance
+
+
+class MulticolumnAmountEqualsBaseTimesRate(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.amount_equals_base_times_rate"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_list",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ("tolerance",)
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(cls, column_list: pd.DataFrame, tolerance: float, **kwargs: Any) -> pd.Series:
+        base, rate, amount = (column_list.iloc[:, i].astype("float64") for i in range(3))
+        gap: pd.Series = (amount - base * rate).abs()
+        return gap <= float(tolerance) * base.abs()
+
+
+class ExpectMulticolumnAmountToEqualBaseTimesRate(MulticolumnMapExpectation):
+    """``|amount - base x rate| <= tolerance x |base|``, ``column_list`` = [base, rate, amount].
+
+    Example: EU amount = eligible cost x co-financing rate, within half a percent of the cost.
+    Rows with a missing value are skipped.
+    """
+
+    tolerance: float | dict[str, Any] = pydantic.Field(default=0.005, ge=0)
+    ignore_row_if: Literal["all_values_are_missing", "any_value_is_missing", "never"] = (
+        "any_value_is_missing"
+    )
+
+    map_metric = "multicolumn_values.amount_equals_base_times_rate"
+    success_keys = ("tolerance", "mostly")
+    args_keys = ("column_list", "tolerance")
+
+    @pydantic.validator("column_list")
+    def _validate_column_list(cls, value: list[str]) -> list[str]:
+        if len(value) != 3:  # noqa: PLR2004 - base, rate, amount
+            raise ValueError("column_list must be [base, rate, amount]")
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# A value repeating an earlier row's value within its group
+
+
+class ColumnValuesNotRepeatedWithinGroup(ColumnMapMetricProvider):
+    """Unexpected rows: a non-missing value already seen on an earlier row of the same group."""
+
+    condition_metric_name = "column_values.not_repeated_within_group"
+    condition_value_keys = ("group_by",)
+
+    @metric_partial(
+        engine=PandasExecutionEngine,
+        partial_fn_type=MetricPartialFunctionTypes.MAP_CONDITION_SERIES,
+        domain_type=MetricDomainTypes.COLUMN,
+    )
+    def _pandas(
+        cls,
+        execution_engine: PandasExecutionEngine,
+        metric_domain_kwargs: dict[str, Any],
+        metric_value_kwargs: dict[str, Any],
+        metrics: dict[str, Any],
+        runtime_configuration: dict[str, Any],
+    ) -> tuple[pd.Series, dict[str, Any], dict[str, Any]]:
+        # Same contract as GX's column_condition_partial, but the condition needs the group
+        # columns of the table, which a column condition does not receive.
+        domain_kwargs = get_dbms_compatible_metric_domain_kwargs(
+            metric_domain_kwargs=metric_domain_kwargs, batch_columns_list=metrics["table.columns"]
+        )
+        frame, compute_kwargs, accessor_kwargs = execution_engine.get_compute_domain(
+            domain_kwargs=domain_kwargs, domain_type=MetricDomainTypes.COLUMN
+        )
+        column = accessor_kwargs["column"]
+        frame = frame[frame[column].notna()]
+        keys = [*(metric_value_kwargs.get("group_by") or []), column]
+        return frame.duplicated(subset=keys, keep="first"), compute_kwargs, accessor_kwargs
+
+
+class ExpectColumnValuesToNotRepeatWithinGroup(ColumnMapExpectation):
+    """A value does not repeat an earlier row's value within its group (``group_by`` columns).
+
+    Only the second and later occurrences are unexpected, so each extra row is reported once.
+    Example: an operation id that repeats within a programme.
+    """
+
+    group_by: list[str] = pydantic.Field(default_factory=list)
+
+    map_metric = "column_values.not_repeated_within_group"
+    success_keys = ("group_by", "mostly")
+    args_keys = ("column", "group_by")
+
+
+CUSTOM_EXPECTATIONS = (
+    ExpectColumnValuesToBeInCodeList,
+    ExpectColumnValuesToBeDelimitedCodesInSet,
+    ExpectColumnPairValuesBToBeAllowedForA,
+    ExpectMulticolumnValuesToNotBeAllNull,
+    ExpectMulticolumnAmountToEqualBaseTimesRate,
+    ExpectColumnValuesToNotRepeatWithinGroup,
+)

@@ -1,0 +1,231 @@
+"""The only place that talks to GX: build a GX suite, run it on a frame, read failing rows.
+
+The frame is loaded into one GX validator (GX hashes the whole DataFrame per batch, about 1 s
+at 1M rows) and the whole suite runs in one call. Failing rows come from
+``unexpected_index_list`` of a lean ``COMPLETE`` result: failing values, partial lists and
+index queries are turned off, and the index list is complete (unlike the 200 values).
+
+Two strategies, measured by ``bench/gx_formats.py`` (1M rows, 33 expectations, 2 cores):
+
+* ``single`` (default): one lean COMPLETE run. 1.8 s on a clean file, 2.5-2.9 s with 0.5 to
+  20 % failing rows;
+* ``two_phase``: BOOLEAN_ONLY, then lean COMPLETE on the failed expectations only, on the same
+  validator. 1.5 s on a clean file but 2.9-3.3 s as soon as rows fail: GX recomputes the row
+  conditions of phase 2 (its metric cache does not serve them), and a dirty file fails most
+  expectations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.errors import SuiteError
+from fundcheck.expectations.suite import ExpectationSpec
+
+logger = logging.getLogger(__name__)
+
+KEY = "fundcheck_key"  # meta entry that ties a GX result back to its planned expectation
+Strategy = Literal["single", "two_phase"]
+DEFAULT_STRATEGY: Strategy = "single"
+PHASE_1_FORMAT: dict[str, Any] = {"result_format": "BOOLEAN_ONLY"}
+ROWS_FORMAT: dict[str, Any] = {
+    "result_format": "COMPLETE",
+    "partial_unexpected_count": 0,
+    "exclude_unexpected_values": True,
+    "return_unexpected_index_query": False,
+    "include_unexpected_rows": False,
+}
+
+
+@dataclass(frozen=True)
+class PlannedExpectation:
+    """An expectation of the suite file, its kwargs fitted to the columns of one frame."""
+
+    key: int  # position in the suite file
+    spec: ExpectationSpec
+
+
+def import_gx() -> Any:
+    """Import GX (about 3 s) with analytics off, and register fundcheck's own expectations."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+
+    import fundcheck.expectations.custom  # noqa: F401 - registers the custom expectation types
+
+    return gx
+
+
+@cache
+def _context() -> Any:
+    gx = import_gx()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    return context
+
+
+def build_gx_suite(name: str, planned: Sequence[PlannedExpectation]) -> Any:
+    """A ``gx.ExpectationSuite`` holding every planned expectation, or ``SuiteError``.
+
+    Each entry is built on its own so that an unknown type or an invalid kwarg names its
+    expectation; the count is checked again on the suite, because GX drops (and only logs) an
+    entry it cannot build.
+    """
+    gx = import_gx()
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    expectations = []
+    problems = []
+    for item in planned:
+        configuration = ExpectationConfiguration(
+            type=item.spec.type,
+            kwargs=dict(item.spec.kwargs),
+            meta={**item.spec.meta.model_dump(exclude_defaults=True), KEY: item.key},
+        )
+        try:
+            expectations.append(configuration.to_domain_obj())
+        except Exception as error:  # noqa: BLE001 - GX raises several unrelated types here
+            reason = " ".join(str(error).split())
+            problems.append(f"#{item.key + 1} {item.spec.type} ({item.spec.meta.rule}): {reason}")
+    if problems:
+        raise SuiteError(
+            f"suite {name}: {len(problems)} invalid expectation(s): " + "; ".join(problems)
+        )
+    suite = gx.ExpectationSuite(name=name, expectations=expectations)
+    if len(suite.expectations) != len(planned):
+        raise SuiteError(
+            f"suite {name}: GX kept {len(suite.expectations)} of {len(planned)} expectations"
+        )
+    return suite
+
+
+def failing_rows(
+    frame: pd.DataFrame,
+    suite_name: str,
+    planned: Sequence[PlannedExpectation],
+    parameters: Mapping[str, Any],
+    *,
+    strategy: Strategy = DEFAULT_STRATEGY,
+) -> dict[int, np.ndarray]:
+    """Positions (0-based, in ``frame``) of the rows failing each planned expectation.
+
+    ``frame`` must have a default RangeIndex. Only expectations with failing rows are keys.
+    An engine error on any expectation raises ``SuiteError``.
+    """
+    if not planned:
+        return {}
+    by_key = {item.key: item for item in planned}
+    gx_parameters = {name: _gx_parameter(value) for name, value in parameters.items()}
+    with _validator(frame) as validator:
+        to_attribute = list(planned)
+        if strategy == "two_phase":
+            started = time.perf_counter()
+            validator.result_format = PHASE_1_FORMAT
+            phase_1 = validator.validate_expectation_suite(
+                build_gx_suite(suite_name, planned), gx_parameters
+            )
+            to_attribute = [by_key[key] for key in _failed_keys(phase_1.results, by_key)]
+            logger.debug(
+                "GX pass/fail: %d expectations on %d rows in %.2f s, %d failed",
+                len(planned),
+                len(frame),
+                time.perf_counter() - started,
+                len(to_attribute),
+            )
+            if not to_attribute:
+                return {}
+        started = time.perf_counter()
+        validator.result_format = ROWS_FORMAT
+        attributed = validator.validate_expectation_suite(
+            build_gx_suite(suite_name, to_attribute), gx_parameters
+        )
+        logger.debug(
+            "GX failing rows: %d expectations on %d rows in %.2f s",
+            len(to_attribute),
+            len(frame),
+            time.perf_counter() - started,
+        )
+    positions: dict[int, np.ndarray] = {}
+    for key, result in _results_by_key(attributed.results, by_key).items():
+        index_list = result.result.get("unexpected_index_list") or []
+        if index_list:
+            positions[key] = np.asarray(index_list, dtype=np.int64)
+    return positions
+
+
+@contextmanager
+def _validator(frame: pd.DataFrame) -> Iterator[Any]:
+    """A GX validator on ``frame``, loaded (and hashed by GX) once for all its runs."""
+    from great_expectations.validator.v1_validator import Validator
+
+    context = _context()
+    source_name = f"fundcheck-{uuid.uuid4().hex}"
+    source = context.data_sources.add_pandas(source_name)
+    try:
+        asset = source.add_dataframe_asset("records")
+        yield Validator(
+            batch_definition=asset.add_batch_definition_whole_dataframe("all"),
+            batch_parameters={"dataframe": frame},
+        )
+    finally:
+        context.data_sources.delete(source_name)
+
+
+def _failed_keys(results: Sequence[Any], by_key: Mapping[int, PlannedExpectation]) -> list[int]:
+    return sorted(
+        key for key, result in _results_by_key(results, by_key).items() if not result.success
+    )
+
+
+def _results_by_key(
+    results: Sequence[Any], by_key: Mapping[int, PlannedExpectation]
+) -> dict[int, Any]:
+    """GX results keyed by planned expectation, after checking none raised in the engine."""
+    out: dict[int, Any] = {}
+    for result in results:
+        key = int(result.expectation_config.meta[KEY])
+        message = _engine_error(result.exception_info)
+        if message is not None:
+            spec = by_key[key].spec
+            raise SuiteError(
+                f"GX failed on expectation #{key + 1} {spec.type} ({spec.meta.rule}, "
+                f"columns {', '.join(spec.columns())}): {message}"
+            )
+        out[key] = result
+    return out
+
+
+def _engine_error(exception_info: Any) -> str | None:
+    """The message of an engine error, if GX reports one (two shapes exist in 1.x results)."""
+    if not isinstance(exception_info, Mapping):
+        return None
+    if "raised_exception" in exception_info:
+        if exception_info.get("raised_exception"):
+            return str(exception_info.get("exception_message") or "unknown error")
+        return None
+    for detail in exception_info.values():  # {metric id: {"raised_exception": ...}}
+        if isinstance(detail, Mapping) and detail.get("raised_exception"):
+            return str(detail.get("exception_message") or "unknown error")
+    return None
+
+
+def _gx_parameter(value: Any) -> Any:
+    """GX compares date columns with datetimes only (a ``date`` fails on datetime64 columns)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value

@@ -1,0 +1,206 @@
+"""Turn failing row positions into findings (columnar, GX-agnostic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.expectations.suite import ExpectationSpec
+from fundcheck.model import FIELDS, REGION, ROW, Rule, findings_frame, render_message
+
+EMPTY = "—"  # shown in an ``expected`` text for a missing cell or column
+ABSENT_MESSAGE_FR = "Colonne(s) absente(s) du fichier : {column}. {title} pour les {count} lignes."
+ABSENT_MESSAGE_EN = "Column(s) missing from the file: {column}. {title} for all {count} rows."
+
+
+def record_findings(
+    frame: pd.DataFrame,
+    positions: np.ndarray,
+    spec: ExpectationSpec,
+    rule: Rule,
+    *,
+    source: str,
+    column_labels: Mapping[str, str],
+    parameters: Mapping[str, Any],
+) -> pd.DataFrame:
+    """One finding per failing row (``positions`` index ``frame`` by position)."""
+    rows = frame.iloc[positions]
+    field = spec.field
+    column = _column_label(spec, column_labels)
+    values = json_cells(rows[field]) if field in rows.columns else [None] * len(rows)
+    texts = [display(value) for value in values]
+    expected = _expected_texts(spec, rows, parameters)
+    message_fr = _render_rows(rule.message_fr, column, texts, expected)
+    message_en = _render_rows(rule.message_en, column, texts, expected)
+    row_numbers = rows[ROW] if ROW in rows.columns else pd.Series(positions + 2)
+    return findings_frame(
+        pd.DataFrame(
+            {
+                "rule": rule.id,
+                "severity": rule.severity.value,
+                "scope": "record",
+                "source": source,
+                "row": row_numbers.to_numpy(),
+                "operation_id": _optional_cells(rows, "operation_id"),
+                "programme": _optional_cells(rows, "programme_cci"),
+                "region": _optional_cells(rows, REGION),
+                "field": field,
+                "column": column,
+                "value": pd.Series(values, dtype=object).to_numpy(),
+                "expected": expected,
+                "count": None,
+                "message_fr": message_fr,
+                "message_en": message_en,
+                "legal_basis": spec.meta.legal_basis or rule.legal_basis,
+            }
+        )
+    )
+
+
+def absent_column_finding(
+    spec: ExpectationSpec,
+    rule: Rule,
+    *,
+    rows: int,
+    source: str,
+    column_labels: Mapping[str, str],
+    parameters: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One dataset finding: the columns the rule needs are all absent from the source."""
+    columns = spec.columns()
+    field = spec.field
+    column = _column_label(spec, column_labels)
+    labels_fr = " / ".join(_described(name, column_labels, french=True) for name in columns)
+    labels_en = " / ".join(_described(name, column_labels, french=False) for name in columns)
+    expected = spec.meta.expected
+    if expected and not _template_fields(expected) - set(parameters):
+        expected = render_message(expected, **_parameter_texts(parameters))
+    else:
+        expected = None
+    return {
+        "rule": rule.id,
+        "severity": rule.severity.value,
+        "scope": "dataset",
+        "source": source,
+        "row": None,
+        "field": field,
+        "column": column,
+        "expected": expected,
+        "count": rows,
+        "message_fr": render_message(
+            ABSENT_MESSAGE_FR, column=labels_fr, title=rule.title_fr, count=rows
+        ),
+        "message_en": render_message(
+            ABSENT_MESSAGE_EN, column=labels_en, title=rule.title_en, count=rows
+        ),
+        "legal_basis": spec.meta.legal_basis or rule.legal_basis,
+    }
+
+
+def json_cells(series: pd.Series) -> list[Any]:
+    """Cells as JSON-friendly values: ISO dates, floats, strings; missing cells are None."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        cells: list[Any] = series.dt.strftime("%Y-%m-%d").tolist()
+    elif pd.api.types.is_float_dtype(series.dtype):
+        cells = series.astype("float64").tolist()
+    elif pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+        cells = series.tolist()
+    else:
+        cells = [_json_scalar(value) for value in series.tolist()]
+    if not missing.any():
+        return cells
+    return [None if gap else cell for cell, gap in zip(cells, missing, strict=True)]
+
+
+def _render_rows(
+    template: str, column: str, texts: list[str], expected: list[str | None]
+) -> list[str]:
+    """The message of each row; rows repeating a (value, expected) pair share one rendering."""
+    rendered: dict[tuple[str, str | None], str] = {}
+    out = []
+    for pair in zip(texts, expected, strict=True):
+        message = rendered.get(pair)
+        if message is None:
+            message = render_message(template, column=column, value=pair[0], expected=pair[1])
+            rendered[pair] = message
+        out.append(message)
+    return out
+
+
+def display(value: Any) -> str:
+    """A cell as shown in a message: floats without a trailing ``.0``, missing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return str(value)
+
+
+def _json_scalar(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp | dt.date):
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _optional_cells(rows: pd.DataFrame, column: str) -> Any:
+    if column not in rows.columns:
+        return None
+    return pd.Series(json_cells(rows[column]), dtype=object).to_numpy()
+
+
+def _column_label(spec: ExpectationSpec, column_labels: Mapping[str, str]) -> str:
+    if spec.field is not None:
+        return column_labels.get(spec.field, spec.field)
+    return " / ".join(column_labels.get(name, name) for name in spec.columns())
+
+
+def _described(name: str, column_labels: Mapping[str, str], *, french: bool) -> str:
+    if name in column_labels:
+        return f"« {column_labels[name]} »" if french else f"'{column_labels[name]}'"
+    spec = FIELDS.get(name)
+    if spec is None:
+        return name
+    return f"{name} ({spec.label_fr if french else spec.label_en})"
+
+
+def _template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _parameter_texts(parameters: Mapping[str, Any]) -> dict[str, str]:
+    return {name: display(_json_scalar(value)) for name, value in parameters.items()}
+
+
+def _expected_texts(
+    spec: ExpectationSpec, rows: pd.DataFrame, parameters: Mapping[str, Any]
+) -> list[str | None]:
+    """The ``expected`` text of each failing row: the meta template filled per row."""
+    template = spec.meta.expected
+    if template is None:
+        regex = spec.kwargs.get("regex")
+        return [regex if isinstance(regex, str) else None] * len(rows)
+    names = _template_fields(template)
+    constants = dict.fromkeys(names - set(rows.columns), EMPTY)  # a field the source lacks
+    constants.update(
+        (name, text) for name, text in _parameter_texts(parameters).items() if name in names
+    )
+    row_names = [name for name in names - set(constants) if name in rows.columns]
+    if not row_names:
+        text = render_message(template, **constants)
+        return [text] * len(rows)
+    columns = {
+        name: [EMPTY if value is None else display(value) for value in json_cells(rows[name])]
+        for name in row_names
+    }
+    return [
+        render_message(template, **constants, **{name: columns[name][i] for name in row_names})
+        for i in range(len(rows))
+    ]

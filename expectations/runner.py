@@ -1,0 +1,303 @@
+"""Validate a canonical frame against a suite: plan, run through GX, report findings.
+
+Planning fits the suite to the frame: an expectation whose columns are absent is skipped, or
+(``meta.on_absent: report``, e.g. a mandatory field) becomes one dataset-scope finding; columns
+listed in ``meta.optional_columns`` are left out of column lists instead.
+
+Reporting rules applied after GX: a cell the reader could not parse (``unreadable``) is NA in
+the frame but yields no finding here (the reader reports it); an expectation with
+``meta.only_if_passes`` reports only rows that pass that other rule on the same field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.errors import ConfigError, SuiteError
+from fundcheck.expectations.engine import PlannedExpectation, build_gx_suite, failing_rows
+from fundcheck.expectations.findings import absent_column_finding, record_findings
+from fundcheck.expectations.suite import ExpectationSpec, SuiteFile
+from fundcheck.model import FIELDS, FieldType, findings_frame
+from fundcheck.reference import Reference
+
+logger = logging.getLogger(__name__)
+
+NOT_ALL_NULL = "expect_multicolumn_values_to_not_be_all_null"
+NOT_NULL = "expect_column_values_to_not_be_null"
+DATETIME_NS = np.dtype("datetime64[ns]")
+FLOAT = np.dtype("float64")
+
+
+@dataclass(frozen=True)
+class SkippedExpectation:
+    """An expectation that could not run because columns it needs are absent."""
+
+    key: int
+    type: str
+    rule: str
+    missing_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuitePlan:
+    """The suite fitted to one frame's columns."""
+
+    planned: tuple[PlannedExpectation, ...]
+    absent: tuple[PlannedExpectation, ...]  # to report as one dataset finding each
+    skipped: tuple[SkippedExpectation, ...]
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """Findings of one suite on one frame, and what could not be evaluated."""
+
+    findings: pd.DataFrame
+    evaluated: int
+    skipped: tuple[SkippedExpectation, ...]
+
+
+def validate(
+    frame: pd.DataFrame,
+    suite: SuiteFile,
+    *,
+    reference: Reference,
+    source: str,
+    column_labels: Mapping[str, str],
+    parameters: Mapping[str, Any] | None = None,
+    unreadable: Mapping[str, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """Findings of ``suite`` on ``frame`` (a ``findings_frame``), one per failing row.
+
+    ``reference`` is accepted for a uniform rule-runner signature: the suite's code lists were
+    resolved from the packaged reference data when it was loaded.
+    """
+    return run_suite(
+        frame,
+        suite,
+        source=source,
+        column_labels=column_labels,
+        parameters=parameters,
+        unreadable=unreadable,
+    ).findings
+
+
+def run_suite(
+    frame: pd.DataFrame,
+    suite: SuiteFile,
+    *,
+    source: str,
+    column_labels: Mapping[str, str],
+    parameters: Mapping[str, Any] | None = None,
+    unreadable: Mapping[str, pd.Series] | None = None,
+) -> SuiteRun:
+    """Like :func:`validate`, also telling which expectations were skipped."""
+    values = run_parameters(suite, parameters)
+    plan = plan_suite(suite, frame.columns)
+    for skipped in plan.skipped:
+        logger.info(
+            "suite %s: %s (%s) skipped, absent column(s): %s",
+            suite.name,
+            skipped.type,
+            skipped.rule,
+            ", ".join(skipped.missing_columns),
+        )
+    gx_data = gx_frame(frame, plan.planned)
+    positions = failing_rows(gx_data, suite.name, plan.planned, values)
+    positions = _drop_unreadable(positions, plan.planned, frame, unreadable or {})
+    positions = _apply_only_if_passes(positions, plan.planned)
+
+    pieces = [
+        findings_frame(
+            absent_column_finding(
+                item.spec,
+                suite.rule(item.spec.meta.rule),
+                rows=len(frame),
+                source=source,
+                column_labels=column_labels,
+                parameters=values,
+            )
+            for item in plan.absent
+        )
+    ]
+    for item in plan.planned:
+        if item.key in positions:
+            piece = record_findings(
+                frame,
+                positions[item.key],
+                item.spec,
+                suite.rule(item.spec.meta.rule),
+                source=source,
+                column_labels=column_labels,
+                parameters=values,
+            )
+            pieces.append(piece.assign(_key=item.key))
+    findings = pd.concat([piece for piece in pieces if not piece.empty] or [pieces[0]])
+    if "_key" in findings.columns:
+        findings = findings.sort_values(["row", "_key"], na_position="first", kind="stable")
+    return SuiteRun(
+        findings=findings_frame(findings),
+        evaluated=len(plan.planned),
+        skipped=plan.skipped,
+    )
+
+
+def check_suite(suite: SuiteFile) -> None:
+    """Build every expectation of ``suite`` in GX (a lint): ``SuiteError`` if one is invalid.
+
+    ``validate`` builds only the expectations whose columns a frame has, so a typo in an
+    expectation on a column the frame lacks would go unnoticed there.
+    """
+    build_gx_suite(suite.name, [PlannedExpectation(k, s) for k, s in enumerate(suite.expectations)])
+
+
+def run_parameters(suite: SuiteFile, overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The suite's parameters, with a run's values for those it declares.
+
+    A run's parameters are shared by every suite and check, so names this suite does not
+    declare are left for the others (the configuration layer reports unknown names).
+    """
+    chosen = {
+        name: _like(suite.parameters[name], value, name)
+        for name, value in (overrides or {}).items()
+        if name in suite.parameters
+    }
+    return {**suite.parameters, **chosen}
+
+
+def _like(default: Any, value: Any, name: str) -> Any:
+    """A run's parameter value in the type of the suite's default (ISO text for a date)."""
+    wrong_type = ConfigError(f"parameter {name}: {value!r} is not a {type(default).__name__}")
+    try:
+        if isinstance(default, dt.date) and isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        if isinstance(default, float) and isinstance(value, int | float | str):
+            return float(value)
+    except ValueError as error:
+        raise wrong_type from error
+    if not isinstance(value, type(default)):
+        raise wrong_type
+    return value
+
+
+def plan_suite(suite: SuiteFile, columns: pd.Index | list[str]) -> SuitePlan:
+    """Fit every expectation of ``suite`` to the columns a frame has."""
+    present = set(columns)
+    planned: list[PlannedExpectation] = []
+    absent: list[PlannedExpectation] = []
+    skipped: list[SkippedExpectation] = []
+    for key, spec in enumerate(suite.expectations):
+        missing = [name for name in spec.columns() if name not in present]
+        optional = set(spec.meta.optional_columns)
+        required_missing = [name for name in missing if name not in optional]
+        fitted = _without_columns(spec, set(missing) & optional)
+        if required_missing or fitted is None:
+            if spec.meta.on_absent == "report":
+                absent.append(PlannedExpectation(key, spec))
+            else:
+                skipped.append(SkippedExpectation(key, spec.type, spec.meta.rule, tuple(missing)))
+            continue
+        planned.append(PlannedExpectation(key, fitted))
+    return SuitePlan(tuple(planned), tuple(absent), tuple(skipped))
+
+
+def _without_columns(spec: ExpectationSpec, names: set[str]) -> ExpectationSpec | None:
+    """The spec with optional absent columns left out; None if a column list becomes empty."""
+    if not names:
+        return spec
+    kwargs = dict(spec.kwargs)
+    for key in ("column_list", "group_by"):
+        if key in kwargs:
+            kwargs[key] = [name for name in kwargs[key] if name not in names]
+    if "column_list" in kwargs:
+        if not kwargs["column_list"]:
+            return None
+        if spec.type == NOT_ALL_NULL and len(kwargs["column_list"]) == 1:
+            # GX needs two columns for a multicolumn domain; one column left: not-null on it.
+            (column,) = kwargs.pop("column_list")
+            kwargs.pop("ignore_row_if", None)
+            return spec.model_copy(
+                update={"type": NOT_NULL, "kwargs": {**kwargs, "column": column}}
+            )
+    return spec.model_copy(update={"kwargs": kwargs})
+
+
+def gx_frame(frame: pd.DataFrame, planned: tuple[PlannedExpectation, ...]) -> pd.DataFrame:
+    """The columns GX needs, on a RangeIndex, with date and number columns in GX-fast dtypes."""
+    needed = sorted({name for item in planned for name in item.spec.columns()})
+    out = frame.loc[:, needed].reset_index(drop=True)
+    for name in needed:
+        spec = FIELDS.get(name)
+        if spec is None:
+            continue
+        column = out[name]
+        if spec.type is FieldType.DATE:
+            out[name] = _as_dtype(column, DATETIME_NS, pd.api.types.is_datetime64_any_dtype)
+        elif spec.type in (FieldType.AMOUNT, FieldType.RATE):
+            out[name] = _as_dtype(column, FLOAT, pd.api.types.is_numeric_dtype)
+    return out
+
+
+def _as_dtype(column: pd.Series, dtype: np.dtype[Any], accepts: Any) -> pd.Series:
+    # GX compares dates vectorised only on datetime64[ns]; other units fall back to a slow map.
+    if accepts(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+        return column.astype(dtype)
+    if column.isna().all():
+        return pd.Series(None, index=column.index, dtype=dtype)
+    raise SuiteError(
+        f"column {column.name!r} has dtype {column.dtype}, expected {dtype} "
+        "(the connector should have parsed it)"
+    )
+
+
+def _drop_unreadable(
+    positions: dict[int, np.ndarray],
+    planned: tuple[PlannedExpectation, ...],
+    frame: pd.DataFrame,
+    unreadable: Mapping[str, pd.Series],
+) -> dict[int, np.ndarray]:
+    """Leave out rows whose checked cell the reader could not parse (reported by the reader)."""
+    unreadable_positions = {
+        name: frame.index.get_indexer(cells.index) for name, cells in unreadable.items()
+    }
+    out: dict[int, np.ndarray] = {}
+    for item in planned:
+        rows = positions.get(item.key)
+        if rows is None:
+            continue
+        field = item.spec.field
+        if field in unreadable_positions:
+            rows = rows[~np.isin(rows, unreadable_positions[field])]
+        if len(rows):
+            out[item.key] = rows
+    return out
+
+
+def _apply_only_if_passes(
+    positions: dict[int, np.ndarray], planned: tuple[PlannedExpectation, ...]
+) -> dict[int, np.ndarray]:
+    """Leave out rows that already fail the rule named in ``meta.only_if_passes``."""
+    failing_by_rule_field: dict[tuple[str, str | None], list[np.ndarray]] = {}
+    for item in planned:
+        if item.key in positions:
+            rule_field = (item.spec.meta.rule, item.spec.field)
+            failing_by_rule_field.setdefault(rule_field, []).append(positions[item.key])
+    out = dict(positions)
+    for item in planned:
+        prior_rule = item.spec.meta.only_if_passes
+        if prior_rule is None or item.key not in out:
+            continue
+        prior = failing_by_rule_field.get((prior_rule, item.spec.field))
+        if prior:
+            rows = out[item.key][~np.isin(out[item.key], np.concatenate(prior))]
+            if len(rows):
+                out[item.key] = rows
+            else:
+                del out[item.key]
+    return out

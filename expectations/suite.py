@@ -1,0 +1,192 @@
+"""Expectation suites as versioned data: the YAML file model and its loader (no GX import here).
+
+A suite file (``suites/<name>.yaml``) holds the catalogue entries of the rules it implements
+(``rules``) and GX 1.x expectation entries (``type``, ``kwargs``, ``meta``). Two placeholders
+keep the file small and the thresholds outside it:
+
+* ``{"$reference": "<name>"}`` anywhere in ``kwargs`` is replaced at load time by a packaged code
+  list (see :mod:`fundcheck.expectations.references`);
+* ``{"$PARAMETER": "<name>"}`` is GX's own run-time parameter, filled from the suite's
+  ``parameters`` (overridable per run) when the suite is validated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from fundcheck.errors import SuiteError
+from fundcheck.expectations.references import REFERENCE_NAMES, resolve_reference
+from fundcheck.model import Rule
+
+SUITES_PACKAGE = "fundcheck.expectations"
+SUITES_FOLDER = "suites"
+REFERENCE_KEY = "$reference"
+PARAMETER_KEY = "$PARAMETER"
+
+OnAbsent = Literal["report", "skip"]
+
+
+class ExpectationMeta(BaseModel):
+    """What fundcheck needs beside GX's own kwargs to turn a failing row into a finding."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: str
+    """Id of the catalogue rule this expectation implements (one of the suite's ``rules``)."""
+    legal_basis: str | None = None
+    """Overrides the rule's legal basis here (e.g. the Art 49(3) point of one field)."""
+    field: str | None = None
+    """Canonical field a finding points at; defaults to the ``column`` kwarg."""
+    expected: str | None = None
+    """Short text shown as the finding's ``expected``; may use ``{field}`` and ``{parameter}``."""
+    only_if_passes: str | None = None
+    """Report a row only if it has no finding of this other rule on the same field."""
+    on_absent: OnAbsent = "skip"
+    """A column is absent from the source: ``report`` one dataset finding, or ``skip``."""
+    optional_columns: tuple[str, ...] = ()
+    """Columns of a column list that may be absent: they are left out instead."""
+
+
+class ExpectationSpec(BaseModel):
+    """One GX 1.x expectation entry of a suite file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str
+    kwargs: dict[str, Any]
+    meta: ExpectationMeta
+
+    def columns(self) -> list[str]:
+        """Every column the expectation reads, in kwargs order."""
+        names: list[str] = []
+        for key in ("column", "column_A", "column_B"):
+            if isinstance(self.kwargs.get(key), str):
+                names.append(self.kwargs[key])
+        for key in ("column_list", "group_by"):
+            names.extend(str(name) for name in self.kwargs.get(key) or ())
+        return names
+
+    @property
+    def field(self) -> str | None:
+        """Canonical field the findings of this expectation point at."""
+        column = self.kwargs.get("column")
+        return self.meta.field or (column if isinstance(column, str) else None)
+
+
+class SuiteFile(BaseModel):
+    """A versioned expectation suite: its rules, default parameters and expectations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    period: str
+    record_kind: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    rules: list[Rule]
+    expectations: list[ExpectationSpec]
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> SuiteFile:
+        rule_ids = [rule.id for rule in self.rules]
+        duplicates = sorted({rule for rule in rule_ids if rule_ids.count(rule) > 1})
+        if duplicates:
+            raise ValueError(f"rules defined twice: {', '.join(duplicates)}")
+        for rule in self.rules:
+            if rule.origin != "expectation":
+                raise ValueError(f"rule {rule.id}: origin must be 'expectation'")
+        known = set(rule_ids)
+        for position, spec in enumerate(self.expectations, start=1):
+            where = f"expectation {position} ({spec.type})"
+            for rule_id in (spec.meta.rule, spec.meta.only_if_passes):
+                if rule_id is not None and rule_id not in known:
+                    raise ValueError(f"{where}: meta rule {rule_id!r} is not in the suite's rules")
+            for name in _parameter_names(spec.kwargs):
+                if name not in self.parameters:
+                    raise ValueError(f"{where}: unknown $PARAMETER {name!r}")
+            if not spec.columns():
+                raise ValueError(f"{where}: no column in kwargs")
+        return self
+
+    def rule(self, rule_id: str) -> Rule:
+        """The catalogue entry of a rule of this suite."""
+        return next(rule for rule in self.rules if rule.id == rule_id)
+
+
+def available_suites() -> list[str]:
+    """Names of the suites packaged with fundcheck."""
+    folder = resources.files(SUITES_PACKAGE).joinpath(SUITES_FOLDER)
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def load_suite(name: str) -> SuiteFile:
+    """Load a packaged suite by name, with its ``$reference`` code lists resolved."""
+    if name not in available_suites():
+        raise SuiteError(
+            f"unknown expectation suite {name!r}; available: {', '.join(available_suites())}"
+        )
+    path = resources.files(SUITES_PACKAGE).joinpath(SUITES_FOLDER, f"{name}.yaml")
+    return parse_suite(path.read_text(encoding="utf-8"), location=f"{name}.yaml")
+
+
+def load_suite_file(path: Path) -> SuiteFile:
+    """Load a suite from any YAML file (a project's own suite, or a test fixture)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SuiteError(f"cannot read suite file: {error}", location=str(path)) from error
+    return parse_suite(text, location=str(path))
+
+
+def parse_suite(text: str, *, location: str = "<suite>") -> SuiteFile:
+    """Parse suite YAML, resolve ``$reference`` placeholders and check internal consistency."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SuiteError(f"invalid YAML: {error}", location=location) from error
+    if not isinstance(document, dict):
+        raise SuiteError("a suite file must be a YAML mapping", location=location)
+    try:
+        for entry in document.get("expectations") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("kwargs"), dict):
+                entry["kwargs"] = _resolve_references(entry["kwargs"])
+        return SuiteFile.model_validate(document)
+    except (ValidationError, LookupError) as error:
+        raise SuiteError(f"invalid suite: {error}", location=location) from error
+
+
+def _resolve_references(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {REFERENCE_KEY}:
+            name = value[REFERENCE_KEY]
+            if name not in REFERENCE_NAMES:
+                raise LookupError(
+                    f"unknown $reference {name!r}; known: {', '.join(sorted(REFERENCE_NAMES))}"
+                )
+            return resolve_reference(name)
+        return {key: _resolve_references(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve_references(item) for item in value]
+    return value
+
+
+def _parameter_names(value: Any) -> Iterator[str]:
+    if isinstance(value, Mapping):
+        if PARAMETER_KEY in value:
+            yield str(value[PARAMETER_KEY])
+        else:
+            for item in value.values():
+                yield from _parameter_names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _parameter_names(item)

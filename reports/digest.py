@@ -1,0 +1,176 @@
+"""What every report summarises: counts per region bucket and per rule, findings in reading order.
+
+Region buckets are INSEE region codes ("84") plus ``national`` for findings without a region
+(national or multi-regional operations, and notes about a whole source).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult, Severity
+from fundcheck.reports.base import Lang
+from fundcheck.reports.ui_text import text
+
+SEVERITY_RANK: dict[str, int] = {severity.value: severity.rank for severity in Severity}
+SEVERITIES: tuple[str, ...] = tuple(severity.value for severity in Severity)  # worst first
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    """Records read and findings per severity for one region bucket."""
+
+    key: str
+    name: str
+    records: int
+    error: int
+    warning: int
+    info: int
+
+    @property
+    def findings(self) -> int:
+        return self.error + self.warning + self.info
+
+    @property
+    def code(self) -> str:
+        """The INSEE code, or "" for the national bucket and the total line."""
+        return self.key if self.key.isdigit() else ""
+
+    @property
+    def label(self) -> str:
+        """Code and name ("84 Auvergne-Rhône-Alpes"), or the name alone."""
+        return f"{self.code} {self.name}".strip()
+
+    def count(self, severity: str) -> int:
+        return int(getattr(self, severity))
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    """How often a rule fired, with its worst severity, title and legal basis."""
+
+    id: str
+    severity: str
+    family: str
+    title: str
+    legal_basis: str
+    findings: int
+
+
+def region_name(result: RunResult, key: str, lang: Lang) -> str:
+    if key == NATIONAL_BUCKET:
+        return text("national", lang)
+    return result.region_names.get(key, "")
+
+
+def region_keys(findings: pd.DataFrame) -> pd.Series:
+    """The region bucket of each finding: its region code, or ``national``."""
+    regions = findings["region"].astype(object)
+    return regions.where(regions.notna() & (regions != ""), NATIONAL_BUCKET).astype(str)
+
+
+def region_summaries(result: RunResult, lang: Lang) -> list[RegionSummary]:
+    """One line per region bucket holding records or findings, regions by code, national last."""
+    counts = result.by_region()
+    for key in result.records_by_region:
+        counts.setdefault(key, {severity: 0 for severity in SEVERITIES})
+    keys = sorted(counts, key=lambda key: (key == NATIONAL_BUCKET, key))
+    return [
+        RegionSummary(
+            key=key,
+            name=region_name(result, key, lang),
+            records=result.records_by_region.get(key, 0),
+            error=counts[key]["error"],
+            warning=counts[key]["warning"],
+            info=counts[key]["info"],
+        )
+        for key in keys
+    ]
+
+
+def total_summary(result: RunResult, lang: Lang) -> RegionSummary:
+    counts = result.counts()
+    return RegionSummary(
+        key="total",
+        name=text("total", lang),
+        records=result.records,
+        error=counts["error"],
+        warning=counts["warning"],
+        info=counts["info"],
+    )
+
+
+def catalogue(result: RunResult) -> dict[str, Rule]:
+    return {rule.id: rule for rule in result.rules}
+
+
+def family_of(rule_id: str, rules: dict[str, Rule]) -> str:
+    """The rule's family; for a rule missing from the catalogue, its id without the last part."""
+    rule = rules.get(rule_id)
+    return rule.family if rule else rule_id.rpartition(".")[0] or rule_id
+
+
+def rule_summaries(result: RunResult, findings: pd.DataFrame, lang: Lang) -> list[RuleSummary]:
+    """Rules that fired in ``findings``, worst severity first, then most frequent."""
+    if findings.empty:
+        return []
+    rules = catalogue(result)
+    grouped = (
+        findings.assign(_rank=findings["severity"].map(SEVERITY_RANK))
+        .groupby("rule", sort=False)
+        .agg(findings=("rule", "size"), rank=("_rank", "max"), basis=("legal_basis", "first"))
+        .sort_values(["rank", "findings"], ascending=[False, False], kind="stable")
+    )
+    worst = {rank: severity for severity, rank in SEVERITY_RANK.items()}
+    summaries = []
+    for rule_id, row in grouped.iterrows():
+        rule = rules.get(str(rule_id))
+        basis = rule.legal_basis if rule else row["basis"]
+        summaries.append(
+            RuleSummary(
+                id=str(rule_id),
+                severity=worst[int(row["rank"])],
+                family=family_of(str(rule_id), rules),
+                title=rule_title(rule, str(rule_id), lang),
+                legal_basis="" if pd.isna(basis) else str(basis),
+                findings=int(row["findings"]),
+            )
+        )
+    return summaries
+
+
+def rule_title(rule: Rule | None, rule_id: str, lang: Lang) -> str:
+    if rule is None:
+        return rule_id
+    return rule.title_fr if lang == "fr" else rule.title_en
+
+
+def message_column(lang: Lang) -> str:
+    return "message_fr" if lang == "fr" else "message_en"
+
+
+def in_reading_order(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings worst first, then by region bucket, rule, source and row."""
+    ordered = findings.assign(
+        _rank=-findings["severity"].map(SEVERITY_RANK).fillna(0),
+        _bucket=region_keys(findings),
+    ).sort_values(["_rank", "_bucket", "rule", "source", "row"], kind="stable", na_position="last")
+    return ordered.drop(columns=["_rank", "_bucket"]).reset_index(drop=True)
+
+
+def finding_place(source: Any, row: Any, operation_id: Any, lang: Lang) -> str:
+    """Where a finding is, from the parts that are known: "source.csv, row 12, OP-1"."""
+    parts = [
+        "" if source is None else str(source),
+        "" if row is None else text("line", lang, row=row),
+        "" if operation_id is None else str(operation_id),
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def colon(lang: Lang) -> str:
+    """A colon with French spacing in French."""
+    return " : " if lang == "fr" else ": "

@@ -1,0 +1,222 @@
+"""The HTML report (``report.html``): one self-contained page for controllers, in French or English.
+
+A national overview (findings per region and severity, with a bar chart), then one section per
+region bucket: findings by rule, the top anomalies with examples, and a findings table that can be
+filtered by rule, severity and programme and searched by text. The page needs no network: CSS,
+script and SVG are inline. Everything from the data is escaped by Jinja2; the table rows travel as
+JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&`` written as ``\\u``
+escapes, so a ``</script>`` in the data stays inert. Each region embeds at most
+``ReportOptions.max_rows_per_region`` findings, with a note pointing to the XLSX and JSON reports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from fundcheck.model import RunResult
+from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
+from fundcheck.reports.cells import column_values, display
+from fundcheck.reports.digest import (
+    SEVERITIES,
+    RegionSummary,
+    RuleSummary,
+    catalogue,
+    colon,
+    finding_place,
+    in_reading_order,
+    message_column,
+    region_keys,
+    region_summaries,
+    rule_summaries,
+    total_summary,
+)
+from fundcheck.reports.svg_chart import COLOURS, region_bar_chart
+from fundcheck.reports.ui_text import number, severity_label, text
+
+TABLE_COLUMNS: tuple[str, ...] = ("severity", "rule", "programme", "source", "row")
+TABLE_COLUMNS += ("operation_id", "column", "value", "expected", "message")
+_TOP_RULES = 5  # rules shown under "top anomalies" in each region
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@register
+class HtmlReport:
+    """Writes ``report.html`` and, with ``split_by_region``, ``report-<region>.html`` files."""
+
+    format: ClassVar[str] = "html"
+    file_name: ClassVar[str] = "report.html"
+
+    def render(
+        self,
+        result: RunResult,
+        out_dir: Path,
+        lang: Lang,
+        options: ReportOptions = DEFAULT_OPTIONS,
+    ) -> list[Path]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        sections = region_sections(result, lang, options)
+        path = out_dir / self.file_name
+        path.write_text(render_page(result, sections, lang, overview=True), encoding="utf-8")
+        written = [path]
+        if options.split_by_region:
+            for section in sections:
+                region_path = out_dir / f"report-{_file_safe(section.region.key)}.html"
+                page = render_page(result, [section], lang, overview=False)
+                region_path.write_text(page, encoding="utf-8")
+                written.append(region_path)
+        return written
+
+
+@dataclass(frozen=True)
+class TopAnomaly:
+    """A frequent rule of a region, with a few example findings ("place: message")."""
+
+    rule: RuleSummary
+    examples: list[str]
+
+
+@dataclass(frozen=True)
+class RegionSection:
+    region: RegionSummary
+    rules: list[RuleSummary]
+    top: list[TopAnomaly]
+    shown: int
+    table_json: Markup
+
+    @property
+    def capped(self) -> bool:
+        return self.shown < self.region.findings
+
+
+def region_sections(result: RunResult, lang: Lang, options: ReportOptions) -> list[RegionSection]:
+    """One section per region bucket, in the order of the summary table."""
+    findings = in_reading_order(result.findings)
+    buckets = region_keys(findings)
+    groups = {str(key): group for key, group in findings.groupby(buckets, sort=False)}
+    empty = findings.iloc[0:0]
+    sections = []
+    for region in region_summaries(result, lang):
+        group = groups.get(region.key, empty)
+        rules = rule_summaries(result, group, lang)
+        shown = group.head(options.max_rows_per_region)
+        sections.append(
+            RegionSection(
+                region=region,
+                rules=rules,
+                top=_top_anomalies(group, rules, lang, options.max_examples),
+                shown=len(shown),
+                table_json=script_json(_table_data(shown, lang)),
+            )
+        )
+    return sections
+
+
+def _top_anomalies(
+    group: pd.DataFrame, rules: list[RuleSummary], lang: Lang, examples_per_rule: int
+) -> list[TopAnomaly]:
+    top = []
+    for rule in rules[:_TOP_RULES]:
+        examples = group[group["rule"] == rule.id].head(examples_per_rule)
+        places = zip(
+            column_values(examples["source"]),
+            column_values(examples["row"]),
+            column_values(examples["operation_id"]),
+            strict=True,
+        )
+        messages = column_values(examples[message_column(lang)])
+        lines = []
+        for (source, row, operation_id), message in zip(places, messages, strict=True):
+            place = finding_place(source, row, operation_id, lang)
+            lines.append(f"{place}{colon(lang)}{message}" if place else str(message))
+        top.append(TopAnomaly(rule, lines))
+    return top
+
+
+def _table_data(findings: pd.DataFrame, lang: Lang) -> dict[str, Any]:
+    """The rows of the findings table, as column-ordered lists of display values."""
+    location = findings["column"].where(findings["column"].notna(), findings["field"])
+    columns = {
+        "severity": column_values(findings["severity"]),
+        "rule": column_values(findings["rule"]),
+        "programme": column_values(findings["programme"]),
+        "source": column_values(findings["source"]),
+        "row": column_values(findings["row"]),
+        "operation_id": column_values(findings["operation_id"]),
+        "column": column_values(location),
+        "value": [display(value) for value in column_values(findings["value"])],
+        "expected": [display(value) for value in column_values(findings["expected"])],
+        "message": column_values(findings[message_column(lang)]),
+    }
+    rows = list(zip(*(columns[name] for name in TABLE_COLUMNS), strict=True))
+    return {"columns": list(TABLE_COLUMNS), "rows": rows}
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe to place inside ``<script type="application/json">`` (no ``</script>``)."""
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        encoded = encoded.replace(char, escaped)
+    encoded = encoded.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(encoded)
+
+
+def render_page(
+    result: RunResult, sections: list[RegionSection], lang: Lang, *, overview: bool
+) -> str:
+    """The whole page: header, optional national overview, region sections, rules appendix."""
+    regions = [section.region for section in sections]
+    fired = rule_summaries(result, result.findings, lang)
+    counts = {rule.id: rule.findings for rule in fired}
+    ui = {key: text(key, lang) for key in ("all", "shown", "search", "no_findings")}
+    ui.update({f"sev_{severity}": severity_label(severity, lang) for severity in SEVERITIES})
+    return _template().render(
+        lang=lang,
+        colon=colon(lang),
+        t=lambda key, **values: text(key, lang, **values),
+        num=lambda value: number(int(value), lang),
+        sev=lambda severity: severity_label(str(severity), lang),
+        result=result,
+        overview=overview,
+        total=total_summary(result, lang),
+        regions=regions,
+        sections=sections,
+        chart=region_bar_chart(regions, lang) if overview else None,
+        rules=sorted(catalogue(result).values(), key=lambda rule: rule.id),
+        rule_counts=counts,
+        severities=SEVERITIES,
+        colours=COLOURS,
+        ui_json=script_json(ui),
+    )
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("fundcheck.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_without_control_characters,
+    )
+    return environment.get_template("report.html.j2")
+
+
+def _without_control_characters(value: Any) -> Any:
+    """Drop the control characters HTML forbids from text taken from the data."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub("", value)
+    return value
+
+
+def _file_safe(key: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_-]", "_", key)

@@ -1,0 +1,101 @@
+"""The JSON report (``report.json``): the machine-readable contract other tools rely on.
+
+Its JSON Schema is published in ``docs/report.schema.json``. Bump ``SCHEMA_VERSION`` on any change:
+the minor number when fields are added, the major number when a field changes or disappears.
+Findings are written one per line, in reading order, without building a Python object per finding.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+from fundcheck.model import FINDING_COLUMNS, RunResult
+from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
+from fundcheck.reports.cells import column_values
+from fundcheck.reports.digest import in_reading_order, region_summaries
+
+SCHEMA_VERSION = "1.0"
+_CHUNK = 20_000  # findings converted at a time, to bound memory on very large runs
+
+
+@register
+class JsonReport:
+    """Writes ``report.json``."""
+
+    format: ClassVar[str] = "json"
+    file_name: ClassVar[str] = "report.json"
+
+    def render(
+        self,
+        result: RunResult,
+        out_dir: Path,
+        lang: Lang,
+        options: ReportOptions = DEFAULT_OPTIONS,
+    ) -> list[Path]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / self.file_name
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            write_json(result, handle, lang)
+        return [path]
+
+
+def write_json(result: RunResult, handle: TextIO, lang: Lang) -> None:
+    """Stream the report to ``handle`` (a file, or stdout when no output folder is given)."""
+    head = json.dumps(report_head(result, lang), ensure_ascii=False)
+    handle.write(head[:-1] + ', "findings": [')
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    findings = in_reading_order(result.findings)
+    for start in range(0, len(findings), _CHUNK):
+        chunk = findings.iloc[start : start + _CHUNK]
+        columns = [column_values(chunk[name]) for name in FINDING_COLUMNS]
+        lines = (
+            dict(zip(FINDING_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)
+        )
+        handle.write(",\n" if start else "\n")
+        handle.write(",\n".join(map(encode, lines)))
+    handle.write("\n]}\n")
+
+
+def report_head(result: RunResult, lang: Lang) -> dict[str, Any]:
+    """Everything but the findings: version, sources, suites, rules and the summary."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "fundcheck_version": result.fundcheck_version,
+        "generated_at": result.generated_at,
+        "lang": lang,
+        "sources": [source.model_dump(mode="json") for source in result.sources],
+        "suites": [suite.model_dump(mode="json") for suite in result.suites],
+        "rules": [
+            rule.model_dump(
+                mode="json",
+                include={
+                    "id",
+                    "severity",
+                    "origin",
+                    "scope",
+                    "family",
+                    "title_fr",
+                    "title_en",
+                    "legal_basis",
+                    "status",
+                },
+            )
+            for rule in result.rules
+        ],
+        "summary": {
+            "records": result.records,
+            "findings": result.counts(),
+            "by_region": {
+                region.key: {
+                    "name": region.name,
+                    "records": region.records,
+                    "error": region.error,
+                    "warning": region.warning,
+                    "info": region.info,
+                }
+                for region in region_summaries(result, lang)
+            },
+        },
+    }

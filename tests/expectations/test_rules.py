@@ -1,0 +1,392 @@
+"""Each rule of the 2021-2027 suite on one frame: one row per case, validated once through GX.
+
+A failing case is a valid operation with one defect; a passing case is a valid operation at the
+edge of a rule (exactly 100 %, end on the start day, a leading-zero postcode...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from fundcheck.expectations import SuiteFile, validate
+from fundcheck.expectations.findings import display
+from fundcheck.model import FINDING_COLUMNS, iter_findings
+from fundcheck.reference import load_reference
+
+MANDATORY_BASES = {
+    "operation_id": "CPR (EU) 2021/1060 Art 49(3) (unique code)",
+    "programme_cci": "CPR (EU) 2021/1060 Art 49(3) (list per programme)",
+    "beneficiary_name": "CPR (EU) 2021/1060 Art 49(3)(a)",
+    "operation_name": "CPR (EU) 2021/1060 Art 49(3)(d)",
+    "operation_summary": "CPR (EU) 2021/1060 Art 49(3)(e)",
+    "start_date": "CPR (EU) 2021/1060 Art 49(3)(f)",
+    "end_date": "CPR (EU) 2021/1060 Art 49(3)(g)",
+    "total_eligible_cost": "CPR (EU) 2021/1060 Art 49(3)(h)",
+    "fund": "CPR (EU) 2021/1060 Art 49(3)(i)",
+    "specific_objective": "CPR (EU) 2021/1060 Art 49(3)(j)",
+    "cofinancing_rate": "CPR (EU) 2021/1060 Art 49(3)(k)",
+    "country": "CPR (EU) 2021/1060 Art 49(3)(l)",
+    "intervention_field": "CPR (EU) 2021/1060 Art 49(3)(n)",
+}
+NO_LOCATION = dict.fromkeys(
+    ("operation_postcode", "operation_department", "operation_region", "location_text")
+)
+
+
+@dataclass(frozen=True)
+class Failing:
+    name: str
+    cells: dict[str, Any]
+    rule: str
+    severity: str
+    field: str | None
+    value: Any
+    expected: str | None
+    legal_basis: str
+    also: frozenset[str] = field(default_factory=frozenset)  # other rules the defect breaks
+
+
+FAILING = [
+    *(
+        Failing(
+            f"{name} empty",
+            {name: None},
+            "eu21.art49.mandatory_field",
+            "error",
+            name,
+            None,
+            None,
+            basis,
+        )
+        for name, basis in MANDATORY_BASES.items()
+    ),
+    Failing(
+        "no location indicator",
+        NO_LOCATION,
+        "eu21.art49.location_indicator",
+        "error",
+        None,
+        None,
+        None,
+        "CPR (EU) 2021/1060 Art 49(3)(l)",
+    ),
+    Failing(
+        "malformed CCI (not also reported as unknown)",
+        {"programme_cci": "2021FR16FFXX001"},
+        "eu.cci.format",
+        "error",
+        "programme_cci",
+        "2021FR16FFXX001",
+        "YEAR CC DG FF TP SEQ (e.g. 2021FR16FFPR001)",
+        "Programme CCI code, SFC2014/SFC2021 structure (CPR (EU) 2021/1060 Art 49(3))",
+    ),
+    Failing(
+        "well-formed CCI of no programme (a gap in the sequence)",
+        {"programme_cci": "2021FR16FFPR007"},
+        "eu21.cci.known_programme",
+        "error",
+        "programme_cci",
+        "2021FR16FFPR007",
+        "French or Interreg 2021-2027 programme CCI",
+        "Accord de partenariat France 2021-2027, tables 9B and 10",
+    ),
+    Failing(
+        "fund not normalised",
+        {"fund": "FEDER"},
+        "eu21.fund.valid",
+        "error",
+        "fund",
+        "FEDER",
+        "CF | EMFAF | ERDF | ESF+ | JTF",
+        "CPR (EU) 2021/1060 Art 49(3)(i)",
+    ),
+    Failing(
+        "ERDF objective on an ESF+ operation",
+        {"fund": "ESF+", "specific_objective": "RSO2.1"},
+        "eu21.specific_objective.valid_for_fund",
+        "error",
+        "specific_objective",
+        "RSO2.1",
+        "ESF+",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
+        "Reg. (EU) 2021/1056 Art 8",
+    ),
+    Failing(
+        "unknown specific objective",
+        {"specific_objective": "RSO9.9"},
+        "eu21.specific_objective.valid_for_fund",
+        "error",
+        "specific_objective",
+        "RSO9.9",
+        "ERDF",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
+        "Reg. (EU) 2021/1056 Art 8",
+    ),
+    Failing(
+        "one of two intervention codes not in Annex I",
+        {"intervention_field": "044|999"},
+        "eu21.intervention_field.valid",
+        "error",
+        "intervention_field",
+        "044|999",
+        "Annex I, Table 1 code(s), joined by |",
+        "CPR (EU) 2021/1060 Art 49(3)(n), Annex I Table 1",
+    ),
+    Failing(
+        "4-digit operation postcode (not also reported as unknown)",
+        {"operation_postcode": "1000"},
+        "fr.postcode.format",
+        "error",
+        "operation_postcode",
+        "1000",
+        "5 digits",
+        "CPR (EU) 2021/1060 Art 49(3)(l)-(m); La Poste postcode format",
+    ),
+    Failing(
+        "malformed beneficiary postcode",
+        {"beneficiary_postcode": "34 000"},
+        "fr.postcode.format",
+        "error",
+        "beneficiary_postcode",
+        "34 000",
+        "5 digits",
+        "CPR (EU) 2021/1060 Art 49(3)(m); La Poste postcode format",
+    ),
+    Failing(
+        "postcode not in the La Poste base",
+        {"operation_postcode": "99999"},
+        "fr.postcode.exists",
+        "warning",
+        "operation_postcode",
+        "99999",
+        "La Poste postcode",
+        "CPR (EU) 2021/1060 Art 49(3)(l)-(m); La Poste postcode format",
+    ),
+    Failing(
+        "country name instead of code",
+        {"country": "France"},
+        "eu.country.valid",
+        "error",
+        "country",
+        "France",
+        "ISO 3166 alpha-2 code (member state or Interreg partner)",
+        "CPR (EU) 2021/1060 Art 49(3)(l)",
+    ),
+    Failing(
+        "end before start",
+        {"start_date": "2022-03-01", "end_date": "2022-01-31"},
+        "eu.dates.start_before_end",
+        "error",
+        "end_date",
+        "2022-01-31",
+        "≥ 2022-03-01",
+        "CPR (EU) 2021/1060 Art 49(3)(f)-(g)",
+    ),
+    Failing(
+        "start before the eligibility period",
+        {"start_date": "2020-12-31"},
+        "eu21.dates.eligibility_window",
+        "warning",
+        "start_date",
+        "2020-12-31",
+        "≥ 2021-01-01",
+        "CPR (EU) 2021/1060 Art 63(2) (start of eligibility)",
+    ),
+    Failing(
+        "end after the eligibility period",
+        {"end_date": "2030-01-01"},
+        "eu21.dates.eligibility_window",
+        "warning",
+        "end_date",
+        "2030-01-01",
+        "≤ 2029-12-31",
+        "CPR (EU) 2021/1060 Art 63(2) (end of eligibility)",
+    ),
+    Failing(
+        "rate given in percent",
+        {"cofinancing_rate": 60.0, "eu_amount": None},
+        "eu.rate.range",
+        "error",
+        "cofinancing_rate",
+        60.0,
+        "0 < rate ≤ 1",
+        "CPR (EU) 2021/1060 Art 49(3)(k)",
+    ),
+    Failing(
+        "rate of zero",
+        {"cofinancing_rate": 0.0, "eu_amount": None},
+        "eu.rate.range",
+        "error",
+        "cofinancing_rate",
+        0.0,
+        "0 < rate ≤ 1",
+        "CPR (EU) 2021/1060 Art 49(3)(k)",
+    ),
+    Failing(
+        "negative eligible cost",
+        {"total_eligible_cost": -5.0, "eu_amount": None},
+        "eu.amount.non_negative",
+        "error",
+        "total_eligible_cost",
+        -5.0,
+        "≥ 0",
+        "CPR (EU) 2021/1060 Art 49(3)(h)",
+    ),
+    Failing(
+        "negative EU amount",
+        {"eu_amount": -10.0},
+        "eu.amount.non_negative",
+        "error",
+        "eu_amount",
+        -10.0,
+        "≥ 0",
+        "CPR (EU) 2021/1060 Art 49(3)(h)",
+        also=frozenset({"eu.amount.consistent_with_rate"}),
+    ),
+    Failing(
+        "EU amount above the eligible cost",
+        {"cofinancing_rate": 1.0, "eu_amount": 100_000.5},
+        "eu.amount.eu_not_above_eligible",
+        "error",
+        "eu_amount",
+        100_000.5,
+        "≤ 100000",
+        "CPR (EU) 2021/1060 Art 49(3)(h),(k); Art 112",
+    ),
+    Failing(
+        "EU amount 1 % off eligible cost x rate",
+        {"eu_amount": 59_000.0},
+        "eu.amount.consistent_with_rate",
+        "warning",
+        "eu_amount",
+        59_000.0,
+        "≈ 100000 × 0.6",
+        "CPR (EU) 2021/1060 Art 49(3)(k)",
+    ),
+    Failing(
+        "operation id repeating an earlier row of the programme",
+        {"operation_id": "OP-DUP"},  # the first OP-DUP is a passing case below
+        "eu21.art49.unique_operation_id",
+        "error",
+        "operation_id",
+        "OP-DUP",
+        "unique within 2021FR16FFPR004",
+        "CPR (EU) 2021/1060 Art 49(3) (unique code)",
+    ),
+]
+
+PASSING = {
+    "first occurrence of a repeated id": {"operation_id": "OP-DUP"},
+    "same id in another programme": {"operation_id": "OP-DUP", "programme_cci": "2021FR16FFPR001"},
+    "rate of exactly 100 %": {"cofinancing_rate": 1.0, "eu_amount": 100_000.0},
+    "EU amount within the 0.5 % tolerance": {"eu_amount": 60_499.0},
+    "zero cost and zero EU amount": {"total_eligible_cost": 0.0, "eu_amount": 0.0},
+    "end on the start day": {"start_date": "2023-05-02", "end_date": "2023-05-02"},
+    "dates on the eligibility bounds": {"start_date": "2021-01-01", "end_date": "2029-12-31"},
+    "two Annex I codes": {"intervention_field": "044|045"},
+    "postcode with a leading zero": {
+        "operation_postcode": "01000",
+        "beneficiary_postcode": "01000",
+    },
+    "ESF+ objective on an ESF+ operation": {"fund": "ESF+", "specific_objective": "ESO4.1"},
+    "JTF objective on a JTF operation": {"fund": "JTF", "specific_objective": "JSO8.1"},
+    "Interreg programme with a partner country": {
+        "programme_cci": "2021TC16RFCB006",
+        "country": "AD",
+    },
+    "Greece as the EU writes it": {"country": "EL"},
+    "only a location text": {**NO_LOCATION, "location_text": "Région Occitanie"},
+    "optional cells empty": {"priority": None, "eu_amount": None, "beneficiary_postcode": None},
+}
+
+
+@pytest.fixture(scope="module")
+def checked(
+    suite: SuiteFile, make_operations: Callable[..., pd.DataFrame], labels: dict[str, str]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """All cases in one frame (passing ones first, so the first OP-DUP is earlier), checked once."""
+    cells = [*PASSING.values(), *(case.cells for case in FAILING)]
+    names = [*PASSING, *(case.name for case in FAILING)]
+    rows = [{"operation_id": f"OP-{i}", **cell} for i, cell in enumerate(cells)]
+    frame = make_operations(rows)
+    findings = validate(
+        frame,
+        suite,
+        reference=load_reference(),
+        source="liste.xlsx",
+        column_labels=labels,
+    )
+    return findings, {name: int(row) for name, row in zip(names, frame["_row"], strict=True)}
+
+
+def _at(checked: tuple[pd.DataFrame, dict[str, int]], name: str) -> pd.DataFrame:
+    findings, rows = checked
+    return findings[findings["row"] == rows[name]]
+
+
+@pytest.mark.parametrize("case", FAILING, ids=[case.name for case in FAILING])
+def test_failing_case(
+    checked: tuple[pd.DataFrame, dict[str, int]], case: Failing, labels: dict[str, str]
+) -> None:
+    found = _at(checked, case.name)
+    assert set(found["rule"]) == {case.rule, *case.also}
+    (finding,) = found[found["rule"] == case.rule].to_dict(orient="records")
+    assert finding["severity"] == case.severity
+    assert finding["scope"] == "record"
+    assert finding["source"] == "liste.xlsx"
+    assert finding["field"] == case.field
+    assert finding["value"] == case.value
+    assert finding["expected"] == case.expected
+    assert finding["legal_basis"] == case.legal_basis
+    assert finding["region"] == "76"
+    assert finding["operation_id"] == case.cells.get("operation_id", finding["operation_id"])
+    assert finding["programme"] == case.cells.get("programme_cci", "2021FR16FFPR004")
+    if case.field is not None:
+        assert finding["column"] == labels.get(case.field, case.field)
+    for message in (finding["message_fr"], finding["message_en"]):
+        assert "{" not in message
+        assert finding["column"] in message or display(finding["value"]) in message
+
+
+@pytest.mark.parametrize("name", PASSING)
+def test_passing_case(checked: tuple[pd.DataFrame, dict[str, int]], name: str) -> None:
+    assert _at(checked, name)["rule"].tolist() == []
+
+
+def test_every_expectation_rule_has_a_failing_case(suite: SuiteFile) -> None:
+    assert {rule.id for rule in suite.rules} == {case.rule for case in FAILING}
+
+
+def test_messages_in_both_languages(checked: tuple[pd.DataFrame, dict[str, int]]) -> None:
+    empty = _at(checked, "beneficiary_name empty").iloc[0]
+    assert empty["message_fr"] == "Le champ obligatoire « Nom du bénéficiaire » est vide."
+    assert empty["message_en"] == "Mandatory field 'Nom du bénéficiaire' is empty."
+    dates = _at(checked, "end before start").iloc[0]
+    assert dates["column"] == "Date de fin"
+    assert dates["message_fr"] == (
+        "La date de fin (2022-01-31) précède la date de début (attendu : ≥ 2022-03-01)."
+    )
+    assert dates["message_en"] == (
+        "End date (2022-01-31) is before the start date (expected ≥ 2022-03-01)."
+    )
+    rate = _at(checked, "rate given in percent").iloc[0]
+    assert rate["message_fr"] == (
+        "Le taux de cofinancement 60 est hors de l'intervalle attendu (0 < rate ≤ 1)."
+    )
+    location = _at(checked, "no location indicator").iloc[0]
+    assert location["column"] == (
+        "Code postal de l'opération / operation_department / operation_region / location_text"
+    )
+
+
+def test_findings_table_is_a_findings_frame(checked: tuple[pd.DataFrame, dict[str, int]]) -> None:
+    findings, _ = checked
+    assert tuple(findings.columns) == FINDING_COLUMNS
+    assert str(findings["row"].dtype) == "Int64"
+    assert findings["row"].is_monotonic_increasing
+    assert len(list(iter_findings(findings))) == len(findings)  # every row is a valid Finding

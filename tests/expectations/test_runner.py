@@ -1,0 +1,242 @@
+"""The runner: absent columns, unreadable cells, repeats, parameters, engine errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from fundcheck.errors import ConfigError, SuiteError
+from fundcheck.expectations import SuiteFile, parse_suite, plan_suite, run_suite, validate
+from fundcheck.expectations.engine import failing_rows
+from fundcheck.expectations.runner import gx_frame, run_parameters
+from fundcheck.reference import load_reference
+
+Operations = Callable[..., pd.DataFrame]
+MANDATORY = "eu21.art49.mandatory_field"
+
+
+def _validate(frame: pd.DataFrame, suite: SuiteFile, **options: object) -> pd.DataFrame:
+    return validate(
+        frame,
+        suite,
+        reference=load_reference(),
+        source="liste.csv",
+        column_labels=options.pop("column_labels", {}),  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def test_a_clean_frame_has_no_finding(suite: SuiteFile, make_operations: Operations) -> None:
+    frame = make_operations([{"operation_id": f"OP-{i}"} for i in range(3)])
+    frame["end_date"] = frame["end_date"].astype("datetime64[us]")  # converted for GX
+    frame["total_eligible_cost"] = frame["total_eligible_cost"].astype("int64")
+    assert _validate(frame, suite).empty
+
+
+def test_absent_mandatory_column_is_one_dataset_finding(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations([{"operation_id": f"OP-{i}"} for i in range(4)], drop=["country"])
+    run = run_suite(frame, suite, source="liste.csv", column_labels={})
+    findings = run.findings
+    (finding,) = findings.to_dict(orient="records")
+    assert finding["rule"] == MANDATORY and finding["severity"] == "error"
+    assert finding["scope"] == "dataset"
+    assert finding["field"] == "country" and finding["column"] == "country"
+    assert finding["count"] == 4 and pd.isna(finding["row"])
+    assert finding["legal_basis"] == "CPR (EU) 2021/1060 Art 49(3)(l)"
+    assert "absente" in finding["message_fr"] and "country (Pays)" in finding["message_fr"]
+    assert "missing from the file" in finding["message_en"] and "4 rows" in finding["message_en"]
+    # the other expectation on the column is skipped, and says why
+    assert [(s.rule, s.missing_columns) for s in run.skipped] == [
+        ("eu.country.valid", ("country",))
+    ]
+
+
+def test_optional_columns_absent_are_skipped_silently(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations(
+        [{"operation_id": "OP-1"}], drop=["eu_amount", "beneficiary_postcode", "programme_cci"]
+    )
+    run = run_suite(frame, suite, source="liste.csv", column_labels={})
+    assert run.findings["rule"].tolist() == [MANDATORY]  # programme_cci is mandatory
+    assert {s.rule for s in run.skipped} == {
+        "eu.cci.format",
+        "eu21.cci.known_programme",
+        "fr.postcode.format",
+        "fr.postcode.exists",
+        "eu.amount.non_negative",
+        "eu.amount.eu_not_above_eligible",
+        "eu.amount.consistent_with_rate",
+    }
+
+
+def test_location_columns_partly_or_wholly_absent(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    rows = [{"operation_id": "OP-1"}, {"operation_id": "OP-2", "operation_postcode": None}]
+    only_postcode = make_operations(
+        rows, drop=["operation_department", "operation_region", "location_text"]
+    )
+    findings = _validate(only_postcode, suite)
+    assert findings[["rule", "row", "column"]].values.tolist() == [
+        ["eu21.art49.location_indicator", 3, "operation_postcode"]
+    ]
+    without_any = only_postcode.drop(columns=["operation_postcode"])
+    (finding,) = _validate(without_any, suite).to_dict(orient="records")
+    assert finding["rule"] == "eu21.art49.location_indicator"
+    assert finding["scope"] == "dataset" and finding["count"] == 2
+
+
+def test_unreadable_cell_yields_no_mandatory_finding(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations(
+        [
+            {"operation_id": "OP-1", "start_date": None},  # unreadable: reported by the reader
+            {"operation_id": "OP-2", "start_date": None},  # really empty
+        ]
+    )
+    frame.index = pd.Index([10, 11])  # a part of a larger frame, as the pipeline passes it
+    unreadable = {"start_date": pd.Series(["31/02/2023"], index=[10])}
+    findings = _validate(frame, suite, unreadable=unreadable)
+    assert findings[["rule", "row", "field"]].values.tolist() == [[MANDATORY, 3, "start_date"]]
+
+
+def test_operation_id_repeats_report_only_the_later_rows(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations(
+        [
+            {"operation_id": "A"},
+            {"operation_id": "B"},
+            {"operation_id": "A"},
+            {"operation_id": "A", "programme_cci": "2021FR16FFPR001"},  # another programme
+            {"operation_id": "A"},
+            {"operation_id": None},
+            {"operation_id": None},
+        ]
+    )
+    findings = _validate(frame, suite, column_labels={"operation_id": "Numéro Opération"})
+    repeats = findings[findings["rule"] == "eu21.art49.unique_operation_id"]
+    assert repeats["row"].tolist() == [4, 6]
+    assert repeats["value"].tolist() == ["A", "A"]
+    assert set(repeats["column"]) == {"Numéro Opération"}
+    assert set(findings["rule"]) == {"eu21.art49.unique_operation_id", MANDATORY}
+
+
+def test_operation_id_unique_across_the_file_without_programme_column(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations([{"operation_id": "A"}, {"operation_id": "A"}], drop=["programme_cci"])
+    findings = _validate(frame, suite)
+    repeats = findings[findings["rule"] == "eu21.art49.unique_operation_id"]
+    assert repeats["row"].tolist() == [3]
+    assert repeats["expected"].tolist() == ["unique within —"]
+
+
+def test_run_parameters_override_the_suite(suite: SuiteFile, make_operations: Operations) -> None:
+    frame = make_operations([{"eu_amount": 59_000.0, "start_date": "2021-03-01"}])
+    assert set(_validate(frame, suite)["rule"]) == {"eu.amount.consistent_with_rate"}
+    looser = {"rate_tolerance": 0.02, "eligibility_start": "2021-06-01", "unrelated": 1}
+    findings = _validate(frame, suite, parameters=looser)
+    assert findings[["rule", "expected"]].values.tolist() == [
+        ["eu21.dates.eligibility_window", "≥ 2021-06-01"]
+    ]
+
+
+def test_parameter_of_the_wrong_type(suite: SuiteFile) -> None:
+    assert run_parameters(suite, {"eligibility_end": "2030-06-30"})["eligibility_end"] == dt.date(
+        2030, 6, 30
+    )
+    with pytest.raises(ConfigError, match="rate_tolerance"):
+        run_parameters(suite, {"rate_tolerance": "half a percent"})
+    with pytest.raises(ConfigError, match="eligibility_start"):
+        run_parameters(suite, {"eligibility_start": 2021})
+
+
+def test_a_column_of_the_wrong_dtype_is_a_suite_error(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations([{}])
+    frame["start_date"] = pd.array(["2022-03-01"], dtype="str")
+    with pytest.raises(SuiteError, match="start_date"):
+        _validate(frame, suite)
+
+
+def test_an_all_empty_column_of_any_dtype_is_accepted(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations([{}, {"operation_id": "OP-2"}])
+    frame["eu_amount"] = pd.Series([None, None], dtype=object)
+    assert _validate(frame, suite).empty
+
+
+def test_a_typo_in_a_type_stops_validation(suite: SuiteFile, make_operations: Operations) -> None:
+    broken = suite.model_copy(
+        update={
+            "expectations": [
+                spec.model_copy(update={"type": spec.type.replace("to_be_in_set", "to_be_in_sets")})
+                for spec in suite.expectations
+            ]
+        }
+    )
+    with pytest.raises(SuiteError, match="expect_column_values_to_be_in_sets not found"):
+        _validate(make_operations([{}]), broken)
+
+
+def test_an_engine_error_is_a_suite_error_not_a_finding(make_operations: Operations) -> None:
+    broken = parse_suite(
+        """
+name: broken
+version: 0.1.0
+period: "2021-2027"
+record_kind: operations
+rules:
+  - {id: x.text.between, severity: error, origin: expectation, family: validity,
+     title_fr: t, title_en: t, message_fr: m, message_en: m, legal_basis: b}
+expectations:
+  - type: expect_column_values_to_be_between
+    kwargs: {column: operation_name, min_value: 0}
+    meta: {rule: x.text.between}
+"""
+    )
+    with pytest.raises(SuiteError, match="GX failed on expectation #1 .*operation_name"):
+        _validate(make_operations([{}]), broken)
+
+
+def test_both_gx_strategies_find_the_same_rows(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    frame = make_operations(
+        [
+            {"operation_id": "A", "cofinancing_rate": 2.0},
+            {"operation_id": "A", "beneficiary_name": None},
+            {"operation_id": "C"},
+        ]
+    )
+    plan = plan_suite(suite, frame.columns)
+    data = gx_frame(frame, plan.planned)
+    parameters = run_parameters(suite, None)
+    single = failing_rows(data, suite.name, plan.planned, parameters, strategy="single")
+    two_phase = failing_rows(data, suite.name, plan.planned, parameters, strategy="two_phase")
+    assert {k: v.tolist() for k, v in single.items()} == {
+        k: v.tolist() for k, v in two_phase.items()
+    }
+    assert len(single) == 4  # rate range, EU vs rate, mandatory name, repeated id
+
+
+def test_plan_fits_the_suite_to_the_columns(suite: SuiteFile) -> None:
+    plan = plan_suite(suite, ["operation_id", "fund", "specific_objective", "location_text"])
+    planned = {item.spec.meta.rule: item.spec for item in plan.planned}
+    assert planned["eu21.art49.unique_operation_id"].kwargs["group_by"] == []
+    location = planned["eu21.art49.location_indicator"]
+    assert location.type == "expect_column_values_to_not_be_null"
+    assert location.kwargs["column"] == "location_text"
+    assert "eu21.specific_objective.valid_for_fund" in planned
+    assert len(plan.absent) == 10  # the other mandatory fields
+    assert len(plan.planned) + len(plan.absent) + len(plan.skipped) == len(suite.expectations)

@@ -1,0 +1,95 @@
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from fundcheck.model import RunResult, findings_frame
+from fundcheck.reports.json_report import SCHEMA_VERSION, JsonReport, write_json
+
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "docs" / "report.schema.json").read_text(encoding="utf-8")
+)
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def render(result: RunResult, tmp_path: Path) -> dict:
+    (path,) = JsonReport().render(result, tmp_path, "en")
+    assert path == tmp_path / "report.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_published_schema_is_a_valid_draft_2020_12_schema():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_a_rendered_report_validates_against_the_schema(sample_result, tmp_path):
+    report = render(sample_result, tmp_path)
+    VALIDATOR.validate(report)
+    assert report["schema_version"] == SCHEMA_VERSION == "1.0"
+
+
+def test_summary_counts_findings_per_severity_and_region(sample_result, tmp_path):
+    summary = render(sample_result, tmp_path)["summary"]
+    assert summary["records"] == 215
+    assert summary["findings"] == {"error": 7, "warning": 2, "info": 1}
+    assert summary["by_region"]["84"] == {
+        "name": "Auvergne-Rhône-Alpes",
+        "records": 120,
+        "error": 4,
+        "warning": 2,
+        "info": 0,
+    }
+    assert summary["by_region"]["93"]["error"] == 0  # records but no finding
+    assert summary["by_region"]["national"]["records"] == 5
+    assert summary["by_region"]["national"]["info"] == 1
+
+
+def test_findings_keep_every_field_worst_first(sample_result, tmp_path):
+    findings = render(sample_result, tmp_path)["findings"]
+    assert len(findings) == 10
+    assert [f["severity"] for f in findings] == ["error"] * 7 + ["warning"] * 2 + ["info"]
+    national = next(f for f in findings if f["operation_id"] == "NAT-1")
+    assert national["region"] is None
+    assert national["value"] == "2024-02-01"  # a Timestamp becomes an ISO date
+    placeholder = findings[-1]
+    assert (placeholder["count"], placeholder["row"], placeholder["value"]) == (12, None, "N.C")
+    postcode = next(f for f in findings if f["operation_id"] == "@SUM(A1)")
+    assert postcode["value"] == 99999 and postcode["row"] == 7
+
+
+def test_rules_and_sources_are_listed(sample_result, tmp_path):
+    report = render(sample_result, tmp_path)
+    assert [rule["id"] for rule in report["rules"]] == [rule.id for rule in sample_result.rules]
+    assert report["sources"][0]["sha256"] == "ab" * 32
+    assert report["suites"] == [
+        {"name": "eu_2021_2027.list_of_operations", "version": "1", "expectations": 18}
+    ]
+
+
+def test_an_empty_run_is_still_a_valid_report(sample_result, tmp_path):
+    sample_result.findings = findings_frame([])
+    report = render(sample_result, tmp_path)
+    VALIDATOR.validate(report)
+    assert report["findings"] == []
+
+
+def test_the_schema_rejects_an_unknown_severity(sample_result, tmp_path):
+    report = render(sample_result, tmp_path)
+    report["findings"][0]["severity"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        VALIDATOR.validate(report)
+
+
+def test_streaming_to_a_text_stream_writes_the_same_report(sample_result, tmp_path):
+    stream = io.StringIO()
+    write_json(sample_result, stream, "en")
+    assert json.loads(stream.getvalue()) == render(sample_result, tmp_path)
+
+
+def test_large_runs_validate_too(many_findings, tmp_path):
+    report = render(many_findings(3000), tmp_path)
+    VALIDATOR.validate(report)
+    assert len(report["findings"]) == 3000
+    assert sum(report["summary"]["findings"].values()) == 3000

@@ -1,0 +1,63 @@
+"""Golden test: the demo's injected defects are each found exactly once, in the right region and
+row, and no other error- or warning-level finding appears."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fundcheck.config import RunConfig
+from fundcheck.demo import DemoDataset, generate_demo, write_demo
+from fundcheck.model import RunResult
+from fundcheck.pipeline import run
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoDataset, RunResult]:
+    dataset = generate_demo()
+    path = write_demo(tmp_path_factory.mktemp("demo") / "demo.xlsx", dataset)
+    return dataset, run(RunConfig(sources=[Path(path)]))
+
+
+def test_every_row_is_read(demo_run):
+    dataset, result = demo_run
+    assert result.records == len(dataset.frame)
+    assert result.sources[0].profile == "fr_national_2021_2027"
+    assert result.sources[0].period == "2021-2027"
+
+
+@pytest.mark.parametrize("index", range(len(generate_demo().defects)))
+def test_each_injected_defect_is_found_once_in_its_row_and_region(demo_run, index):
+    dataset, result = demo_run
+    defect = dataset.defects[index]
+    findings = result.findings
+    hits = findings[(findings["rule"] == defect.rule) & (findings["row"] == defect.row)]
+    assert len(hits) == 1, f"{defect}: {hits[['rule', 'row', 'field', 'value']].to_dict('records')}"
+    hit = hits.iloc[0]
+    region = None if pd.isna(hit["region"]) else hit["region"]
+    assert region == defect.region
+    assert hit["legal_basis"]
+    assert hit["message_fr"] and hit["message_en"]
+
+
+def test_no_other_error_or_warning_finding(demo_run):
+    dataset, result = demo_run
+    findings = result.findings
+    serious = findings[findings["severity"].isin(["error", "warning"])]
+    found = sorted(zip(serious["rule"], serious["row"].astype(int), strict=True))
+    expected = sorted(
+        [(d.rule, d.row) for d in dataset.defects]
+        + [(also, d.row) for d in dataset.defects for also in d.also]
+    )
+    assert found == expected
+
+
+def test_every_record_finding_is_attributed_to_a_region_bucket(demo_run):
+    _, result = demo_run
+    records = result.findings[result.findings["scope"] == "record"]
+    assert records["row"].notna().all()
+    attributed = records["region"].dropna()
+    assert set(attributed) <= set(result.region_names)
+    assert len(set(result.records_by_region) - {"national"}) == 18
