@@ -88,13 +88,13 @@ def _dropped_note(kind: str, mask: pd.Series, rows: pd.Series) -> list[Normalisa
 
 @dataclass
 class _Column:
-    """One mapped column on its way to the canonical frame."""
+    """One mapped column on its way to the canonical frame (the raw cells are not kept)."""
 
     name: str
     label: str
-    raw: pd.Series
     cleaned: pd.Series
     placeholder: pd.Series
+    placeholder_example: str | None
 
 
 def _parse_column(
@@ -105,10 +105,10 @@ def _parse_column(
     notes = []
     if label in match.variants:
         notes.append(Normalisation("header_variant", name, label, 1, label))
-    placeholder = column.placeholder[keep].reset_index(drop=True)
-    if placeholder.any():
-        example = display_text(column.raw[keep].reset_index(drop=True)[placeholder].iloc[0])
-        notes.append(Normalisation("placeholder", name, label, int(placeholder.sum()), example))
+    placeholders = int(column.placeholder[keep].sum())
+    if placeholders:
+        example = column.placeholder_example
+        notes.append(Normalisation("placeholder", name, label, placeholders, example))
     result = parse_field(name, column.cleaned[keep].reset_index(drop=True), country)
     notes += [Normalisation(n.kind, name, label, n.count, n.example) for n in result.notes]
     return result, notes
@@ -127,16 +127,27 @@ def _derived_objective(label_values: pd.Series, label: str) -> tuple[pd.Series, 
 def build_canonical(
     body: pd.DataFrame, *, first_row: int, match: ProfileMatch, headers: list[str]
 ) -> CanonicalTable:
-    """The canonical table of the rows under the header (``first_row`` = row of body line 0)."""
-    body = body.reset_index(drop=True)
+    """The canonical table of the rows under the header (``first_row`` = row of body line 0).
+
+    ``body`` is consumed: each raw column is deleted from it once cleaned, so that a large file
+    is held about once in memory rather than three times (raw, cleaned, parsed).
+    """
+    body.index = pd.RangeIndex(len(body))
     rows = pd.Series(np.arange(first_row, first_row + len(body), dtype="int64"), index=body.index)
     labels = {name: headers[position] for name, position in match.positions.items()}
+    blank = _blank_rows(body)
+    for position in set(body.columns) - set(match.positions.values()):
+        del body[position]
     columns = {}
     for name, position in match.positions.items():
-        cleaned, placeholder = clean_cells(body[position])
-        columns[name] = _Column(name, labels[name], body[position], cleaned, placeholder)
+        raw = body[position]
+        cleaned, placeholder = clean_cells(raw)
+        example = display_text(raw[placeholder].iloc[0]) if placeholder.any() else None
+        columns[name] = _Column(name, labels[name], cleaned, placeholder, example)
+        del raw
+        if list(match.positions.values()).count(position) == 1:
+            del body[position]
 
-    blank = _blank_rows(body)
     repeated = _repeated_headers({n: c.cleaned for n, c in columns.items()}, labels) & ~blank
     keep = (~blank & ~repeated).to_numpy()
     notes = _dropped_note("blank_row", blank, rows)
@@ -148,6 +159,7 @@ def build_canonical(
     names = [spec.name for spec in OPERATION_FIELDS if spec.name in columns]
     for name in sorted(names, key=lambda n: n != "country"):  # country first: postcodes need it
         result, field_notes[name] = _parse_column(columns[name], keep, match, values.get("country"))
+        del columns[name]  # the cleaned cells are no longer needed
         values[name] = result.values
         if not result.unreadable.empty:
             unreadable[name] = result.unreadable

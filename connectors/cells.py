@@ -127,9 +127,13 @@ def clean_cells(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if is_string_column(raw):
         text = raw.str.strip()
         text = text.mask(text == "")
-        # lower case instead of an inline flag: pandas then keeps the regex in pyarrow (RE2)
-        found = text.str.lower().str.fullmatch(_PLACEHOLDER_LOWER)
-        placeholder = found.fillna(False).astype(bool)
+        # only short cells can be placeholders: long free text is never lower-cased nor matched
+        short = text.str.len().le(30).fillna(False).to_numpy(dtype=bool)
+        placeholder = pd.Series(False, index=raw.index)
+        if short.any():
+            # lower case instead of an inline flag: pandas then keeps the regex in pyarrow (RE2)
+            found = text[short].str.lower().str.fullmatch(_PLACEHOLDER_LOWER)
+            placeholder[short] = found.fillna(False).astype(bool).to_numpy()
         return text.mask(placeholder), placeholder
     if raw.dtype != object:
         return raw, pd.Series(False, index=raw.index)

@@ -121,12 +121,11 @@ def read_operations(
             location=str(source.path),
             row=located.first_row - 1,
         )
-    table = build_canonical(
-        located.body,
-        first_row=located.first_row,
-        match=match,
-        headers=located.header.headers,
-    )
+    first_row, headers, sheet_name = located.first_row, located.header.headers, located.sheet
+    body = located.body
+    del located  # build_canonical consumes the body column by column
+    table = build_canonical(body, first_row=first_row, match=match, headers=headers)
+    del body
     provenance = Provenance(
         name=source.path.name,
         location=str(source.path),
@@ -134,7 +133,7 @@ def read_operations(
         sha256=source.sha256,
         rows=len(table.frame),
         profile=match.profile.id,
-        sheet=located.sheet,
+        sheet=sheet_name,
     )
     return RecordSet(
         kind=RecordKind.OPERATIONS,

@@ -127,6 +127,47 @@ def _read_with_pandas(path: Path, layout: TextLayout, encoding: str) -> pd.DataF
     )
 
 
+FAST_PATH_BYTES = 32 * 1024 * 1024
+"""Files above this size are read with pyarrow's multi-threaded reader when they allow it."""
+
+
+def _read_with_pyarrow(path: Path, layout: TextLayout, encoding: str) -> pd.DataFrame | None:
+    """Fast path for large regular files: every cell a string, row numbers kept.
+
+    pyarrow rejects a row of another width, and an empty line counts as a one-cell row, so a
+    file with ragged rows or blank lines (whose row numbers pyarrow would shift) returns None
+    and the exact reader takes over.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    if path.stat().st_size < FAST_PATH_BYTES:
+        return None
+    names = [str(i) for i in range(layout.width)]
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(
+                column_names=names, encoding=encoding.replace("-sig", ""), block_size=1 << 24
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=layout.delimiter, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
+        return None
+    frame = table.to_pandas()
+    frame.columns = list(range(layout.width))
+    if encoding == "utf-8-sig" and len(frame):
+        frame.iat[0, 0] = str(frame.iat[0, 0]).removeprefix("\ufeff")
+    return frame
+
+
 def _read_with_csv_module(path: Path, layout: TextLayout, encoding: str) -> pd.DataFrame:
     """Slow path for ragged files (a row wider than the sample showed)."""
     with path.open(encoding=encoding, errors="replace", newline="") as handle:
@@ -140,6 +181,9 @@ def read_text_grid(path: Path) -> tuple[pd.DataFrame, TextLayout]:
     """All rows of a text table as ``str`` columns numbered 0..n (row i is line record i + 1)."""
     layout = sniff_layout(path)
     encodings = [layout.encoding] + [e for e in ("cp1252", "latin-1") if e != layout.encoding]
+    fast = _read_with_pyarrow(path, layout, layout.encoding)
+    if fast is not None:
+        return fast, layout
     for encoding in encodings:
         try:
             return _read_with_pandas(path, layout, encoding), layout

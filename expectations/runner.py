@@ -229,7 +229,12 @@ def _without_columns(spec: ExpectationSpec, names: set[str]) -> ExpectationSpec 
 
 
 def gx_frame(frame: pd.DataFrame, planned: tuple[PlannedExpectation, ...]) -> pd.DataFrame:
-    """The columns GX needs, on a RangeIndex, with date and number columns in GX-fast dtypes."""
+    """The columns GX needs, on a RangeIndex, with every column in a GX-fast dtype.
+
+    GX filters the whole frame once per expectation; on pyarrow-backed text columns each filter
+    copies every string, so text and code columns are handed over as categoricals (the filter
+    then moves integer codes; string methods run once per distinct value).
+    """
     needed = sorted({name for item in planned for name in item.spec.columns()})
     out = frame.loc[:, needed].reset_index(drop=True)
     for name in needed:
@@ -241,6 +246,8 @@ def gx_frame(frame: pd.DataFrame, planned: tuple[PlannedExpectation, ...]) -> pd
             out[name] = _as_dtype(column, DATETIME_NS, pd.api.types.is_datetime64_any_dtype)
         elif spec.type in (FieldType.AMOUNT, FieldType.RATE):
             out[name] = _as_dtype(column, FLOAT, pd.api.types.is_numeric_dtype)
+        elif isinstance(column.dtype, pd.StringDtype):
+            out[name] = column.astype("category")
     return out
 
 
