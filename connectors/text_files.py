@@ -161,7 +161,7 @@ def _read_with_pyarrow(path: Path, layout: TextLayout, encoding: str) -> pd.Data
         )
     except (pa.ArrowInvalid, UnicodeDecodeError, LookupError):
         return None
-    frame = table.to_pandas()
+    frame: pd.DataFrame = table.to_pandas()
     frame.columns = list(range(layout.width))
     if encoding == "utf-8-sig" and len(frame):
         frame.iat[0, 0] = str(frame.iat[0, 0]).removeprefix("\ufeff")
