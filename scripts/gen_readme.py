@@ -1,0 +1,88 @@
+"""Regenerate the generated sections of README.md (CLI reference, rules catalogue, demo defects).
+
+Run ``.venv/bin/python scripts/gen_readme.py``; ``tests/test_docs.py`` fails when README.md is
+out of date.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def cli_reference() -> str:
+    from fundcheck.cli import cli
+
+    parts = []
+    for name in sorted(cli.commands):
+        result = CliRunner().invoke(cli, [name, "--help"], terminal_width=100)
+        text = result.output.replace("Usage: cli", "Usage: fundcheck").rstrip()
+        parts.append(f"### `fundcheck {name}`\n\n```\n{text}\n```")
+    return "## Command reference\n\n" + "\n\n".join(parts)
+
+
+def rules_catalogue() -> str:
+    from fundcheck.catalogue import all_rules
+
+    lines = [
+        "## Rules catalogue",
+        "",
+        "Generated from the rules themselves (`fundcheck rules --json`). Status: V verified in the",
+        "legal text, C corroborated, U unverified (an unverified rule is never an error).",
+        "",
+        "| rule | severity | origin | title | legal basis | status |",
+        "|---|---|---|---|---|---|",
+    ]
+    for rule in all_rules():
+        title = f"{rule.title_en} / *{rule.title_fr}*"
+        basis = rule.legal_basis.replace("|", "\\|")
+        lines.append(
+            f"| `{rule.id}` | {rule.severity.value} | {rule.origin} | {title} | {basis} "
+            f"| {rule.status} |"
+        )
+    return "\n".join(lines)
+
+
+def demo_defects() -> str:
+    from fundcheck import demo
+
+    doc = demo.__doc__ or ""
+    table = re.search(r"(=+  =+  =+\n.*?\n=+  =+  =+\n.*?\n=+  =+  =+)", doc, re.S)
+    body = table.group(1) if table else ""
+    return (
+        "## The demo list and its injected defects\n\n"
+        "`fundcheck demo` writes and validates a deterministic list of about 2,000 "
+        "operations in the exact national 2021-2027 format (18 regions, real CCIs, specific "
+        "objectives, intervention fields and postcodes). One row per defect below is altered; "
+        "the golden test (`tests/test_golden_demo.py`) asserts each is found exactly once, in "
+        "its row and region, "
+        "and that nothing else reaches warning or error.\n\n```\n" + body + "\n```"
+    )
+
+
+SECTIONS = {"cli": cli_reference, "rules": rules_catalogue, "demo": demo_defects}
+
+
+def render(text: str) -> str:
+    for name, build in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        text = pattern.sub(lambda m, b=build: m.group(1) + b() + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    current = README.read_text(encoding="utf-8")
+    updated = render(current)
+    if "--check" in sys.argv:
+        return int(updated != current)
+    README.write_text(updated, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
