@@ -4,6 +4,23 @@ Every check module is imported here explicitly, so that the registry is complete
 every check in one place.
 """
 
-from fundcheck.checks.base import CHECKS, Check, register
+from fundcheck.checks import (
+    ceilings,
+    climate,
+    concentration,
+    duplicates,
+    freshness,
+    outliers,
+    progress,
+    rates,
+    ring_fences,
+    splitting,
+)
+from fundcheck.checks.base import CHECKS, Check, register, settings
 
-__all__ = ["CHECKS", "Check", "register"]
+MODULES = (
+    ceilings, rates, concentration, ring_fences, climate, progress, freshness, duplicates,
+    splitting, outliers,
+)  # fmt: skip
+
+__all__ = ["CHECKS", "MODULES", "Check", "register", "settings"]

@@ -62,7 +62,7 @@ def demo() -> DemoDataset:
 
 @pytest.fixture(scope="module")
 def clean(demo: DemoDataset) -> pd.DataFrame:
-    defect_rows = {d.row - 2 for d in demo.defects}
+    defect_rows = {d.row - 2 for d in demo.defects if d.row is not None}
     duplicated = demo.frame[header_of("operation_id")].duplicated(keep=False)
     keep = ~demo.frame.index.isin(defect_rows) & ~duplicated.to_numpy()
     return demo.frame[keep]
@@ -202,10 +202,14 @@ def test_operation_ids_are_unique_within_each_programme(clean: pd.DataFrame) -> 
 
 def test_each_defect_sits_alone_on_its_row_with_its_value(demo: DemoDataset) -> None:
     frame = demo.frame
-    rows = [d.row for d in demo.defects]
-    assert len(set(rows)) == len(rows) == 18
-    assert len({d.region for d in demo.defects}) == 18
+    rows = [d.row for d in demo.defects if d.row is not None]
+    assert len(set(rows)) == len(rows) == 21
+    per_record = [d for d in demo.defects if d.programme is None]
+    assert len({d.region for d in per_record}) == len(per_record) == 18
     for defect in demo.defects:
+        if defect.row is None:
+            assert defect.programme in load_reference().programmes
+            continue
         assert 2 <= defect.row <= len(frame) + 1
         if defect.field is None:
             continue
@@ -219,6 +223,9 @@ def test_each_defect_sits_alone_on_its_row_with_its_value(demo: DemoDataset) -> 
 def test_defect_regions_are_where_the_findings_belong(demo: DemoDataset) -> None:
     frame = demo.frame
     for defect in demo.defects:
+        if defect.row is None:  # a programme-level breach: the programme's region
+            assert load_reference().programmes[str(defect.programme)].region == defect.region
+            continue
         row = frame.iloc[[defect.row - 2]]
         if defect.rule == "eu21.art49.location_indicator":
             location = ["operation_postcode", "location_text", "operation_department",
@@ -288,18 +295,24 @@ def test_random_defects_and_csv_for_benchmarks(tmp_path: Path) -> None:
 def test_demo_through_the_pipeline_fires_exactly_the_recorded_rules(
     demo: DemoDataset, tmp_path: Path
 ) -> None:
-    """End to end (reader, attribution, GX suite): each defect row yields its rule (plus the
-    recorded side-effect warnings) attributed to its region; clean rows yield no error nor
-    warning."""
+    """End to end (reader, attribution, GX suite, checks): each defect row yields its rule (plus
+    the recorded side-effect warnings) attributed to its region, each programme-level breach its
+    programme finding; clean rows yield no error nor warning."""
     from fundcheck.config import RunConfig
     from fundcheck.pipeline import run
 
     path = write_demo(tmp_path / "demo.xlsx", demo)
-    findings = run(RunConfig(sources=[path])).findings
+    findings = run(RunConfig(sources=[path], parameters={"as_of": "2026-03-16"})).findings
     serious = findings[findings["severity"].isin(["error", "warning"])]
-    defect_rows = {d.row for d in demo.defects}
-    assert serious["row"].isin(defect_rows).all(), serious[~serious["row"].isin(defect_rows)]
+    defect_rows = {d.row for d in demo.defects if d.row is not None}
+    breaches = {(d.rule, d.programme) for d in demo.defects if d.row is None}
+    on_rows = serious[serious["row"].notna()]
+    assert on_rows["row"].isin(defect_rows).all(), on_rows[~on_rows["row"].isin(defect_rows)]
+    aggregate = serious[serious["row"].isna()]
+    assert set(zip(aggregate["rule"], aggregate["programme"], strict=True)) == breaches
     for defect in demo.defects:
+        if defect.row is None:
+            continue
         at_row = findings[findings["row"] == defect.row]
         assert sorted(at_row["rule"]) == sorted([defect.rule, *defect.also]), defect
         assert set(at_row["region"]) == {defect.region}, defect

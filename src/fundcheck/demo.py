@@ -40,12 +40,18 @@ eu.rate.range                           01       rate 1.5; the EU amount still f
                                                  rate, so eu.amount.consistent_with_rate (warning)
                                                  fires on the same row too
 eu.amount.eu_not_above_eligible         02       EU amount = 100.4 % of eligible cost, rate 1.0
-                                                 (within the rate tolerance: nothing else fires)
+                                                 (within the rate tolerance; the 100 % rate is
+                                                 eu.cofinancing.full_rate, a warning)
 eu.amount.consistent_with_rate          03       EU amount 10 % below eligible × rate (warning)
 eu21.art49.unique_operation_id          75       an earlier operation number of the same
                                                  programme repeated (only this 2nd row is a finding)
 read.unreadable_value                   06       start date "31/02/2023"
 ======================================  =======  ==============================================
+
+Programme-level breaches for the aggregate checks (a co-financing ceiling exceeded, an ERDF
+concentration shortfall, a split operation, a double-funded operation) are injected after these,
+in other rows (``fundcheck.demo_breaches``); the clean rows are tuned so that no beneficiary runs
+two operations of the same title at overlapping dates.
 
 ``write_demo()`` writes the dataset as the publication does: an .xlsx workbook with one sheet
 "LISTE OPERATION AU 16 03 2026". ``generate_operations()`` and ``inject_random_defects()`` are the
@@ -92,19 +98,21 @@ Cell = str | float | int | pd.Timestamp | None
 class InjectedDefect:
     """One defect injected in the demo list, and where its finding must appear.
 
-    ``row`` is the spreadsheet row (header = row 1); ``region`` the INSEE region the finding is
-    attributed to; ``field`` the canonical field of the altered cell (None when the rule is about
-    several cells); ``value`` the cell as injected; ``also`` other rules that necessarily fire on
-    the same row (warnings only).
+    ``row`` is the spreadsheet row (header = row 1), None for a programme-level breach (its
+    finding names ``programme``); ``region`` the INSEE region the finding is attributed to;
+    ``field`` the canonical field of the altered cell (None when the rule is about several cells);
+    ``value`` the cell as injected; ``also`` other rules that necessarily fire on the same row
+    (warnings only).
     """
 
     rule: str
-    row: int
+    row: int | None
     region: str | None
     field: str | None
     description: str
     value: Cell = None
     also: tuple[str, ...] = ()
+    programme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -783,6 +791,15 @@ def _eu_above_eligible(build: _Build, rows: IntArray) -> None:
     _set_each(build, "eu_amount", rows, list(np.round(eligible * 1.004, 2)))
 
 
+def _small_cost(build: _Build) -> npt.NDArray[np.bool_]:
+    """Rows whose eligible cost is below the median of their programme and fund: a defect there
+    leaves the programme's sums (co-financing ceiling) within their limits."""
+    frame = build.frame
+    cost = frame[header_of("total_eligible_cost")].astype(float)
+    keys = [frame[header_of("programme_cci")], pd.Series(build.fund, index=frame.index)]
+    return np.asarray(cost <= cost.groupby(keys).transform("median"))
+
+
 def _eu_inconsistent(build: _Build, rows: IntArray) -> None:
     eu = build.frame.loc[rows, header_of("eu_amount")].to_numpy(dtype=float)
     _set_each(build, "eu_amount", rows, list(np.round(eu * 0.9, 2)))
@@ -872,6 +889,7 @@ DEFECTS: tuple[_Defect, ...] = (
     _Defect(
         "eu.amount.eu_not_above_eligible", "eu_amount", "02",
         "Montant UE 0.4 % above the eligible cost, rate 1.0", _eu_above_eligible,
+        _small_cost, also=("eu.cofinancing.full_rate",),
     ),
     _Defect(
         "eu.amount.consistent_with_rate", "eu_amount", "03",
@@ -901,9 +919,14 @@ def generate_operations(operations: int, seed: int = DEFAULT_SEED) -> pd.DataFra
 def generate_demo(seed: int = DEFAULT_SEED, operations: int = DEFAULT_OPERATIONS) -> DemoDataset:
     """The demo list: clean rows plus exactly one row per defect of the module docstring.
 
-    ``operations`` must leave every region a few rows (200 or more): ValueError otherwise.
+    ``operations`` must leave every region a few rows (200 or more): ValueError otherwise. The
+    programme-level breaches need about 1,000 operations; with fewer, those that find no place
+    are left out.
     """
+    from fundcheck.demo_breaches import inject_breaches, quiet_repeated_actions
+
     build = _build(operations, seed)
+    quiet_repeated_actions(build)
     rng = np.random.default_rng([seed, 1])
     regional = ~build.national & (build.region != None)  # noqa: E711 (element-wise)
     taken = np.zeros(len(build.frame), dtype=bool)
@@ -941,7 +964,8 @@ def generate_demo(seed: int = DEFAULT_SEED, operations: int = DEFAULT_OPERATIONS
         )
         for d, row in chosen
     )
-    return DemoDataset(frame=build.frame, defects=defects)
+    breaches = inject_breaches(build, np.random.default_rng([seed, 3]), taken)
+    return DemoDataset(frame=build.frame, defects=(*defects, *breaches))
 
 
 def inject_random_defects(
@@ -1035,7 +1059,7 @@ def write_xlsx(path: Path, frame: pd.DataFrame) -> Path:
 
 def write_csv(path: Path, frame: pd.DataFrame) -> Path:
     """``;``-separated UTF-8 text, dates as dd/mm/yyyy, decimal point, empty cells for blanks."""
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
     from pyarrow import csv
 
     table = pa.table({str(name): pa.array(_as_text(frame[name]).array) for name in frame.columns})

@@ -1,0 +1,143 @@
+"""Co-financing ceilings: the Union share of the money may not exceed the ceiling of the category.
+
+* ``eu.cofinancing.ceiling_aggregate``: per programme × fund × category of region (× priority where
+  the data has a priority column), Σ EU amount / Σ eligible cost must not exceed the ceiling of
+  the period (CPR 2021/1060 Art 112, CPR 1303/2013 Art 120; see ``checks.categories``). Two-category
+  programmes are split by each operation's category. A warning: the legal ceiling applies to the
+  priority's rate, and derogations exist (ESF+ Arts 10/14, STEP, mid-term review, +10 pp 2014-2020)
+  that a list of operations does not show.
+
+The ceiling of one operation's rate is ``checks.rates``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from fundcheck.checks.base import register, settings
+from fundcheck.checks.categories import Ceiling, categories, ceiling
+from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
+from fundcheck.checks.frames import SOURCE, amounts, operations, text
+from fundcheck.model import PERIOD, RecordSet, Rule, Severity, findings_frame
+from fundcheck.reference import Reference
+
+COLUMNS = (
+    "operation_id", "programme_cci", "fund", "priority", "specific_objective", "nuts_code",
+    "operation_department", "operation_postcode", "category_of_region", "total_eligible_cost",
+    "eu_amount", "cofinancing_rate",
+)  # fmt: skip
+LEGAL_BASIS = "CPR (EU) 2021/1060 Art 112; CPR (EU) 1303/2013 Art 120"
+
+
+def with_ceilings(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """The operations table with ``_ceiling`` (a Ceiling or None) and ``_category`` columns."""
+    out = frame.copy()
+    cats = categories(out, reference)
+    out["_category"] = cats["category"]
+    keys = pd.DataFrame(
+        {
+            "period": out[PERIOD].astype("string").fillna(""),
+            "fund": text(out, "fund").fillna(""),
+            "category": cats["category"],
+            "outermost": cats["outermost"],
+            "previous": cats["previous"],
+            "cci": text(out, "programme_cci").fillna(""),
+            "objective": text(out, "specific_objective"),
+        },
+        index=out.index,
+    )
+    keys = keys.astype(object).where(keys.notna(), None)
+    found: dict[tuple[Any, ...], Ceiling | None] = {}
+    column = []
+    for key in keys.itertuples(index=False, name=None):
+        if key not in found:
+            found[key] = ceiling(*key)
+        column.append(found[key])
+    out["_ceiling"] = pd.Series(column, index=out.index, dtype=object)
+    return out
+
+
+@register
+class CeilingAggregate:
+    """Σ EU / Σ eligible cost per programme × fund × category (× priority) ≤ ceiling."""
+
+    rule: ClassVar[Rule] = Rule(
+        id="eu.cofinancing.ceiling_aggregate",
+        severity=Severity.WARNING,
+        origin="check",
+        scope="programme",
+        family="financing",
+        status="V",
+        title_fr="Plafond de cofinancement dépassé (programme, fonds, catégorie de région)",
+        title_en="Co-financing ceiling exceeded (programme, fund, category of region)",
+        message_fr=(
+            "Programme {programme}, {case}{priority} : Σ montant UE / Σ dépenses éligibles = "
+            "{value} sur {count} opérations ({eu} / {eligible}), au-delà du plafond de {expected}."
+        ),
+        message_en=(
+            "Programme {programme}, {case}{priority}: Σ EU amount / Σ eligible cost = {value} over "
+            "{count} operations ({eu} / {eligible}), above the {expected} ceiling."
+        ),
+        legal_basis=LEGAL_BASIS,
+    )
+    parameters: ClassVar[Mapping[str, Any]] = {"ceiling_tolerance": 0.00001}
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        tolerance = settings(self, parameters)["ceiling_tolerance"]
+        ops = with_ceilings(operations(data, COLUMNS), reference)
+        ops["_eu"] = amounts(ops, "eu_amount")
+        ops["_eligible"] = amounts(ops, "total_eligible_cost")
+        ops = ops[ops["_ceiling"].notna() & ops["_eu"].notna() & (ops["_eligible"] > 0)]
+        if ops.empty:
+            return findings_frame()
+        ops["_rate"] = [c.rate for c in ops["_ceiling"]]
+        ops["_case"] = [c.case_en for c in ops["_ceiling"]]
+        ops["_priority"] = text(ops, "priority").fillna("")
+        ops["_cci"] = text(ops, "programme_cci").fillna("")
+        keys = ["_cci", "fund", PERIOD, "_case", "_rate", "_priority"]
+        groups = ops.groupby(keys, sort=True, dropna=False)
+        sums = groups.agg(eu=("_eu", "sum"), eligible=("_eligible", "sum"), count=("_eu", "size"))
+        share = sums["eu"] / sums["eligible"]
+        over = sums[share > sums.index.get_level_values("_rate") + tolerance]
+        return findings_frame(
+            self._finding(groups.get_group(key), line, reference) for key, line in over.iterrows()
+        )
+
+    def _finding(
+        self, group: pd.DataFrame, line: pd.Series, reference: Reference
+    ) -> dict[str, Any]:
+        limit: Ceiling = group["_ceiling"].iloc[0]
+        cci = str(group["_cci"].iloc[0])
+        priority = str(group["_priority"].iloc[0])
+        share = float(line["eu"]) / float(line["eligible"])
+        return aggregate(
+            self.rule,
+            "programme",
+            programme=cci,
+            region=programme_region(group, cci, reference),
+            source=one(group[SOURCE]),
+            field="cofinancing_rate",
+            value=round(share, 9),
+            expected=limit.rate,
+            count=int(line["count"]),
+            legal_basis=limit.legal_basis,
+            message={
+                "case": (limit.case_fr, limit.case_en),
+                "priority": (f", priorité {priority}", f", priority {priority}")
+                if priority
+                else "",
+                "value": pct(share, 2),
+                "expected": pct(limit.rate, 0),
+                "eu": eur(float(line["eu"])),
+                "eligible": eur(float(line["eligible"])),
+            },
+        )
+
+
+def _priority_text(priority: str) -> tuple[str, str] | str:
+    return (f", priorité {priority}", f", priority {priority}") if priority else ""

@@ -1,0 +1,196 @@
+"""Climate contribution of the ERDF (2021-2027): Σ EU amount × climate coefficient ≥ 30 % of ERDF.
+
+The coefficient of each operation is the CPR Annex I climate coefficient of its intervention field
+(0 %, 40 % or 100 %; reference ``intervention_fields_2021_2027.csv``). Coefficients are never
+guessed: an operation whose field has no known coefficient (or with no field) counts 0 % in the
+lower bound and 100 % in the upper bound, and an operation with several fields counts its lowest
+and highest coefficients. A shortfall is reported only when even the upper bound stays below the
+target (``eu21.climate.erdf_contribution``, per programme and over all programmes, with the same
+"meaningful" conditions as ``checks.shares``); the operations with unknown coefficients are
+counted in one information finding (``eu21.climate.unknown_coefficients``) with the coverage.
+JTF is counted 100 % climate by its methodology and is not tested; Interreg and technical
+assistance are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from fundcheck.checks.base import register, settings
+from fundcheck.checks.findings import aggregate, eur, pct, programme_region
+from fundcheck.checks.frames import intervention_codes
+from fundcheck.checks.shares import PARAMETERS, coverage, fund_operations, where
+from fundcheck.model import RecordSet, Rule, Severity, findings_frame
+from fundcheck.reference import Reference
+from fundcheck.reference.targets import thematic_targets
+
+COLUMNS = ("programme_cci", "fund", "specific_objective", "intervention_field", "eu_amount")
+TARGET = "TC21-ERDF-CLIMATE"
+
+
+def climate_bounds(ops: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """Per operation: ``low`` and ``high`` climate coefficient, and ``unknown`` (a field without a
+    known coefficient, or no field)."""
+    known = {
+        code: field.climate_coefficient
+        for code, field in reference.intervention_fields_2021_2027.items()
+        if field.climate_coefficient is not None
+    }
+    codes = intervention_codes(ops)
+    found: dict[Any, tuple[float, float, bool]] = {}
+    for value in codes.dropna().unique():
+        coefs = [known.get(code) for code in value]
+        if not coefs:
+            found[value] = (0.0, 1.0, True)
+            continue
+        low = min(0.0 if c is None else c for c in coefs)
+        high = max(1.0 if c is None else c for c in coefs)
+        found[value] = (low, high, None in coefs)
+    bounds = codes.map(lambda v: found.get(v, (0.0, 1.0, True)), na_action="ignore")
+    bounds = bounds.where(bounds.notna(), pd.Series([(0.0, 1.0, True)] * len(ops), index=ops.index))
+    return pd.DataFrame(bounds.tolist(), index=ops.index, columns=["low", "high", "unknown"])
+
+
+@register
+class ErdfClimateContribution:
+    """ERDF climate contribution (Σ EU × coefficient / Σ EU) ≥ 30 %, per programme and national."""
+
+    rule: ClassVar[Rule] = Rule(
+        id="eu21.climate.erdf_contribution",
+        severity=Severity.WARNING,
+        origin="check",
+        scope="programme",
+        family="concentration",
+        status="V",
+        title_fr="Contribution du FEDER aux objectifs climatiques sous 30 %",
+        title_en="ERDF contribution to climate objectives below 30 %",
+        message_fr=(
+            "{where} : contribution climat des montants UE FEDER sélectionnés entre {low} et "
+            "{value} sur {count} opérations ({eu}), sous le minimum de {expected} même en "
+            "comptant à 100 % les {unknown} des montants sans coefficient connu."
+        ),
+        message_en=(
+            "{where}: climate contribution of the selected ERDF EU amounts between {low} and "
+            "{value} over {count} operations ({eu}), below the {expected} minimum even counting "
+            "at 100 % the {unknown} of amounts without a known coefficient."
+        ),
+        legal_basis="ERDF Reg (EU) 2021/1058; CPR (EU) 2021/1060 Art 6 and Annex I",
+    )
+    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        params = settings(self, parameters)
+        target = thematic_targets()[TARGET]
+        ops = fund_operations(data, reference, "ERDF", COLUMNS)
+        if ops.empty or target.threshold is None:
+            return findings_frame()
+        ops = ops.join(climate_bounds(ops, reference))
+        groups: list[tuple[str | None, pd.DataFrame]] = [
+            (str(cci), part) for cci, part in ops.groupby("_cci")
+        ]
+        if len(groups) > 1:
+            groups.append((None, ops))
+        rows = []
+        for cci, part in groups:
+            if coverage(part, reference, "ERDF", cci, params) is None:
+                continue
+            total = float(part["_eu"].sum())
+            high = float((part["_eu"] * part["high"]).sum()) / total
+            if high >= target.threshold:
+                continue
+            low = float((part["_eu"] * part["low"]).sum()) / total
+            unknown = float(part.loc[part["unknown"], "_eu"].sum()) / total
+            rows.append(
+                aggregate(
+                    self.rule,
+                    "programme" if cci else "dataset",
+                    programme=cci,
+                    region=programme_region(part, cci, reference) if cci else None,
+                    field="intervention_field",
+                    value=round(high, 9),
+                    expected=target.threshold,
+                    count=len(part),
+                    legal_basis=target.legal_basis,
+                    message={
+                        "where": where(cci),
+                        "low": pct(low),
+                        "value": pct(high),
+                        "expected": pct(target.threshold, 0),
+                        "unknown": pct(unknown),
+                        "eu": eur(total),
+                    },
+                )
+            )
+        return findings_frame(rows)
+
+
+@register
+class ClimateCoefficientsUnknown:
+    """How much of the ERDF has no known climate coefficient (information, never guessed)."""
+
+    rule: ClassVar[Rule] = Rule(
+        id="eu21.climate.unknown_coefficients",
+        severity=Severity.INFO,
+        origin="check",
+        scope="dataset",
+        family="concentration",
+        status="V",
+        title_fr="Coefficient climat inconnu pour certains types d'intervention",
+        title_en="Climate coefficient unknown for some intervention fields",
+        message_fr=(
+            "{count} opérations FEDER ({value} des montants UE) ont un type d'intervention sans "
+            "coefficient climat connu (codes {codes}) : la contribution climat est encadrée, "
+            "pas calculée ; couverture {coverage}."
+        ),
+        message_en=(
+            "{count} ERDF operations ({value} of EU amounts) have an intervention field without a "
+            "known climate coefficient (codes {codes}): the climate contribution is bounded, not "
+            "computed; coverage {coverage}."
+        ),
+        legal_basis="CPR (EU) 2021/1060 Art 6 and Annex I",
+    )
+    parameters: ClassVar[Mapping[str, Any]] = {}
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        ops = fund_operations(data, reference, "ERDF", COLUMNS)
+        total = float(ops["_eu"].sum()) if not ops.empty else 0.0
+        if total <= 0:
+            return findings_frame()
+        unknown = climate_bounds(ops, reference)["unknown"]
+        if not unknown.any():
+            return findings_frame()
+        known = reference.intervention_fields_2021_2027
+        codes = sorted(
+            {
+                code
+                for value in intervention_codes(ops[unknown]).dropna()
+                for code in value
+                if known.get(code) is None or known[code].climate_coefficient is None
+            }
+        )
+        share = float(ops.loc[unknown, "_eu"].sum()) / total
+        listed = ", ".join(codes[:12]) + (" …" if len(codes) > 12 else "") or "—"
+        return findings_frame(
+            [
+                aggregate(
+                    self.rule,
+                    "dataset",
+                    field="intervention_field",
+                    value=round(share, 9),
+                    expected=None,
+                    count=int(unknown.sum()),
+                    message={
+                        "value": pct(share),
+                        "coverage": pct(1 - share),
+                        "codes": listed,
+                    },
+                )
+            ]
+        )

@@ -1,0 +1,95 @@
+"""ERDF thematic concentration on policy objectives 1 and 2 (2021-2027), on the selected operations.
+
+``eu21.concentration.erdf_policy_objectives`` (ERDF Reg. 2021/1058 Art 4, category option): more
+developed regions PO1+PO2 ≥ 85 % and PO2 ≥ 30 % of ERDF; transition regions PO1 ≥ 40 % and PO2 ≥
+30 %; less developed regions PO1 ≥ 25 % and PO2 ≥ 30 %. Assessed per programme × category of
+region (the operation's, see ``checks.categories``), and over all programmes per category (the
+national level), where meaningful (``checks.shares``). A warning, naming the selection's coverage
+of the allocation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from fundcheck.checks.base import register, settings
+from fundcheck.checks.categories import categories
+from fundcheck.checks.shares import (
+    COLUMNS,
+    PARAMETERS,
+    coverage,
+    fund_operations,
+    share_finding,
+    share_rule,
+)
+from fundcheck.model import RecordSet, Rule, findings_frame
+from fundcheck.reference import Reference
+from fundcheck.reference.targets import thematic_targets
+
+ERDF_TARGETS: Mapping[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    "more_developed": (
+        ("TC21-ERDF-MDR-PO1PO2", frozenset({"1", "2"})),
+        ("TC21-ERDF-MDR-PO2", frozenset({"2"})),
+    ),
+    "transition": (
+        ("TC21-ERDF-TR-PO1", frozenset({"1"})),
+        ("TC21-ERDF-TR-PO2", frozenset({"2"})),
+    ),
+    "less_developed": (
+        ("TC21-ERDF-LDR-PO1", frozenset({"1"})),
+        ("TC21-ERDF-LDR-PO2", frozenset({"2"})),
+    ),
+}
+
+
+@register
+class ErdfPolicyObjectives:
+    """ERDF concentration on PO1 (smarter Europe) and PO2 (greener Europe) by category."""
+
+    rule: ClassVar[Rule] = share_rule(
+        "eu21.concentration.erdf_policy_objectives",
+        "Concentration thématique FEDER (OS1 / OS2) non atteinte",
+        "ERDF thematic concentration (PO1 / PO2) not reached",
+        "ERDF Reg (EU) 2021/1058 Art 4",
+    )
+    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        params = settings(self, parameters)
+        ops = fund_operations(data, reference, "ERDF", COLUMNS)
+        found = categories(ops, reference)
+        ops["_category"], ops["_outermost"] = found["category"], found["outermost"]
+        ops = ops[ops["_category"].isin(list(ERDF_TARGETS))]
+        groups: list[tuple[str | None, str, pd.DataFrame]] = [
+            (str(cci), str(cat), part) for (cci, cat), part in ops.groupby(["_cci", "_category"])
+        ]
+        if ops["_cci"].nunique() > 1:
+            groups += [(None, str(cat), part) for cat, part in ops.groupby("_category")]
+        targets = thematic_targets()
+        rows = []
+        for cci, category, part in groups:
+            covered = coverage(part, reference, "ERDF", cci, params, category)
+            if covered is None:
+                continue
+            for target_id, objectives in ERDF_TARGETS[category]:
+                names = " + ".join(f"OS{o}" for o in sorted(objectives))
+                row = share_finding(
+                    self.rule,
+                    part,
+                    part["_po"].isin(list(objectives)).fillna(False),
+                    targets[target_id],
+                    reference,
+                    fund="ERDF",
+                    what=(names, names.replace("OS", "PO")),
+                    covered=covered,
+                    programme=cci,
+                    category=category,
+                )
+                if row:
+                    rows.append(row)
+        return findings_frame(rows)

@@ -1,0 +1,151 @@
+"""Building findings of aggregate checks: bilingual figures, one row per finding.
+
+Messages are rule templates filled with values that may differ by language: a ``Text`` pair
+(French, English) such as ``pct(0.634)`` = ("63,4 %", "63.4 %").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from fundcheck.checks.frames import SOURCE
+from fundcheck.model import FIELDS, REGION, ROW, Rule, Scope, findings_frame, render_message
+from fundcheck.reference import Reference
+
+Text = tuple[str, str]
+
+
+def pct(share: float, digits: int = 1) -> Text:
+    """A share as a percentage: (fr "63,4 %", en "63.4 %")."""
+    english = f"{share * 100:.{digits}f} %"
+    return english.replace(".", ","), english
+
+
+def eur(amount: float) -> Text:
+    """An amount in euros: (fr "1 234 567 €", en "EUR 1,234,567")."""
+    english = f"{amount:,.0f}"
+    return english.replace(",", "\u202f") + " €", f"EUR {english}"
+
+
+def both(value: Any) -> Text:
+    """The same text in both languages."""
+    text = "" if value is None else str(value)
+    return text, text
+
+
+def render(rule: Rule, values: Mapping[str, Any]) -> Text:
+    """The rule's French and English messages filled with ``values`` (Text pairs or plain)."""
+    fr = {k: v[0] if isinstance(v, tuple) else v for k, v in values.items()}
+    en = {k: v[1] if isinstance(v, tuple) else v for k, v in values.items()}
+    return render_message(rule.message_fr, **fr), render_message(rule.message_en, **en)
+
+
+def aggregate(
+    rule: Rule,
+    scope: Scope,
+    *,
+    value: Any,
+    expected: Any,
+    message: Mapping[str, Any],
+    programme: str | None = None,
+    region: str | None = None,
+    source: str | None = None,
+    field: str | None = None,
+    count: int | None = None,
+    legal_basis: str | None = None,
+) -> dict[str, Any]:
+    """One programme-, region- or dataset-level finding (a row for ``findings_frame``).
+
+    ``value`` and ``expected`` are stored as they are (fractions, amounts); ``message`` holds the
+    texts of the message template (``{programme}``, ``{region}``, ``{count}``, ``{value}`` and
+    ``{expected}`` are filled from the finding unless given).
+    """
+    defaults = {"programme": programme, "region": region, "count": count}
+    fr, en = render(rule, {**defaults, "value": value, "expected": expected, **message})
+    return {
+        "rule": rule.id,
+        "severity": rule.severity.value,
+        "scope": scope,
+        "source": source,
+        "programme": programme,
+        "region": region,
+        "field": field,
+        "value": value,
+        "expected": expected,
+        "count": count,
+        "message_fr": fr,
+        "message_en": en,
+        "legal_basis": legal_basis or rule.legal_basis,
+    }
+
+
+def one(values: pd.Series) -> str | None:
+    """The single distinct non-empty value of a column, else None."""
+    distinct = values.dropna().unique()
+    return str(distinct[0]) if len(distinct) == 1 else None
+
+
+def programme_region(group: pd.DataFrame, cci: str, reference: Reference) -> str | None:
+    """The region of a programme finding: the programme's region, else the one region all the
+    group's operations are attributed to, else None (the national bucket)."""
+    programme = reference.programmes.get(cci)
+    if programme and programme.region:
+        return programme.region
+    return one(group[REGION]) if REGION in group.columns else None
+
+
+def records(
+    rule: Rule,
+    rows: pd.DataFrame,
+    *,
+    field: str | None,
+    values: Sequence[Any],
+    expected: Sequence[Any] | Any,
+    messages: Sequence[Text],
+    labels: Mapping[str, str] | None = None,
+    legal_basis: Sequence[str] | str | None = None,
+) -> pd.DataFrame:
+    """One record-scope finding per row of ``rows`` (a slice of the operations table)."""
+    if rows.empty:
+        return findings_frame()
+    spec = FIELDS.get(field or "")
+    column = (labels or {}).get(field or "") or (spec.label_fr if spec else None)
+    return findings_frame(
+        pd.DataFrame(
+            {
+                "rule": rule.id,
+                "severity": rule.severity.value,
+                "scope": "record",
+                "source": rows[SOURCE].to_numpy(),
+                "row": rows[ROW].to_numpy(),
+                "operation_id": _cells(rows, "operation_id"),
+                "programme": _cells(rows, "programme_cci"),
+                "region": _cells(rows, REGION),
+                "field": field,
+                "column": column,
+                "value": pd.Series(list(values), dtype=object).to_numpy(),
+                "expected": (
+                    pd.Series(list(expected), dtype=object).to_numpy()
+                    if isinstance(expected, list | tuple)
+                    else expected
+                ),
+                "message_fr": [m[0] for m in messages],
+                "message_en": [m[1] for m in messages],
+                "legal_basis": (
+                    list(legal_basis)
+                    if isinstance(legal_basis, list | tuple)
+                    else legal_basis or rule.legal_basis
+                ),
+            }
+        )
+    )
+
+
+def _cells(rows: pd.DataFrame, column: str) -> Any:
+    if column not in rows.columns:
+        return None
+    values = rows[column].astype("string")
+    return values.astype(object).where(values.notna(), None).to_numpy()

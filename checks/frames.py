@@ -1,0 +1,127 @@
+"""The operations table the aggregate checks share: every source's canonical frame, stacked.
+
+Columns a source lacks are added empty, so each check can read any canonical field; ``_source``
+names the record set a row came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.model import FIELDS, PERIOD, REGION, ROW, FieldType, RecordKind, RecordSet
+from fundcheck.reference import Reference
+
+SOURCE = "_source"
+TECHNICAL_ASSISTANCE_FIELDS = frozenset({"179", "180", "181", "182"})
+"""Annex I (CPR 2021/1060) intervention fields of technical assistance (excluded from the
+denominators of thematic concentration and climate shares)."""
+
+_PO_FROM_SO = re.compile(r"^[RJ]SO(\d)\.")
+_PO_DIGIT = re.compile(r"^\s*(?:PO|OS)?\s*(\d)\b", re.IGNORECASE)
+
+
+def operations(data: Mapping[str, RecordSet], columns: Iterable[str] = ()) -> pd.DataFrame:
+    """All operation records of a run, with ``_source``, ``_row``, ``_region``, ``_period`` and the
+    requested canonical ``columns`` (empty where a source lacks one); index 0..n-1."""
+    wanted = list(dict.fromkeys(columns))
+    parts = []
+    for name, record_set in data.items():
+        if record_set.kind is not RecordKind.OPERATIONS or record_set.frame.empty:
+            continue
+        frame = record_set.frame
+        part = pd.DataFrame(index=frame.index)
+        part[SOURCE] = name
+        for column in (ROW, REGION, PERIOD, *wanted):
+            part[column] = frame[column] if column in frame.columns else _empty(column, len(frame))
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=[SOURCE, ROW, REGION, PERIOD, *wanted])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _empty(column: str, length: int) -> pd.Series:
+    spec = FIELDS.get(column)
+    if spec and spec.type in (FieldType.AMOUNT, FieldType.RATE):
+        return pd.Series(np.nan, index=range(length), dtype=float)
+    if spec and spec.type is FieldType.DATE:
+        return pd.Series(pd.NaT, index=range(length), dtype="datetime64[ns]")
+    return pd.Series(pd.NA, index=range(length), dtype="string")
+
+
+def text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as stripped strings (NA where empty)."""
+    values = frame[column].astype("string").str.strip()
+    return values.mask(values == "")
+
+
+def policy_objectives(frame: pd.DataFrame) -> pd.Series:
+    """Policy objective number of each operation ("1".."5", "8" for JTF): from the specific
+    objective code (RSO2.1 → 2, JSO8.1 → 8, ESO4.x → 4), else from the policy objective cell."""
+    from_so = text(frame, "specific_objective").str.extract(_PO_FROM_SO, expand=False)
+    from_so = from_so.mask(text(frame, "specific_objective").str.startswith("ESO"), "4")
+    from_cell = text(frame, "policy_objective").str.extract(_PO_DIGIT, expand=False)
+    return from_so.fillna(from_cell).astype("string")
+
+
+def intervention_codes(frame: pd.DataFrame) -> pd.Series:
+    """The intervention field codes of each operation, as tuples ("044|045" → ("044", "045");
+    None where empty)."""
+    values = text(frame, "intervention_field")
+    distinct = {v: tuple(p for p in v.split("|") if p) for v in values.dropna().unique()}
+    out = [None if pd.isna(v) else distinct[v] for v in values]
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
+def technical_assistance(frame: pd.DataFrame) -> pd.Series:
+    """Operations whose intervention fields are all technical assistance (Annex I 179-182)."""
+    flags = [bool(c) and set(c) <= TECHNICAL_ASSISTANCE_FIELDS for c in intervention_codes(frame)]
+    return pd.Series(flags, index=frame.index, dtype=bool)
+
+
+def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """An amount column as floats (NaN where missing or unreadable)."""
+    return pd.to_numeric(frame[column], errors="coerce").astype(float)
+
+
+def allocation(reference: Reference, cci: str, fund: str) -> float | None:
+    """The EU allocation of a programme for a fund (Partnership Agreement), None if unknown."""
+    programme = reference.programmes.get(cci)
+    amount = programme.eu_allocation.get(fund) if programme else None
+    return float(amount) if amount else None
+
+
+def national_coverage(reference: Reference, period: str, fund: str, ccis: Iterable[str]) -> float:
+    """Share of the national EU allocation of a fund held by the programmes ``ccis`` (0 when the
+    reference has no allocation for the fund)."""
+    total = sum(
+        float(p.eu_allocation.get(fund, 0))
+        for p in reference.programmes.values()
+        if p.period.value == period
+    )
+    held = sum(allocation(reference, cci, fund) or 0.0 for cci in set(ccis))
+    return held / total if total else 0.0
+
+
+def plain(values: pd.Series) -> pd.Series:
+    """Text for matching: lower case, no accents, letters and digits separated by single spaces
+    (NA where nothing is left). Each distinct text is folded once."""
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    folded = (
+        pd.Series(uniques, dtype="string")
+        .str.replace(r"[^\w]+", " ", regex=True)
+        .str.normalize("NFKD")
+        .str.encode("ascii", errors="ignore")
+        .str.decode("ascii")
+        .str.lower()
+        .str.replace(r"[^a-z0-9]+", " ", regex=True)
+        .str.strip()
+    )
+    folded = folded.mask(folded == "")
+    out = pd.Series(pd.NA, index=values.index, dtype="string")
+    known = codes >= 0
+    out[known] = folded.to_numpy()[codes[known]]
+    return out

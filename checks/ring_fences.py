@@ -1,0 +1,133 @@
+"""National ring-fences of ESF+ and ERDF (2021-2027), on the selected operations.
+
+* ``eu21.concentration.esf_social_inclusion``: ESF+ on social inclusion (ESO4.8 to ESO4.12) ≥ 25 %
+  of the Member State's ESF+ (ESF+ Reg. 2021/1057 Art 7).
+* ``eu21.concentration.esf_material_deprivation``: ESF+ on material deprivation (ESO4.13) ≥ 3 %
+  (idem).
+* ``eu21.concentration.sustainable_urban``: ERDF via territorial tools for sustainable urban
+  development ≥ 8 % of the national ERDF (ERDF Reg. 2021/1058 Art 11), only where the data carries
+  territorial delivery codes (a ``territorial_delivery`` column) and ``sud_territorial_codes``
+  lists the Annex I codes that count (their labels are unverified: none by default).
+
+National level only, and only when the data holds the programmes of the nation (``checks.shares``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from fundcheck.checks.base import register, settings
+from fundcheck.checks.frames import text
+from fundcheck.checks.shares import (
+    COLUMNS,
+    PARAMETERS,
+    coverage,
+    fund_operations,
+    share_finding,
+    share_rule,
+)
+from fundcheck.model import RecordSet, Rule, findings_frame
+from fundcheck.reference import Reference
+from fundcheck.reference.targets import thematic_targets
+
+
+class _NationalShare:
+    """A national ring-fence: Σ EU on some specific objectives / Σ EU of the fund ≥ target."""
+
+    rule: ClassVar[Rule]
+    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+    fund: ClassVar[str]
+    target: ClassVar[str]
+    what: ClassVar[tuple[str, str]]
+
+    def counted(self, ops: pd.DataFrame) -> pd.Series | None:
+        """The operations that count towards the share (None: not assessable on this data)."""
+        raise NotImplementedError
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        params = settings(self, parameters)
+        ops = fund_operations(data, reference, self.fund, (*COLUMNS, "territorial_delivery"))
+        covered = coverage(ops, reference, self.fund, None, params)
+        counted = self.counted(ops) if covered is not None else None
+        if covered is None or counted is None:
+            return findings_frame()
+        row = share_finding(
+            self.rule, ops, counted, thematic_targets()[self.target], reference,
+            fund=self.fund, what=self.what, covered=covered,
+        )  # fmt: skip
+        return findings_frame([row] if row else [])
+
+
+@register
+class EsfSocialInclusion(_NationalShare):
+    """ESF+ on social inclusion (ESO4.8 to ESO4.12) ≥ 25 % of the Member State's ESF+."""
+
+    rule: ClassVar[Rule] = share_rule(
+        "eu21.concentration.esf_social_inclusion",
+        "Concentration FSE+ sur l'inclusion sociale (25 %) non atteinte",
+        "ESF+ concentration on social inclusion (25 %) not reached",
+        "ESF+ Reg (EU) 2021/1057 Art 7",
+        "dataset",
+    )
+    fund = "ESF+"
+    target = "TC21-ESF-INCLUSION"
+    what = ("l'inclusion sociale (ESO4.8 à ESO4.12)", "social inclusion (ESO4.8 to ESO4.12)")
+    INCLUSION = frozenset({"ESO4.8", "ESO4.9", "ESO4.10", "ESO4.11", "ESO4.12"})
+
+    def counted(self, ops: pd.DataFrame) -> pd.Series:
+        return text(ops, "specific_objective").isin(list(self.INCLUSION)).fillna(False)
+
+
+@register
+class EsfMaterialDeprivation(_NationalShare):
+    """ESF+ on material deprivation (ESO4.13) ≥ 3 % of the Member State's ESF+."""
+
+    rule: ClassVar[Rule] = share_rule(
+        "eu21.concentration.esf_material_deprivation",
+        "Concentration FSE+ sur la privation matérielle (3 %) non atteinte",
+        "ESF+ concentration on material deprivation (3 %) not reached",
+        "ESF+ Reg (EU) 2021/1057 Art 7",
+        "dataset",
+    )
+    fund = "ESF+"
+    target = "TC21-ESF-DEPRIVATION"
+    what = ("la privation matérielle (ESO4.13)", "material deprivation (ESO4.13)")
+
+    def counted(self, ops: pd.DataFrame) -> pd.Series:
+        return (text(ops, "specific_objective") == "ESO4.13").fillna(False)
+
+
+@register
+class SustainableUrban(_NationalShare):
+    """ERDF via territorial tools for sustainable urban development ≥ 8 % (national)."""
+
+    rule: ClassVar[Rule] = share_rule(
+        "eu21.concentration.sustainable_urban",
+        "Part FEDER pour le développement urbain durable (8 %) non atteinte",
+        "ERDF share for sustainable urban development (8 %) not reached",
+        "ERDF Reg (EU) 2021/1058 Art 11",
+        "dataset",
+    )
+    parameters: ClassVar[Mapping[str, Any]] = {**PARAMETERS, "sud_territorial_codes": ()}
+    fund = "ERDF"
+    target = "TC21-ERDF-SUD"
+    what = ("le développement urbain durable", "sustainable urban development")
+    codes: tuple[str, ...] = ()
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        self.codes = settings(self, parameters)["sud_territorial_codes"]
+        return super().run(data, reference, parameters)
+
+    def counted(self, ops: pd.DataFrame) -> pd.Series | None:
+        delivery = text(ops, "territorial_delivery")
+        if not self.codes or delivery.isna().all():
+            return None  # no territorial delivery codes: not assessable
+        codes = delivery.str.split("|")
+        return codes.map(lambda c: bool(set(c) & set(self.codes)), na_action="ignore").fillna(False)

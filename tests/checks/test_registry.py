@@ -1,0 +1,76 @@
+"""The checks registry, the catalogue entries and the parameters of every check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fundcheck.catalogue import all_rules
+from fundcheck.checks import CHECKS, settings
+from fundcheck.checks.base import as_of
+from fundcheck.errors import ConfigError
+from fundcheck.model import findings_frame
+from fundcheck.reference import load_reference
+
+EXPECTED = {
+    "eu.cofinancing.ceiling_aggregate", "eu.cofinancing.ceiling_operation",
+    "eu.cofinancing.full_rate", "eu21.concentration.erdf_policy_objectives",
+    "eu21.concentration.esf_social_inclusion", "eu21.concentration.esf_material_deprivation",
+    "eu21.concentration.sustainable_urban", "eu21.climate.erdf_contribution",
+    "eu21.climate.unknown_coefficients", "eu.progress.overprogramming",
+    "eu.progress.decommitment_risk", "eu.publication.freshness",
+    "eu.publication.edition_date_unknown", "eu.duplicates.identical_row",
+    "eu.duplicates.operation_id_reused", "eu.duplicates.split_operation",
+    "eu.duplicates.double_funding", "eu.outliers.eligible_cost", "eu.outliers.zero_amount",
+    "eu.outliers.long_duration",
+}  # fmt: skip
+
+
+def test_every_check_is_registered_and_in_the_catalogue():
+    assert set(CHECKS) == EXPECTED
+    catalogue = {rule.id: rule for rule in all_rules()}
+    for rule_id, check in CHECKS.items():
+        rule = catalogue[rule_id]
+        assert rule is check.rule and rule.origin == "check"
+        assert rule.legal_basis and rule.title_fr and rule.title_en
+        assert rule.message_fr and rule.message_en and rule.family
+
+
+def test_no_check_is_an_error():
+    """Aggregate rules have legal exceptions a list does not show (RULES.md §0.2)."""
+    assert {check.rule.severity.value for check in CHECKS.values()} <= {"warning", "info"}
+
+
+def test_parameter_names_are_unique_unless_shared_with_the_same_default():
+    defaults: dict[str, object] = {}
+    for check in CHECKS.values():
+        for name, default in check.parameters.items():
+            assert defaults.setdefault(name, default) == default, name
+
+
+def test_parameters_take_the_type_of_their_default():
+    check = CHECKS["eu.outliers.eligible_cost"]
+    values = settings(check, {"outlier_robust_z": "3.5", "outlier_min_group": 10.0, "other": 1})
+    assert values == {"outlier_robust_z": 3.5, "outlier_min_group": 10}
+    codes = settings(
+        CHECKS["eu21.concentration.sustainable_urban"], {"sud_territorial_codes": "01, 02"}
+    )
+    assert codes["sud_territorial_codes"] == ("01", "02")
+    with pytest.raises(ConfigError, match="outlier_robust_z"):
+        settings(check, {"outlier_robust_z": "high"})
+
+
+def test_as_of_is_the_parameter_or_today():
+    assert as_of({"as_of": "2026-03-16"}) == dt.date(2026, 3, 16)
+    assert as_of({"as_of": dt.datetime(2026, 3, 16, 12)}) == dt.date(2026, 3, 16)
+    assert as_of({}) == dt.date.today()
+    with pytest.raises(ConfigError, match="as_of"):
+        as_of({"as_of": "16/03/2026"})
+
+
+def test_every_check_returns_an_empty_findings_table_on_no_data(build):
+    empty = build([])
+    for check in CHECKS.values():
+        found = check().run(empty, load_reference(), {})
+        assert list(found.columns) == list(findings_frame().columns)
