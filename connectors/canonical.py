@@ -136,8 +136,8 @@ def build_canonical(
     rows = pd.Series(np.arange(first_row, first_row + len(body), dtype="int64"), index=body.index)
     labels = {name: headers[position] for name, position in match.positions.items()}
     blank = _blank_rows(body)
-    for position in set(body.columns) - set(match.positions.values()):
-        del body[position]
+    for unmapped in set(body.columns) - set(match.positions.values()):
+        del body[unmapped]
     columns = {}
     for name, position in match.positions.items():
         raw = body[position]

@@ -128,10 +128,22 @@ def specific_objective(text: str) -> tuple[str, str | None]:
     return _changed(f"{prefix.upper()}{major}.{minor}", text, "specific_objective_code_extracted")
 
 
+_MORE_FUND_ALIASES = {
+    "ΕΤΠΑ": "ERDF",  # Greek: Ευρωπαϊκό Ταμείο Περιφερειακής Ανάπτυξης
+    "ΕΚΤ": "ESF",  # Ευρωπαϊκό Κοινωνικό Ταμείο
+    "ΤΣ": "CF",  # Ταμείο Συνοχής
+    "ΠΑΝ": "YEI",  # Πρωτοβουλία για την Απασχόληση των Νέων
+    "REGIONALFONDEN": "ERDF",  # Danish
+    "SOCIALFONDEN": "ESF",
+}
+_CODE_PREFIX = re.compile(r"^\d{1,3}\s*-\s*")  # "2-ΕΚΤ": a publisher's numbering
+
+
 def fund(text: str) -> tuple[str, str | None]:
-    """Fund code: French and other aliases to the canonical code (FEDER -> ERDF, FSE+ -> ESF+)."""
-    key = re.sub(r"\s*\+", "+", plain_key(text)).rstrip(".")
-    alias = FUND_ALIASES.get(key)
+    """Fund code: French and other aliases to the canonical code (FEDER -> ERDF, FSE+ -> ESF+,
+    Greek "2-ΕΚΤ" -> ESF)."""
+    key = re.sub(r"\s*\+", "+", plain_key(_CODE_PREFIX.sub("", text))).rstrip(".")
+    alias = FUND_ALIASES.get(key) or _MORE_FUND_ALIASES.get(key)
     if alias is None:
         head = re.split(r"\s*[-(/:]\s*", key)[0]
         alias = FUND_ALIASES.get(head)
@@ -145,6 +157,17 @@ def country(text: str) -> tuple[str, str | None]:
         return _changed(key, text, "country_name")
     code = COUNTRY_BY_NAME.get(key)
     return _changed(code, text, "country_name") if code else (text, None)
+
+
+def identifier(text: str) -> tuple[str, str | None]:
+    """SIREN, SIRET, VAT or RNA number: spaces, dots, dashes and a trailing ".0" removed, upper
+    case ("552 081 317" -> "552081317", "fr 03 552081317" -> "FR03552081317")."""
+    value = text.strip()
+    decimal = _DECIMAL_ZERO.match(value)
+    if decimal:
+        value = decimal.group(1)
+    value = re.sub(r"[\s.\-\u00a0\u202f]", "", value).upper()
+    return _changed(value, text, "identifier_compacted")
 
 
 def cci(text: str) -> tuple[str, str | None]:
@@ -163,6 +186,10 @@ NORMALISERS: Mapping[str, Normaliser] = {
     "fund": fund,
     "country": country,
     "programme_cci": cci,
+    "beneficiary_siren": identifier,
+    "beneficiary_siret": identifier,
+    "beneficiary_vat": identifier,
+    "beneficiary_rna": identifier,
 }
 
 

@@ -20,7 +20,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "FI": ("FINLANDE", "FINLAND", "SUOMI", "FIN"),
     "FR": ("FRANCE", "FRA", "REPUBLIQUE FRANCAISE"),
     "DE": ("ALLEMAGNE", "GERMANY", "DEUTSCHLAND", "DEU"),
-    "GR": ("GRECE", "GREECE", "ELLADA", "GRC", "EL"),
+    "GR": ("GRECE", "GREECE", "ELLADA", "GRC", "EL", "ΕΛΛΑΔΑ", "ΕΛΛΑΣ"),
     "HU": ("HONGRIE", "HUNGARY", "MAGYARORSZAG", "HUN"),
     "IE": ("IRLANDE", "IRELAND", "IRL"),
     "IT": ("ITALIE", "ITALY", "ITALIA", "ITA"),

@@ -20,6 +20,7 @@ from fundcheck.connectors.file_formats import SourceFile, inspect_file
 from fundcheck.connectors.header_rows import SCAN_ROWS, HeaderRow, find_header, header_texts
 from fundcheck.connectors.mapping_profiles import (
     MappingProfile,
+    ProfileMatch,
     best_match,
     list_profiles,
     load_mapping,
@@ -27,7 +28,7 @@ from fundcheck.connectors.mapping_profiles import (
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
 from fundcheck.errors import SourceError, UnmappableSourceError
-from fundcheck.model import Provenance, RecordKind, RecordSet
+from fundcheck.model import Normalisation, Period, Provenance, RecordKind, RecordSet
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,70 @@ def _locate(
     return located
 
 
+@dataclass(frozen=True)
+class HeaderLocation:
+    """Where a source's header is and how it maps (what ``fundcheck inspect`` shows)."""
+
+    source: SourceFile
+    header: HeaderRow
+    first_row: int
+    sheet: str | None
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def locate_header(
+    path: Path, *, sheet: str | None = None, mapping: Path | None = None
+) -> HeaderLocation:
+    """Find the header row of a source and the profile it matches (no canonical table built)."""
+    source = inspect_file(path)
+    profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
+    if source.format in ("xlsx", "xls", "ods", "parquet"):
+        located = _locate(source, profiles, sheet)
+        return HeaderLocation(source, located.header, located.first_row, located.sheet)
+    grid, layout = read_text_grid(source.path)
+    found = _locate_in_grid(grid, profiles)
+    if found is None:
+        raise _no_header(source)
+    return HeaderLocation(
+        source, found.header, found.first_row, None, layout.encoding, layout.delimiter
+    )
+
+
+PERIOD_CHANGE = pd.Timestamp("2021-01-01")
+"""Start of the 2021-2027 eligibility period (CPR (EU) 2021/1060 Art 63(2))."""
+
+
+def period_hint(profile: MappingProfile, frame: pd.DataFrame) -> str | None:
+    """The period a source's format tells (the profile's), else the one most start dates tell
+    (before 2021: 2014-2020), else None. Records with a CCI take the CCI's period anyway."""
+    if profile.period:
+        return profile.period
+    if "start_date" in frame.columns:
+        starts = pd.to_datetime(frame["start_date"], errors="coerce").dropna()
+        if len(starts) and (starts < PERIOD_CHANGE).mean() > 0.5:
+            return Period.P2014_2020.value
+    return None
+
+
+def apply_value_maps(
+    frame: pd.DataFrame, match: ProfileMatch, labels: dict[str, str]
+) -> list[Normalisation]:
+    """Replace a publisher's own codes by canonical ones (the profile's ``values``), in place."""
+    notes = []
+    for field, mapping in match.profile.values.items():
+        if field not in frame.columns or not mapping:
+            continue
+        column = frame[field]
+        hits = column.isin(list(mapping)).fillna(False).to_numpy(dtype=bool)
+        if hits.any():
+            example = str(column[hits].iloc[0])
+            frame[field] = column.replace(mapping)
+            kind = "fund_alias" if field == "fund" else "value_alias"
+            notes.append(Normalisation(kind, field, labels.get(field), int(hits.sum()), example))
+    return notes
+
+
 def read_operations(
     path: Path, *, sheet: str | None = None, mapping: Path | None = None
 ) -> RecordSet:
@@ -126,6 +191,7 @@ def read_operations(
     del located  # build_canonical consumes the body column by column
     table = build_canonical(body, first_row=first_row, match=match, headers=headers)
     del body
+    table.normalisations.extend(apply_value_maps(table.frame, match, table.column_labels))
     provenance = Provenance(
         name=source.path.name,
         location=str(source.path),
@@ -134,6 +200,7 @@ def read_operations(
         rows=len(table.frame),
         profile=match.profile.id,
         sheet=sheet_name,
+        period=period_hint(match.profile, table.frame),
     )
     return RecordSet(
         kind=RecordKind.OPERATIONS,

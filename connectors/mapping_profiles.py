@@ -8,17 +8,25 @@ Adding a format means adding a YAML file; no code changes.
 Headers match loosely: Unicode NFC, case, repeated or odd spacing (NBSP, line breaks) and the two
 apostrophes ``'`` and ``’`` are ignored; accents are kept. A loose match is reported as a
 ``header_variant`` normalisation by the reader.
+
+A profile with ``matching: synonyms`` (``annex_xii_synonyms``) lists the words publishers use for
+each field, in several languages: a header matches when its *slug* (lower case, no accents, words
+joined by ``_``, as in the eu1420 header inventory) or the slug of one of its parts (bilingual
+headers "Nom du bénéficiaire - Beneficiary name", "ΟΝΟΜΑΣΙΑ ΔΙΚΑΙΟΥΧΟΥ / BENEFICIARY NAME") is one
+of its synonyms. It is the fallback when no exact profile can map a file. ``values`` maps a
+publisher's own codes to canonical ones (e.g. a Danish fund column holding ``R`` for ERDF).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
@@ -35,6 +43,27 @@ def header_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_PARTS = re.compile(r"\s*/\s*|\s+[-–—]\s+|\s*\n\s*|__|[()\[\]:|;]")
+STRONG_MATCH = 0.5
+"""Share of a known format's headers from which a file is taken for that format."""
+SLUG_TRUNCATION = 60
+"""A synonym slug this long may be a truncated name (the eu1420 inventory cut names at 63)."""
+
+
+def header_slug(text: str) -> str:
+    """Lower case ASCII words joined by ``_`` (accents dropped, apostrophes removed, other
+    scripts dropped): "Date de début de l'opération" -> "date_de_debut_de_loperation"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).replace("'", ""))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text).strip("_")
+
+
+def header_slugs(text: str) -> list[str]:
+    """The slug of a header, then the slugs of its parts (bilingual headers), without repeats."""
+    slugs = [header_slug(text)] + [header_slug(part) for part in _PARTS.split(text)]
+    return [slug for position, slug in enumerate(slugs) if slug and slug not in slugs[:position]]
+
+
 class MappingProfile(BaseModel):
     """A known source format: its published headers and the canonical field each one feeds."""
 
@@ -45,7 +74,10 @@ class MappingProfile(BaseModel):
     period: str | None = None
     source: str | None = None
     required: tuple[str, ...] = ()
+    matching: Literal["exact", "synonyms"] = "exact"
     columns: dict[str, str | None]
+    values: dict[str, dict[str, str]] = {}
+    """canonical field -> {published value: canonical value}, applied after parsing"""
 
     @field_validator("columns")
     @classmethod
@@ -63,12 +95,60 @@ class MappingProfile(BaseModel):
             raise ValueError(f"required fields mapped by no column: {', '.join(missing)}")
         return self
 
+    @field_validator("values")
+    @classmethod
+    def _known_value_fields(cls, values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        unknown = sorted(f for f in values if f not in FIELDS)
+        if unknown:
+            raise ValueError(f"values: unknown canonical fields: {', '.join(unknown)}")
+        return values
+
     def keys(self) -> dict[str, tuple[str, str | None]]:
         """Header key -> (exact published header, canonical field); the first header wins."""
+        return self._keys
+
+    def slugs(self) -> dict[str, tuple[str, str | None]]:
+        """Synonym slug -> (synonym as listed, canonical field); the first synonym wins."""
+        return self._slugs
+
+    @cached_property
+    def _keys(self) -> dict[str, tuple[str, str | None]]:
         out: dict[str, tuple[str, str | None]] = {}
         for header, target in self.columns.items():
             out.setdefault(header_key(header), (header, target))
         return out
+
+    @cached_property
+    def _slugs(self) -> dict[str, tuple[str, str | None]]:
+        out: dict[str, tuple[str, str | None]] = {}
+        for header, target in self.columns.items():
+            slug = header_slug(header)
+            if slug:
+                out.setdefault(slug, (header, target))
+        return out
+
+
+def _synonym_hit(
+    header: str, profile: MappingProfile
+) -> tuple[str, tuple[str, str | None], str] | None:
+    """(matched slug, (synonym, field), how) for a header of a synonyms profile, or None."""
+    slugs = profile.slugs()
+    for position, slug in enumerate(header_slugs(header)):
+        hit = slugs.get(slug)
+        if hit is None:
+            hit = next(
+                (v for k, v in slugs.items() if len(k) >= SLUG_TRUNCATION and slug.startswith(k)),
+                None,
+            )
+        if hit is not None:
+            how = f"synonym {hit[0]!r}" + (f" (part {slug!r} of the header)" if position else "")
+            return slug, hit, how
+    whole = header_slug(header)
+    endings = [k for k in slugs if "_" in k and whole.endswith("_" + k)]
+    if endings:  # a snake-cased bilingual name: "nazwa_beneficjenta_beneficiary_name"
+        ending = max(endings, key=len)
+        return ending, slugs[ending], f"synonym {slugs[ending][0]!r} (end of the header)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -87,6 +167,8 @@ class ProfileMatch:
     missing_required: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
     """source headers that feed no canonical field"""
+    how: dict[str, str] = field(default_factory=dict)
+    """source header -> why it was recognised ("exact header", "synonym 'x'", ...)"""
 
     @property
     def score(self) -> float:
@@ -99,10 +181,16 @@ class ProfileMatch:
 
     @property
     def reason(self) -> str:
-        text = (
-            f"{self.recognised} of {len(self.profile.keys())} headers of profile "
-            f"{self.profile.id!r} found"
-        )
+        if self.profile.matching == "synonyms":
+            text = (
+                f"{self.recognised} columns recognised by the synonyms of profile "
+                f"{self.profile.id!r}"
+            )
+        else:
+            text = (
+                f"{self.recognised} of {len(self.profile.keys())} headers of profile "
+                f"{self.profile.id!r} found"
+            )
         if self.variants:
             text += f", {len(self.variants)} with a spelling variant"
         if self.missing_required:
@@ -116,22 +204,32 @@ class ProfileMatch:
 def match_profile(headers: Sequence[str], profile: MappingProfile) -> ProfileMatch:
     """Match a header row against one profile."""
     keys = profile.keys()
+    synonyms = profile.matching == "synonyms"
     positions: dict[str, int] = {}
     fields: dict[str, str] = {}
     variants: dict[str, str] = {}
+    how: dict[str, str] = {}
     found: set[str] = set()
     ignored: list[str] = []
     for position, header in enumerate(headers):
         key = header_key(header)
         hit = keys.get(key) if key else None
+        reason = "exact header" if hit is not None and header == hit[0] else ""
+        if hit is None and synonyms and key:
+            synonym = _synonym_hit(header, profile)
+            if synonym is not None:
+                key, hit, reason = synonym
         if hit is None or key in found:
             if header.strip():
                 ignored.append(header)
             continue
         found.add(key)
         published, target = hit
-        if header != published:
+        if not reason:
+            reason = f"spelling variant of {published!r}"
+        if header != published and not synonyms:
             variants[header] = published
+        how[header] = reason
         if target is None or target in positions:
             ignored.append(header)
             continue
@@ -146,15 +244,34 @@ def match_profile(headers: Sequence[str], profile: MappingProfile) -> ProfileMat
         recognised=len(found),
         missing_required=missing,
         ignored=tuple(ignored),
+        how=how,
     )
 
 
 def best_match(headers: Sequence[str], profiles: Iterable[MappingProfile]) -> ProfileMatch:
-    """The profile that fits a header row best: mappable first, then by share of headers found."""
+    """The profile that fits a header row best.
+
+    Exact profiles first: mappable, then by share of headers found. A synonyms profile is the
+    fallback for unknown formats: it wins only when no exact profile is mappable, the best exact
+    profile is recognised weakly (fewer than half of its headers: a known format missing its
+    mandatory columns stays unmappable), and it is mappable or recognises more columns.
+    """
     matches = [match_profile(headers, profile) for profile in profiles]
     if not matches:
         raise ConfigError("no mapping profile is available")
-    return max(matches, key=ProfileMatch.rank)
+    exact = [m for m in matches if m.profile.matching == "exact"]
+    loose = [m for m in matches if m.profile.matching == "synonyms"]
+    best = max(exact, key=ProfileMatch.rank) if exact else None
+    fallback = max(loose, key=lambda m: (m.mappable, len(m.positions))) if loose else None
+    if best is None or fallback is None:
+        chosen = best or fallback
+        assert chosen is not None
+        return chosen
+    if best.mappable or best.score >= STRONG_MATCH:
+        return best
+    if not fallback.mappable and best.recognised >= fallback.recognised:
+        return best
+    return fallback
 
 
 def detect_profile(headers: Sequence[str]) -> ProfileMatch:

@@ -147,6 +147,8 @@ def parse_amounts(cleaned: pd.Series) -> ColumnResult:
 def parse_rates(cleaned: pd.Series) -> ColumnResult:
     """Read a co-financing rate column as a fraction (float64)."""
     codes, to_parse, numbers, texts = _split_typed(cleaned)
+    # "(45%)": a rate in brackets is a note, not an accounting negative
+    to_parse = to_parse.str.replace(r"^\((.*)\)$", r"\1", regex=True)
     percent_sign = _flags(to_parse.str.contains("%", regex=False))
     parsed, texty = _parse_texts(to_parse.str.replace("%", "", regex=False), thousands=False)
     parsed = np.where(percent_sign, parsed / 100, parsed)

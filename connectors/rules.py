@@ -62,6 +62,14 @@ NORMALISATION_KINDS: dict[str, tuple[str, str]] = {
         "noms de fonds ramenés au code européen (FEDER → ERDF, FSE+ → ESF+, FTJ → JTF)",
         "fund names mapped to the EU code (FEDER → ERDF, FSE+ → ESF+, FTJ → JTF)",
     ),
+    "value_alias": (
+        "codes propres à l'éditeur remplacés par les codes canoniques (profil de lecture)",
+        "publisher's own codes replaced by the canonical codes (mapping profile)",
+    ),
+    "identifier_compacted": (
+        "identifiants (SIREN, SIRET, TVA, RNA) débarrassés des espaces, points et « .0 »",
+        "identifiers (SIREN, SIRET, VAT, RNA) stripped of spaces, dots and '.0'",
+    ),
     "country_name": (
         "noms de pays remplacés par le code ISO à 2 lettres",
         "country names replaced by the 2-letter ISO code",

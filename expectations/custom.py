@@ -47,7 +47,14 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_map
 from great_expectations.expectations.metrics.metric_provider import metric_partial
 from great_expectations.expectations.metrics.util import get_dbms_compatible_metric_domain_kwargs
 
-from fundcheck.expectations.references import REFERENCE_NAMES, resolve_reference
+from fundcheck.expectations.identifiers import VALIDATORS, embedded_siren
+from fundcheck.expectations.references import (
+    LOCATION_KINDS,
+    REFERENCE_NAMES,
+    region_of,
+    resolve_reference,
+)
+from fundcheck.naming import looks_like_person
 
 
 def by_distinct_value(column: pd.Series, is_valid: Callable[[Any], bool]) -> pd.Series:
@@ -337,6 +344,161 @@ class ExpectColumnValuesToNotRepeatWithinGroup(ColumnMapExpectation):
     args_keys = ("column", "group_by")
 
 
+# --------------------------------------------------------------------------------------------
+# Identifiers (SIREN, SIRET, VAT number, RNA number)
+
+
+class ColumnValuesValidIdentifier(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.valid_identifier"
+    condition_value_keys = ("scheme",)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, scheme: str, **kwargs: Any) -> pd.Series:
+        return by_distinct_value(column, VALIDATORS[scheme])
+
+
+class ExpectColumnValuesToBeValidIdentifier(ColumnMapExpectation):
+    """The value is a valid identifier of ``scheme``: ``siren``, ``siret`` (La Poste exception
+    included), ``fr_vat``, ``rna`` or ``rna_tolerated`` (also the old W + digit + letter form).
+
+    Example: SIREN 552081317 passes, 123456789 fails its Luhn key.
+    """
+
+    scheme: Literal["siren", "siret", "fr_vat", "rna", "rna_tolerated"]
+
+    map_metric = "column_values.valid_identifier"
+    success_keys = ("scheme", "mostly")
+    args_keys = ("column", "scheme")
+
+
+class ColumnPairValuesSameSiren(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.same_siren"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ("scheme_B",)
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(
+        cls,
+        column_A: pd.Series,  # noqa: N803 - GX's argument names
+        column_B: pd.Series,  # noqa: N803
+        scheme_B: str,  # noqa: N803
+        **kwargs: Any,
+    ) -> pd.Series:
+        valid_b = VALIDATORS[scheme_B]
+
+        def is_valid(siren: Any, other: Any) -> bool:
+            if siren is None or other is None or not valid_b(other):
+                return True  # missing or invalid: other rules report it
+            return embedded_siren(scheme_B, str(other)) == str(siren)
+
+        return by_distinct_pair(column_A, column_B, is_valid)
+
+
+class ExpectColumnPairValuesToCarryTheSameSiren(ColumnPairMapExpectation):
+    """The SIREN in column A is the one a valid SIRET or French VAT number in column B carries
+    (``scheme_B``: ``siret``, first 9 digits; ``fr_vat``, last 9 digits)."""
+
+    scheme_B: Literal["siret", "fr_vat"]  # noqa: N815 - GX's column_B naming
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+
+    map_metric = "column_pair_values.same_siren"
+    success_keys = ("column_A", "column_B", "scheme_B", "ignore_row_if", "mostly")
+    args_keys = ("column_A", "column_B", "scheme_B")
+
+
+# --------------------------------------------------------------------------------------------
+# Two location codes in the same region
+
+
+class ColumnPairValuesSameRegion(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.same_region"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ("kind_A", "kind_B")
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(
+        cls,
+        column_A: pd.Series,  # noqa: N803 - GX's argument names
+        column_B: pd.Series,  # noqa: N803
+        kind_A: str,  # noqa: N803
+        kind_B: str,  # noqa: N803
+        **kwargs: Any,
+    ) -> pd.Series:
+        def is_valid(first: Any, second: Any) -> bool:
+            region_a, region_b = region_of(kind_A, first), region_of(kind_B, second)
+            return region_a is None or region_b is None or region_a == region_b
+
+        return by_distinct_pair(column_A, column_B, is_valid)
+
+
+class ExpectColumnPairValuesToBeInTheSameRegion(ColumnPairMapExpectation):
+    """Columns A and B point to the same INSEE region. ``kind_A`` / ``kind_B`` say what each
+    holds: ``cci`` (a regional programme), ``postcode``, ``departement``, ``region`` or ``nuts``.
+
+    A code whose region is unknown (a national or interregional programme, a foreign or invalid
+    code) passes: other rules report invalid codes. Example: postcode 35000 (Bretagne) on a row
+    of programme 2014FR16M0OP001 (Aquitaine, Nouvelle-Aquitaine) fails.
+    """
+
+    kind_A: str  # noqa: N815 - GX's column_A naming
+    kind_B: str  # noqa: N815
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+
+    map_metric = "column_pair_values.same_region"
+    success_keys = ("column_A", "column_B", "kind_A", "kind_B", "ignore_row_if", "mostly")
+    args_keys = ("column_A", "column_B", "kind_A", "kind_B")
+
+    @pydantic.validator("kind_A", "kind_B")
+    def _validate_kind(cls, value: str) -> str:
+        if value not in LOCATION_KINDS:
+            raise ValueError(f"unknown location kind {value!r}; known: {list(LOCATION_KINDS)}")
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# Names that look like a natural person's
+
+
+class ColumnValuesNotPersonNames(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.not_person_names"
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
+        return by_distinct_value(column, lambda name: not looks_like_person(str(name)))
+
+
+class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
+    """The value does not look like a natural person's name (civil title, or a given name and a
+    surname with no organisation word: see :mod:`fundcheck.naming`).
+
+    Example: "M. Jean DUPONT" and "Helle Larsen" fail; "Commune de Bourges" passes.
+    """
+
+    map_metric = "column_values.not_person_names"
+    success_keys = ("mostly",)
+    args_keys = ("column",)
+
+
 CUSTOM_EXPECTATIONS = (
     ExpectColumnValuesToBeInCodeList,
     ExpectColumnValuesToBeDelimitedCodesInSet,
@@ -344,4 +506,8 @@ CUSTOM_EXPECTATIONS = (
     ExpectMulticolumnValuesToNotBeAllNull,
     ExpectMulticolumnAmountToEqualBaseTimesRate,
     ExpectColumnValuesToNotRepeatWithinGroup,
+    ExpectColumnValuesToBeValidIdentifier,
+    ExpectColumnPairValuesToCarryTheSameSiren,
+    ExpectColumnPairValuesToBeInTheSameRegion,
+    ExpectColumnValuesToNotLookLikePersonNames,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 from typing import Any
@@ -10,8 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fundcheck.expectations.references import LOCATION_KINDS, region_label
 from fundcheck.expectations.suite import ExpectationSpec
 from fundcheck.model import FIELDS, REGION, ROW, Rule, findings_frame, render_message
+
+_LOOKUP = re.compile(r"\{(\w+):(" + "|".join((*LOCATION_KINDS, "field")) + r")_region\}")
+"""``{field:<kind>_region}`` in a template: the name of the region the field's code lies in;
+``{value:field_region}``: the kind is the expectation's ``kind_B`` (the reported column)."""
 
 EMPTY = "—"  # shown in an ``expected`` text for a missing cell or column
 ABSENT_MESSAGE_FR = "Colonne(s) absente(s) du fichier : {column}. {title} pour les {count} lignes."
@@ -35,8 +41,13 @@ def record_findings(
     values = json_cells(rows[field]) if field in rows.columns else [None] * len(rows)
     texts = [display(value) for value in values]
     expected = _expected_texts(spec, rows, parameters)
-    message_fr = _render_rows(rule.message_fr, column, texts, expected)
-    message_en = _render_rows(rule.message_en, column, texts, expected)
+    if _LOOKUP.search(rule.message_fr + rule.message_en):
+        kind = str(spec.kwargs.get("kind_B", "region"))
+        message_fr = _render_lookups(rule.message_fr, column, texts, expected, values, kind)
+        message_en = _render_lookups(rule.message_en, column, texts, expected, values, kind)
+    else:
+        message_fr = _render_rows(rule.message_fr, column, texts, expected)
+        message_en = _render_rows(rule.message_en, column, texts, expected)
     row_numbers = rows[ROW] if ROW in rows.columns else pd.Series(positions + 2)
     return findings_frame(
         pd.DataFrame(
@@ -133,6 +144,36 @@ def _render_rows(
     return out
 
 
+def _lookup_template(template: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The template with ``{field:kind_region}`` renamed ``{field__kind}``, and those names."""
+    names: dict[str, tuple[str, str]] = {}
+
+    def rename(found: re.Match[str]) -> str:
+        name = f"{found.group(1)}__{found.group(2)}"
+        names[name] = (found.group(1), found.group(2))
+        return "{" + name + "}"
+
+    return _LOOKUP.sub(rename, template), names
+
+
+def _render_lookups(
+    template: str,
+    column: str,
+    texts: list[str],
+    expected: list[str | None],
+    values: list[Any],
+    field_kind: str,
+) -> list[str]:
+    """Messages whose template names the region of the cell (``{value:postcode_region}``)."""
+    plain, names = _lookup_template(template)
+    kinds = {name: field_kind if kind == "field" else kind for name, (_, kind) in names.items()}
+    out = []
+    for text, wanted, value in zip(texts, expected, values, strict=True):
+        regions = {name: region_label(kinds[name], value) for name in names}
+        out.append(render_message(plain, column=column, value=text, expected=wanted, **regions))
+    return out
+
+
 def display(value: Any) -> str:
     """A cell as shown in a message: floats without a trailing ``.0``, missing as empty."""
     if value is None:
@@ -187,6 +228,16 @@ def _expected_texts(
     if template is None:
         regex = spec.kwargs.get("regex")
         return [regex if isinstance(regex, str) else None] * len(rows)
+    template, lookups = _lookup_template(template)
+    if lookups:
+        rows = rows.assign(
+            **{
+                name: [region_label(kind, cell) for cell in json_cells(rows[source])]
+                if source in rows.columns
+                else EMPTY
+                for name, (source, kind) in lookups.items()
+            }
+        )
     names = _template_fields(template)
     constants = dict.fromkeys(names - set(rows.columns), EMPTY)  # a field the source lacks
     constants.update(

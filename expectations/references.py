@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from fundcheck.model import Period
-from fundcheck.reference import FUND_ALIASES, FUNDS_2021_2027, load_reference, read_rows
+from fundcheck.reference import (
+    FUND_ALIASES,
+    FUNDS_2014_2020,
+    FUNDS_2021_2027,
+    load_reference,
+    read_rows,
+)
 
 EU_MEMBER_STATES = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -36,6 +43,25 @@ def programmes_2021_2027() -> list[str]:
         for cci, programme in load_reference().programmes.items()
         if programme.period is Period.P2021_2027
     )
+
+
+def programmes_2014_2020() -> list[str]:
+    """CCI codes of the French 2014-2020 operational programmes (RULES.md §7.2)."""
+    return sorted(
+        cci
+        for cci, programme in load_reference().programmes.items()
+        if programme.period is Period.P2014_2020
+    )
+
+
+def intervention_fields_2014_2020() -> list[str]:
+    """Codes of the 2014-2020 categories of intervention (Reg. (EU) No 215/2014 Annex I)."""
+    return sorted(load_reference().intervention_fields_2014_2020)
+
+
+def funds_2014_2020() -> list[str]:
+    """Fund codes of the 2014-2020 period, after alias normalisation (FEDER -> ERDF, IEJ -> YEI)."""
+    return sorted(FUNDS_2014_2020)
 
 
 def intervention_fields_2021_2027() -> list[str]:
@@ -69,9 +95,12 @@ def specific_objectives_by_fund() -> dict[str, list[str]]:
 
 _RESOLVERS: dict[str, Callable[[], Any]] = {
     "countries": countries,
+    "funds_2014_2020": funds_2014_2020,
     "funds_2021_2027": funds_2021_2027,
+    "intervention_fields_2014_2020": intervention_fields_2014_2020,
     "intervention_fields_2021_2027": intervention_fields_2021_2027,
     "postcodes": postcodes,
+    "programmes_2014_2020": programmes_2014_2020,
     "programmes_2021_2027": programmes_2021_2027,
     "specific_objectives_by_fund": specific_objectives_by_fund,
 }
@@ -81,3 +110,63 @@ REFERENCE_NAMES = frozenset(_RESOLVERS)
 def resolve_reference(name: str) -> Any:
     """The code list a ``$reference`` placeholder names."""
     return _RESOLVERS[name]()
+
+
+# --------------------------------------------------------------------------------------------
+# Where a code lies: the INSEE region of a programme, a postcode, a département, a region code or
+# a NUTS code (NUTS 2010, 2013 or 2016, level 1 to 3)
+
+
+@cache
+def _nuts_regions() -> dict[str, str]:
+    regions: dict[str, str] = {}
+    for row in read_rows("french_regions.csv"):
+        code = row["insee_region_code"]
+        if not code:
+            continue
+        for column in ("nuts1_2016", "nuts2_2016", "nuts2_2021", "nuts2_2013", "nuts2_2010"):
+            value = row.get(column, "")
+            if re.fullmatch(r"FR[0-9A-Z]{1,2}", value):
+                regions[value] = code
+    return regions
+
+
+def _nuts_region(code: str) -> str | None:
+    regions = _nuts_regions()
+    text = code.strip().upper()
+    for length in (4, 3):  # NUTS 3 (FRI12) -> its NUTS 2; then NUTS 1
+        if text[:length] in regions and len(text) >= length:
+            return regions[text[:length]]
+    return None
+
+
+def region_of(kind: str, code: Any) -> str | None:
+    """The INSEE region a code lies in (None: unknown code, or a national programme).
+
+    ``kind`` is ``cci`` (a regional programme's region), ``postcode``, ``departement``,
+    ``region`` (an INSEE region code) or ``nuts``.
+    """
+    if not isinstance(code, str) or not code:
+        return None
+    reference = load_reference()
+    if kind == "cci":
+        programme = reference.programmes.get(code)
+        return programme.region if programme else None
+    if kind == "postcode":
+        return reference.postcode_region(code)
+    if kind == "departement":
+        departement = reference.departements.get(code)
+        return departement.region if departement else None
+    if kind == "region":
+        return code if code in reference.regions else None
+    if kind == "nuts":
+        return _nuts_region(code)
+    raise ValueError(f"unknown location kind {kind!r}")
+
+
+LOCATION_KINDS = ("cci", "postcode", "departement", "region", "nuts")
+
+
+def region_label(kind: str, code: Any) -> str:
+    """The name of the region a code lies in, for a message ("Bretagne"; "?" when unknown)."""
+    return load_reference().region_name(region_of(kind, code)) or "?"

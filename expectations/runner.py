@@ -23,7 +23,7 @@ import pandas as pd
 from fundcheck.errors import ConfigError, SuiteError
 from fundcheck.expectations.engine import PlannedExpectation, build_gx_suite, failing_rows
 from fundcheck.expectations.findings import absent_column_finding, record_findings
-from fundcheck.expectations.suite import ExpectationSpec, SuiteFile
+from fundcheck.expectations.suite import ExpectationSpec, RowFilter, SuiteFile
 from fundcheck.model import FIELDS, FieldType, findings_frame
 from fundcheck.reference import Reference
 
@@ -112,6 +112,7 @@ def run_suite(
     positions = failing_rows(gx_data, suite.name, plan.planned, values)
     positions = _drop_unreadable(positions, plan.planned, frame, unreadable or {})
     positions = _apply_only_if_passes(positions, plan.planned)
+    positions = _apply_row_filters(positions, plan.planned, frame)
 
     pieces = [
         findings_frame(
@@ -307,4 +308,37 @@ def _apply_only_if_passes(
                 out[item.key] = rows
             else:
                 del out[item.key]
+    return out
+
+
+def row_filter_mask(frame: pd.DataFrame, where: RowFilter) -> np.ndarray:
+    """Which rows of ``frame`` (by position) a row filter keeps."""
+    if where.column not in frame.columns:
+        return np.full(len(frame), where.or_missing, dtype=bool)
+    text = frame[where.column].astype("string")
+    if where.slice is not None:
+        text = text.str.slice(*where.slice)
+    kept = text.isin(list(where.values)).fillna(False).to_numpy(dtype=bool, copy=True)
+    if where.or_missing:
+        kept |= text.isna().to_numpy(dtype=bool)
+    return kept
+
+
+def _apply_row_filters(
+    positions: dict[int, np.ndarray], planned: tuple[PlannedExpectation, ...], frame: pd.DataFrame
+) -> dict[int, np.ndarray]:
+    """Leave out rows a ``meta.where`` filter does not keep (each filter computed once)."""
+    masks: dict[RowFilter, np.ndarray] = {}
+    out: dict[int, np.ndarray] = {}
+    for item in planned:
+        rows = positions.get(item.key)
+        if rows is None:
+            continue
+        where = item.spec.meta.where
+        if where is not None:
+            if where not in masks:
+                masks[where] = row_filter_mask(frame, where)
+            rows = rows[masks[where][rows]]
+        if len(rows):
+            out[item.key] = rows
     return out

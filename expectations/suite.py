@@ -32,6 +32,21 @@ PARAMETER_KEY = "$PARAMETER"
 OnAbsent = Literal["report", "skip"]
 
 
+class RowFilter(BaseModel):
+    """The rows an expectation applies to: ``column`` (or ``column[slice]``) is in ``values``.
+
+    ``or_missing``: rows where the column is empty, or absent from the source, apply too. Example:
+    French postcode rules apply to rows whose country is FR or not given.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    column: str
+    values: tuple[str, ...]
+    slice: tuple[int, int] | None = None
+    or_missing: bool = False
+
+
 class ExpectationMeta(BaseModel):
     """What fundcheck needs beside GX's own kwargs to turn a failing row into a finding."""
 
@@ -51,6 +66,8 @@ class ExpectationMeta(BaseModel):
     """A column is absent from the source: ``report`` one dataset finding, or ``skip``."""
     optional_columns: tuple[str, ...] = ()
     """Columns of a column list that may be absent: they are left out instead."""
+    where: RowFilter | None = None
+    """Report only rows this filter keeps (see :class:`RowFilter`)."""
 
 
 class ExpectationSpec(BaseModel):

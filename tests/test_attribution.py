@@ -42,3 +42,14 @@ def test_period_is_read_per_record_from_the_cci():
     assert detect_periods(frame).tolist() == ["2014-2020", "2021-2027", "2021-2027", "2021-2027"]
     assert detect_periods(frame, hint="2014-2020").tolist()[2:] == ["2014-2020", "2014-2020"]
     assert set(detect_periods(frame, override="2014-2020")) == {"2014-2020"}
+
+
+def test_without_cci_nor_hint_the_start_date_decides_per_record():
+    frame = pd.DataFrame(
+        {
+            "programme_cci": pd.Series([None, None, "2021FR16FFPR018"], dtype="string"),
+            "start_date": pd.to_datetime(["2016-05-01", "2023-01-01", "2016-05-01"]),
+        }
+    )
+    assert detect_periods(frame).tolist() == ["2014-2020", "2021-2027", "2021-2027"]
+    assert detect_periods(frame, hint="2021-2027").tolist()[0] == "2021-2027"

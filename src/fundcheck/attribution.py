@@ -13,7 +13,8 @@ to the national bucket (``NA`` in ``_region``).
 
 Period: read per record from the CCI year (2014, 2015, 2016 → 2014-2020; 2021 onwards →
 2021-2027), never assumed for a whole file; a record without a usable CCI takes the period hinted by
-the source format, else 2021-2027. ``--period`` overrides everything.
+the source format, else its start date (before 2021 → 2014-2020), else 2021-2027. ``--period``
+overrides everything.
 """
 
 from __future__ import annotations
@@ -58,7 +59,13 @@ def detect_periods(
     """Programming period of each record (see the module docstring for the order of evidence)."""
     if override:
         return pd.Series(Period(override).value, index=frame.index, dtype="string")
-    default = Period(hint).value if hint else Period.P2021_2027.value
+    fallback = Period(hint).value if hint else Period.P2021_2027.value
+    default: np.ndarray = np.full(len(frame), fallback, dtype=object)
+    if not hint and "start_date" in frame:
+        # no CCI and no format hint: a start before 2021 points to 2014-2020, per record
+        start = pd.to_datetime(frame["start_date"], errors="coerce")
+        before = (start < pd.Timestamp("2021-01-01")).to_numpy(dtype=bool)
+        default = np.where(before, Period.P2014_2020.value, Period.P2021_2027.value).astype(object)
     if "programme_cci" not in frame:
         return pd.Series(default, index=frame.index, dtype="string")
     year = pd.to_numeric(frame["programme_cci"].astype("string").str[:4], errors="coerce")

@@ -269,6 +269,97 @@ FAILING = [
         "CPR (EU) 2021/1060 Art 49(3)(k)",
     ),
     Failing(
+        "operation postcode in another region than the programme's",
+        {"operation_postcode": "35000"},
+        "fr.location.outside_programme_territory",
+        "warning",
+        "operation_postcode",
+        "35000",
+        "Occitanie, 2021FR16FFPR004",
+        "CPR (EU) 2021/1060 Art 49(3)(l); programme area (RULES.md §7.4, §8.6)",
+    ),
+    Failing(
+        "NUTS code of another region",
+        {"nuts_code": "FRH0"},
+        "fr.location.nuts_region_mismatch",
+        "warning",
+        "nuts_code",
+        "FRH0",
+        "Occitanie",
+        "CPR (EU) 2021/1060 Art 49(3)(l); Reg. (EU) 2016/2066 (NUTS 2016), RULES.md §7.4",
+    ),
+    Failing(
+        "SIREN failing its Luhn key",
+        {"beneficiary_siren": "123456789"},
+        "fr.siren.valid",
+        "error",
+        "beneficiary_siren",
+        "123456789",
+        "9 digits with a valid Luhn key",
+        "INSEE SIRENE register (SIREN = 9 digits with a Luhn key, RULES.md §8.1)",
+    ),
+    Failing(
+        "SIRET failing its key",
+        {"beneficiary_siret": "55208131700019"},
+        "fr.siret.valid",
+        "error",
+        "beneficiary_siret",
+        "55208131700019",
+        "14 digits with a valid key",
+        "INSEE SIRENE register (SIRET = SIREN + NIC, Luhn key; La Poste exception, RULES.md §8.2)",
+    ),
+    Failing(
+        "SIRET of another SIREN",
+        {"beneficiary_siren": "552081317", "beneficiary_siret": "30326504500011"},
+        "fr.siret.siren_mismatch",
+        "error",
+        "beneficiary_siren",
+        "552081317",
+        "SIRET 30326504500011",
+        "INSEE SIRENE register (SIRET[:9] = SIREN, RULES.md §8.2)",
+    ),
+    Failing(
+        "French VAT number with a wrong key",
+        {"beneficiary_vat": "FR00552081317"},
+        "fr.vat.valid",
+        "error",
+        "beneficiary_vat",
+        "FR00552081317",
+        "FR + 2-character key + SIREN",
+        "French intra-community VAT number format (CGI; key = (12 + 3 × (SIREN mod 97)) mod 97, "
+        "RULES.md §8.3)",
+    ),
+    Failing(
+        "VAT number of another SIREN",
+        {"beneficiary_siren": "303265045", "beneficiary_vat": "FR03552081317"},
+        "fr.vat.siren_mismatch",
+        "warning",
+        "beneficiary_siren",
+        "303265045",
+        "VAT FR03552081317",
+        "French intra-community VAT number format (RULES.md §8.3)",
+    ),
+    Failing(
+        "RNA number of the wrong form",
+        {"beneficiary_rna": "W12345"},
+        "fr.rna.valid",
+        "error",
+        "beneficiary_rna",
+        "W12345",
+        "W + 9 digits",
+        "Répertoire national des associations, RNA number W + 9 digits (RULES.md §8.4)",
+    ),
+    Failing(
+        "RNA number of the old form",
+        {"beneficiary_rna": "W1A2345678"},
+        "fr.rna.old_form",
+        "warning",
+        "beneficiary_rna",
+        "W1A2345678",
+        "W + 9 digits",
+        "Répertoire national des associations (old dossiers, RULES.md §8.4)",
+    ),
+    Failing(
         "operation id repeating an earlier row of the programme",
         {"operation_id": "OP-DUP"},  # the first OP-DUP is a passing case below
         "eu21.art49.unique_operation_id",
@@ -282,7 +373,7 @@ FAILING = [
 
 PASSING = {
     "first occurrence of a repeated id": {"operation_id": "OP-DUP"},
-    "same id in another programme": {"operation_id": "OP-DUP", "programme_cci": "2021FR16FFPR001"},
+    "same id in another programme": {"operation_id": "OP-DUP", "programme_cci": "2021FR05SFPR001"},
     "rate of exactly 100 %": {"cofinancing_rate": 1.0, "eu_amount": 100_000.0},
     "EU amount within the 0.5 % tolerance": {"eu_amount": 60_499.0},
     "zero cost and zero EU amount": {"total_eligible_cost": 0.0, "eu_amount": 0.0},
@@ -290,8 +381,32 @@ PASSING = {
     "dates on the eligibility bounds": {"start_date": "2021-01-01", "end_date": "2029-12-31"},
     "two Annex I codes": {"intervention_field": "044|045"},
     "postcode with a leading zero": {
+        "programme_cci": "2021FR16FFPR018",
         "operation_postcode": "01000",
         "beneficiary_postcode": "01000",
+        "operation_department": "01",
+        "operation_region": "84",
+    },
+    "valid identifiers that agree": {
+        "beneficiary_siren": "552081317",
+        "beneficiary_siret": "55208131700018",
+        "beneficiary_vat": "FR03552081317",
+        "beneficiary_rna": "W123456789",
+    },
+    "La Poste establishment SIRET (digit sum multiple of 5)": {
+        "beneficiary_siret": "35600000049837"
+    },
+    "NUTS 3 code inside the region": {"nuts_code": "FRJ13"},
+    "foreign postcode and foreign VAT number": {
+        "country": "DK",
+        "operation_postcode": "9220",
+        "beneficiary_postcode": "9220",
+        "beneficiary_vat": "DK13585628",
+    },
+    "foreign CCI: format only": {"programme_cci": "2021DK16RFPR001"},
+    "national programme: no territory": {
+        "programme_cci": "2021FR05SFPR001",
+        "operation_postcode": "35000",
     },
     "ESF+ objective on an ESF+ operation": {"fund": "ESF+", "specific_objective": "ESO4.1"},
     "JTF objective on a JTF operation": {"fund": "JTF", "specific_objective": "JSO8.1"},
@@ -381,6 +496,7 @@ def test_messages_in_both_languages(checked: tuple[pd.DataFrame, dict[str, int]]
     location = _at(checked, "no location indicator").iloc[0]
     assert location["column"] == (
         "Code postal de l'opération / operation_department / operation_region / location_text"
+        " / nuts_code"
     )
 
 

@@ -45,6 +45,15 @@ CATALOGUE = {  # rule id: (severity, status) from the shared rule catalogue
     "eu.amount.eu_not_above_eligible": ("error", "V"),
     "eu.amount.consistent_with_rate": ("warning", "C"),
     "eu21.art49.unique_operation_id": ("error", "V"),
+    "fr.location.outside_programme_territory": ("warning", "C"),
+    "fr.location.nuts_region_mismatch": ("warning", "C"),
+    "fr.siren.valid": ("error", "V"),
+    "fr.siret.valid": ("error", "V"),
+    "fr.siret.siren_mismatch": ("error", "V"),
+    "fr.vat.valid": ("error", "V"),
+    "fr.vat.siren_mismatch": ("warning", "V"),
+    "fr.rna.valid": ("error", "V"),
+    "fr.rna.old_form": ("warning", "C"),
 }
 
 
@@ -57,7 +66,10 @@ def _planned(suite: SuiteFile) -> list[PlannedExpectation]:
 
 
 def test_packaged_suites() -> None:
-    assert available_suites() == ["eu_2021_2027.list_of_operations"]
+    assert available_suites() == [
+        "eu_2014_2020.list_of_operations",
+        "eu_2021_2027.list_of_operations",
+    ]
     with pytest.raises(SuiteError, match="unknown expectation suite"):
         load_suite("eu_2014_2020.nothing")
 
@@ -104,7 +116,7 @@ def test_references_are_resolved_at_load_time(suite: SuiteFile) -> None:
 def test_every_expectation_is_loaded_into_gx(suite: SuiteFile) -> None:
     """GX drops unknown types silently: the built suite must hold every YAML entry."""
     gx_suite = build_gx_suite(suite.name, _planned(suite))
-    assert len(gx_suite.expectations) == len(_document()["expectations"]) == 33
+    assert len(gx_suite.expectations) == len(_document()["expectations"]) == 44
     document = _document()["expectations"]
     for entry, expectation in zip(document, gx_suite.expectations, strict=True):
         config = expectation.configuration.to_json_dict()
@@ -149,9 +161,9 @@ def test_a_misspelt_kwarg_is_a_suite_error() -> None:
         ("rule: eu.rate.range, expected", "rule: eu.rate.ranges, expected", "not in the suite"),
         ("{$reference: countries}", "{$reference: pays}", "unknown \\$reference 'pays'"),
         ("{$PARAMETER: rate_tolerance}", "{$PARAMETER: tolerance}", "unknown \\$PARAMETER"),
-        ("version: 1.0.0", "version: v1", "version"),
+        ("version: 1.1.0", "version: v1", "version"),
         ("    severity: warning\n", "    severity: fatal\n", "severity"),
-        ("expected: 5 digits}", "expect: 5 digits}", "expect"),
+        ("expected: 5 digits,", "expect: 5 digits,", "expect"),
     ],
 )
 def test_inconsistent_suite_files_are_suite_errors(old: str, new: str, message: str) -> None:

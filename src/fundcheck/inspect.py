@@ -1,0 +1,136 @@
+"""``fundcheck inspect``: how fundcheck understands a source, before any rule runs.
+
+For each source column: the canonical field it feeds and why (exact published header, spelling
+variant, synonym of the Annex XII vocabulary, user mapping); the columns left unmapped; the
+canonical fields the source does not provide (the mandatory ones first); the mapping profile chosen
+and the period it suggests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from fundcheck.connectors.file_connector import locate_header
+from fundcheck.model import OPERATION_FIELDS
+
+
+@dataclass(frozen=True)
+class InspectedColumn:
+    """One source column: its position (1-based), header, canonical field and why."""
+
+    position: int
+    header: str
+    field: str | None
+    how: str
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What ``inspect_source`` found (``to_dict`` gives a JSON-ready form)."""
+
+    path: str
+    format: str
+    sheet: str | None
+    header_row: int
+    profile: str
+    profile_description: str
+    reason: str
+    period: str | None
+    mappable: bool
+    columns: list[InspectedColumn]
+    missing_required: list[str]
+    missing_fields: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unmapped(self) -> list[InspectedColumn]:
+        return [column for column in self.columns if column.field is None and column.header]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["unmapped"] = [column.header for column in self.unmapped]
+        return out
+
+
+def inspect_source(path: Path, sheet: str | None = None, mapping: Path | None = None) -> Inspection:
+    """How ``path`` is read: header row, profile, column-by-column mapping, missing fields.
+
+    Raises ``SourceError`` when the file cannot be read or no header row is recognised; an
+    unmappable header is reported (``mappable`` False), not raised.
+    """
+    located = locate_header(Path(path), sheet=sheet, mapping=mapping)
+    match = located.header.match
+    columns = []
+    for position, header in enumerate(located.header.headers):
+        target = match.fields.get(header)
+        how = match.how.get(header, "")
+        if target is None and how:
+            how += "; recognised, not read"
+        elif target is None:
+            how = "not recognised"
+        columns.append(InspectedColumn(position + 1, header, target, how))
+    mapped = set(match.positions)
+    required = list(match.profile.required)
+    missing = [spec.name for spec in OPERATION_FIELDS if spec.name not in mapped]
+    missing.sort(key=lambda name: name not in required)
+    notes = []
+    if match.variants:
+        notes.append(f"{len(match.variants)} header(s) recognised with a spelling variant")
+    return Inspection(
+        path=str(located.source.path),
+        format=located.source.format,
+        sheet=located.sheet,
+        header_row=located.first_row - 1,
+        profile=match.profile.id,
+        profile_description=match.profile.description,
+        reason=match.reason,
+        period=match.profile.period,
+        mappable=match.mappable,
+        columns=columns,
+        missing_required=list(match.missing_required),
+        missing_fields=missing,
+        encoding=located.encoding,
+        delimiter=located.delimiter,
+        notes=notes,
+    )
+
+
+def print_inspection(inspection: Inspection, console: Console) -> None:
+    """The inspection as a rich table and a few lines of text."""
+    where = inspection.path + (f", sheet {inspection.sheet!r}" if inspection.sheet else "")
+    layout = inspection.format
+    if inspection.encoding:
+        layout += f", {inspection.encoding}, delimiter {inspection.delimiter!r}"
+    console.print(f"[bold]{where}[/] ({layout}), header on row {inspection.header_row}")
+    console.print(
+        f"profile: [bold]{inspection.profile}[/] — {inspection.profile_description}",
+        highlight=False,
+    )
+    console.print(f"why: {inspection.reason}", highlight=False)
+    console.print(f"period suggested by the format: {inspection.period or 'none (read per CCI)'}")
+    table = Table(title="columns")
+    for name in ("#", "source header", "canonical field", "why"):
+        table.add_column(name)
+    for column in inspection.columns:
+        header = " ".join(column.header.split())
+        target = column.field or "[dim]—[/]"
+        table.add_row(str(column.position), header, target, column.how)
+    console.print(table)
+    unmapped = [" ".join(c.header.split()) for c in inspection.unmapped]
+    console.print(f"unmapped columns ({len(unmapped)}): {', '.join(unmapped) or 'none'}")
+    missing = inspection.missing_fields
+    console.print(f"canonical fields not provided ({len(missing)}): {', '.join(missing) or 'none'}")
+    for note in inspection.notes:
+        console.print(f"note: {note}")
+    if not inspection.mappable:
+        console.print(
+            "[bold red]not mappable:[/] required fields not found: "
+            + ", ".join(inspection.missing_required)
+        )
