@@ -80,3 +80,17 @@ def test_demo_writes_every_report(tmp_path):
     assert result.exit_code == ExitCode.OK, result.output
     for name in ("report.json", "report.html", "report.xlsx", "junit.xml", "summary.md"):
         assert (tmp_path / name).stat().st_size > 0, name
+
+
+def test_as_of_moves_the_freshness_reference(tmp_path):
+    dated = tmp_path / "20260316_liste_operations.xlsx"
+    dated.write_bytes(write_demo(tmp_path / "x.xlsx", generate_demo()).read_bytes())
+
+    def freshness(as_of: str) -> int:
+        out = tmp_path / as_of
+        invoke("validate", str(dated), "--as-of", as_of, "--report", "json", "--output", str(out))
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        return sum(f["rule"] == "eu.publication.freshness" for f in report["findings"])
+
+    assert freshness("2026-04-01") == 0
+    assert freshness("2026-12-01") == 1

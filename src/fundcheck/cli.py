@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -39,8 +40,9 @@ class ExitCode(IntEnum):
     EXECUTION = 3
 
 
-REPORT_FORMATS = ("json", "html", "xlsx", "junit", "markdown")
-DEFAULT_DEMO_REPORTS = REPORT_FORMATS
+REPORT_FORMATS = ("json", "html", "xlsx", "junit", "markdown", "liaison")
+DEFAULT_DEMO_REPORTS = ("json", "html", "xlsx", "junit", "markdown")
+DIFF_FORMATS = ("json", "markdown", "html")
 
 stderr = Console(stderr=True)
 
@@ -114,6 +116,19 @@ def run_options(fn: F) -> F:
                 type=click.Path(dir_okay=False, path_type=Path),
                 help="A fundcheck.toml file (default: ./fundcheck.toml when present).",
             ),
+            click.option(
+                "--history",
+                metavar="PATH|URL",
+                envvar="FUNDCHECK_HISTORY",
+                help="Store the run in this history: a SQLite file, or a SQLAlchemy URL "
+                "(env FUNDCHECK_HISTORY).",
+            ),
+            click.option(
+                "--as-of",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                help="Reference date (YYYY-MM-DD) for freshness and progress rules "
+                "(default: today).",
+            ),
             click.option("--quiet", is_flag=True, help="Print only the verdict line."),
             click.option("--debug", is_flag=True, help="Show tracebacks of execution errors."),
         )
@@ -152,7 +167,11 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
     from fundcheck.reports.console_report import print_summary
 
     config_path = config_values.pop("config_path")
+    history = config_values.pop("history", None)
+    as_of = config_values.pop("as_of", None)
     config = build_config(_file_config(config_path), **config_values)
+    if as_of is not None:
+        config.parameters["as_of"] = as_of.date().isoformat()
     with stderr.status("fundcheck", spinner="dots") as status:
         result = run(config, progress=lambda message: status.update(message))
         written: list[Path] = []
@@ -165,6 +184,7 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
                 lang=config.lang,
                 fail_on=config.fail_on.severity,
             )
+        stored = _store_history(history, result) if history else None
     console = Console()
     if not quiet:
         if title:
@@ -172,6 +192,10 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
         print_summary(result, console, config.lang)
         for path in written:
             console.print(f"report: {path}", highlight=False, soft_wrap=True)
+        for note in _report_notes(config.reports):
+            console.print(f"note: {note}", highlight=False, soft_wrap=True)
+        if stored:
+            console.print(stored, highlight=False, soft_wrap=True)
     threshold = config.fail_on.severity
     failing = result.count_at_or_above(threshold) if threshold else 0
     counts = result.counts()
@@ -210,6 +234,8 @@ def validate(
     fail_on: str | None,
     lang: str | None,
     config_path: Path | None,
+    history: str | None,
+    as_of: dt.datetime | None,
     quiet: bool,
     debug: bool,
 ) -> None:
@@ -229,6 +255,8 @@ def validate(
         "fail_on": fail_on,
         "lang": lang,
         "config_path": config_path,
+        "history": history,
+        "as_of": as_of,
     }
     with _execution_errors(debug):
         code = _execute(values, quiet=quiet)
@@ -243,6 +271,8 @@ def demo(
     fail_on: str | None,
     lang: str | None,
     config_path: Path | None,
+    history: str | None,
+    as_of: dt.datetime | None,
     quiet: bool,
     debug: bool,
 ) -> None:
@@ -267,6 +297,9 @@ def demo(
             "fail_on": fail_on or "never",
             "lang": lang,
             "config_path": config_path,
+            "history": history,
+            # the demo list is the edition of 16 March 2026: judge its freshness and progress then
+            "as_of": as_of or dt.datetime(2026, 3, 16),
         }
         code = _execute(
             values,
@@ -317,6 +350,269 @@ def rules(as_json: bool, lang: str, debug: bool) -> None:
         title = r.title_fr if lang == "fr" else r.title_en
         table.add_row(r.id, r.severity.value, r.origin, title, r.legal_basis)
     Console().print(table)
+
+
+def _store_history(target: str, result: Any) -> str:
+    """Store a run in the history; return the line that says where."""
+    from fundcheck.history import History
+
+    with History(target) as history:
+        run_id = history.record(result)
+    return f"history: run #{run_id} stored in {target if '://' not in target else 'the database'}"
+
+
+def _report_notes(formats: list[str]) -> list[str]:
+    """Notes about the reports written (the liaison pack's HTML fallback)."""
+    if "liaison" not in formats:
+        return []
+    from fundcheck.reports.liaison_report import pdf_unavailable
+
+    note = pdf_unavailable()
+    return [note] if note else []
+
+
+def _parse_diff_reports(value: str | None) -> list[str]:
+    formats = [part.strip() for part in (value or "").split(",") if part.strip()]
+    unknown = [f for f in formats if f not in DIFF_FORMATS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown format(s) {', '.join(unknown)}; choose among {', '.join(DIFF_FORMATS)}",
+            param_hint="--report",
+        )
+    return formats
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Workbook sheet to read in both editions.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML mapping {source header: canonical field} for both editions.",
+)
+@click.option(
+    "--period",
+    type=click.Choice(["2014-2020", "2021-2027"]),
+    help="Programming period of every record (default: read per record from its CCI).",
+)
+@click.option(
+    "--report",
+    "reports",
+    metavar="FORMATS",
+    help=f"Comma-separated diff report formats to write: {', '.join(DIFF_FORMATS)}.",
+)
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the diff reports (default: ./fundcheck-diff).",
+)
+@click.option(
+    "--fail-on-new",
+    type=click.Choice(["error", "warning", "never"]),
+    default="never",
+    show_default=True,
+    help="Exit with code 1 when the new edition has new findings at or above this severity.",
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Language (default: fr).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A fundcheck.toml file (default: ./fundcheck.toml when present).",
+)
+@click.option("--quiet", is_flag=True, help="Print only the verdict line.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
+def diff(
+    old: Path,
+    new: Path,
+    sheet: str | None,
+    mapping: Path | None,
+    period: str | None,
+    reports: str | None,
+    output: Path | None,
+    fail_on_new: str,
+    lang: str | None,
+    config_path: Path | None,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """Compare two editions of a list of operations, per region: vanished, new and changed
+    operations (amounts, dates), and new, resolved and persisting findings.
+
+    \b
+    Example:
+        fundcheck diff liste_2026_01.xlsx liste_2026_03.xlsx --report json,html --output diff/
+    """
+    from fundcheck.config import FailOn, build_config
+    from fundcheck.diff import Edition, compare
+    from fundcheck.model import Severity
+    from fundcheck.pipeline import read_and_validate
+    from fundcheck.reports.diff_report import write_diff
+
+    formats = _parse_diff_reports(reports)
+    with _execution_errors(debug):
+        file_values = _file_config(config_path)
+        options = {"sheet": sheet, "mapping": mapping, "period": period, "lang": lang}
+        editions = []
+        with stderr.status("fundcheck", spinner="dots") as status:
+            for path in (old, new):
+                config = build_config(file_values, sources=[path], **options)
+                result, record_sets = read_and_validate(
+                    config, progress=lambda message: status.update(message)
+                )
+                editions.append(Edition(result, record_sets))
+            status.update("comparing the editions")
+            changes = compare(editions[0], editions[1])
+            written = write_diff(changes, formats, output or Path("fundcheck-diff"), config.lang)
+        console = Console()
+        if not quiet:
+            _print_diff(changes, console)
+            for written_path in written:
+                console.print(f"report: {written_path}", highlight=False, soft_wrap=True)
+        counts = changes.counts()
+        threshold = FailOn(fail_on_new).severity
+        failing = 0
+        if threshold is not None:
+            fresh = changes.findings[changes.findings["status"] == "new"]
+            ranks = fresh["severity"].map(lambda value: Severity(value).rank)
+            failing = int((ranks >= threshold.rank).sum())
+        console.print(
+            f"{'FAIL' if failing else 'DIFF'}: {counts['removed']} vanished, "
+            f"{counts['added']} new, {counts['changed']} changed operations; {counts['new']} new, "
+            f"{counts['resolved']} resolved, {counts['persisting']} persisting findings",
+            highlight=False,
+        )
+    sys.exit(ExitCode.FINDINGS if failing else ExitCode.OK)
+
+
+def _print_diff(changes: Any, console: Console) -> None:
+    from rich.table import Table
+
+    keys = ("removed", "added", "changed", "new", "resolved", "persisting")
+    table = Table(title="changes per region")
+    table.add_column("region")
+    for key in keys:
+        table.add_column(key, justify="right")
+    for region, counts in changes.by_region().items():
+        name = changes.region_names.get(region, "")
+        table.add_row(f"{region} {name}".strip(), *(f"{counts[key]:,}" for key in keys))
+    console.print(table)
+
+
+@cli.command()
+@click.option(
+    "--history",
+    "target",
+    metavar="PATH|URL",
+    envvar="FUNDCHECK_HISTORY",
+    required=True,
+    help="The history: a SQLite file, or a SQLAlchemy URL (env FUNDCHECK_HISTORY).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--region", help="Show the trend of one region only (INSEE code or 'national').")
+@click.option("--json", "as_json", is_flag=True, help="Print runs and trend as JSON.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
+def history(target: str, limit: int, region: str | None, as_json: bool, debug: bool) -> None:
+    """List the stored runs and the trend of findings per region.
+
+    \b
+    Example:
+        fundcheck validate liste.xlsx --history runs.sqlite
+        fundcheck history --history runs.sqlite --limit 5
+    """
+    from rich.table import Table
+
+    from fundcheck.history import History
+
+    with _execution_errors(debug):
+        if "://" not in target and not Path(target).exists():
+            raise ConfigError("no run history here (store runs with --history)", location=target)
+        with History(target) as store:
+            runs = store.runs(limit=limit)
+            trend = store.trend(region=region, limit=limit)
+    if as_json:
+        payload = {
+            "runs": [
+                {
+                    "id": r.id,
+                    "generated_at": r.generated_at,
+                    "fundcheck_version": r.fundcheck_version,
+                    "records": r.records,
+                    "error": r.error,
+                    "warning": r.warning,
+                    "info": r.info,
+                    "sources": [
+                        {"name": name, "sha256": sha}
+                        for name, sha in zip(r.sources, r.sha256, strict=True)
+                    ],
+                }
+                for r in runs
+            ],
+            "trend": trend.to_dict(orient="records"),
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    table = Table(title="fundcheck runs")
+    for column in ("run", "generated", "sources", "records", "errors", "warnings", "notes"):
+        table.add_column(column, justify="right" if column in ("records", "errors") else "left")
+    for r in runs:
+        sources = ", ".join(
+            f"{n} ({(s or '')[:8]})" for n, s in zip(r.sources, r.sha256, strict=True)
+        )
+        table.add_row(
+            str(r.id),
+            r.generated_at,
+            sources,
+            f"{r.records:,}",
+            f"{r.error:,}",
+            f"{r.warning:,}",
+            f"{r.info:,}",
+        )
+    console.print(table)
+    if trend.empty:
+        return
+    ids = sorted(trend["run_id"].unique())
+    chart = Table(title="errors / warnings per region, oldest run first")
+    chart.add_column("region")
+    for run_id in ids:
+        chart.add_column(f"#{run_id}", justify="right")
+    cells = {(row.region, row.run_id): f"{row.error}/{row.warning}" for row in trend.itertuples()}
+    for key in sorted(trend["region"].unique(), key=lambda k: (k == "national", k)):
+        chart.add_row(str(key), *(cells.get((key, run_id), "-") for run_id in ids))
+    console.print(chart)
+
+
+@cli.command(name="inspect")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", help="Workbook sheet to read (default: the sheet that looks like a list).")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML mapping {source header: canonical field} to try instead of the known formats.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the inspection as JSON.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
+def inspect_command(
+    path: Path, sheet: str | None, mapping: Path | None, as_json: bool, debug: bool
+) -> None:
+    """Show how a source is read: for each column, the canonical field it feeds and why; the
+    columns left unmapped; the canonical fields missing. Exit 3 if it cannot be mapped.
+
+    \b
+    Example:
+        fundcheck inspect ListOfOperations_20160513.csv
+    """
+    from fundcheck.inspect import inspect_source, print_inspection
+
+    with _execution_errors(debug):
+        inspection = inspect_source(path, sheet=sheet, mapping=mapping)
+    if as_json:
+        click.echo(json.dumps(inspection.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_inspection(inspection, Console())
+    sys.exit(ExitCode.OK if inspection.mappable else ExitCode.EXECUTION)
 
 
 def main() -> None:

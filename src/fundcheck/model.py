@@ -316,6 +316,8 @@ class RunResult:
     findings: pd.DataFrame
     region_names: dict[str, str] = field(default_factory=dict)
     records_by_region: dict[str, int] = field(default_factory=dict)
+    programmes_by_region: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Records per region bucket and programme CCI (the liaison pack names the programmes)."""
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity (info findings count the notes, not the cells)."""

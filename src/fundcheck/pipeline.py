@@ -159,6 +159,13 @@ def _validate_periods(
 
 def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
     """Validate every source of the configuration and return the findings."""
+    return read_and_validate(config, progress)[0]
+
+
+def read_and_validate(
+    config: RunConfig, progress: Progress | None = None
+) -> tuple[RunResult, list[RecordSet]]:
+    """Like ``run``, also returning the canonical record sets (for the edition diff)."""
     say = progress or (lambda _message: None)
     reference = load_reference()
     record_sets: list[RecordSet] = []
@@ -195,7 +202,8 @@ def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
         for region, count in counts.items():
             records_by_region[str(region)] = records_by_region.get(str(region), 0) + int(count)
     region_names = {code: region.name for code, region in reference.regions.items()}
-    return RunResult(
+    programmes_by_region = count_programmes(record_sets)
+    result = RunResult(
         fundcheck_version=__version__,
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         sources=[rs.provenance for rs in record_sets],
@@ -205,4 +213,24 @@ def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
         findings=concat_findings(findings),
         region_names=region_names,
         records_by_region=records_by_region,
+        programmes_by_region=programmes_by_region,
     )
+    return result, record_sets
+
+
+def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, int]]:
+    """Records per region bucket and programme CCI."""
+    out: dict[str, dict[str, int]] = {}
+    for record_set in record_sets:
+        frame = record_set.frame
+        if "programme_cci" not in frame.columns:
+            continue
+        pairs = pd.DataFrame(
+            {"region": frame[REGION].fillna(NATIONAL_BUCKET), "cci": frame["programme_cci"]}
+        ).dropna()
+        counts = pairs.value_counts().reset_index(name="n")
+        lines = zip(counts["region"], counts["cci"], counts["n"].tolist(), strict=True)
+        for region, cci, n in lines:
+            per_region = out.setdefault(str(region), {})
+            per_region[str(cci)] = per_region.get(str(cci), 0) + n
+    return out

@@ -5,7 +5,7 @@ from fundcheck.reports import REPORTS, ReportOptions
 
 
 def test_every_file_format_is_registered():
-    assert sorted(REPORTS) == ["html", "json", "junit", "markdown", "xlsx"]
+    assert sorted(REPORTS) == ["html", "json", "junit", "liaison", "markdown", "xlsx"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

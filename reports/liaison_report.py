@@ -1,0 +1,281 @@
+"""The Commission liaison pack (``--report liaison``): one English document per region bucket.
+
+Each document names the programmes and the programming period, the sources read (with their
+SHA-256), the rules checked with their legal bases, the anomalies found in the region (counts per
+rule, then the findings themselves, at most ``LIAISON_MAX_FINDINGS``), and the normalisations
+fundcheck applied to the source values before checking them.
+
+Documents are PDF, made with WeasyPrint (``pip install 'fundcheck[pdf]'``, which also needs the
+Pango system library). When WeasyPrint or its libraries are missing, the documents are written as
+HTML instead; each such document says so at its top, and ``pdf_unavailable()`` gives the reason so
+that the command line can tell the user.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
+from fundcheck.reference import load_reference
+from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
+from fundcheck.reports.cells import column_values, display
+from fundcheck.reports.digest import (
+    RegionSummary,
+    RuleSummary,
+    in_reading_order,
+    region_keys,
+    region_summaries,
+    rule_summaries,
+)
+
+LIAISON_MAX_FINDINGS = 200
+NORMALISED = "read.normalised."
+_PERIODS = {"2014": "2014-2020", "2021": "2021-2027"}
+_RULE_PERIOD = {"eu14.": "2014-2020", "eu21.": "2021-2027"}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@register
+class LiaisonReport:
+    """Writes ``liaison-<region>.pdf`` (or ``.html`` without WeasyPrint) per region bucket."""
+
+    format: ClassVar[str] = "liaison"
+
+    def render(
+        self,
+        result: RunResult,
+        out_dir: Path,
+        lang: Lang,  # the liaison pack is always in English
+        options: ReportOptions = DEFAULT_OPTIONS,
+    ) -> list[Path]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        weasyprint, reason = _weasyprint()
+        written = []
+        for document in liaison_documents(result):
+            html = render_document(result, document, pdf_note=reason)
+            stem = out_dir / f"liaison-{_file_safe(document.region.key)}"
+            if weasyprint is None:
+                path = stem.with_suffix(".html")
+                path.write_text(html, encoding="utf-8")
+            else:
+                path = stem.with_suffix(".pdf")
+                weasyprint.HTML(string=html, base_url=str(out_dir)).write_pdf(str(path))
+            written.append(path)
+        return written
+
+
+def pdf_unavailable() -> str | None:
+    """Why the liaison pack is written as HTML rather than PDF; None when PDF works."""
+    return _weasyprint()[1]
+
+
+@cache
+def _weasyprint() -> tuple[Any, str | None]:
+    try:
+        return _load_weasyprint(), None
+    except ImportError:
+        return None, (
+            "liaison pack written as HTML: WeasyPrint is not installed "
+            "(pip install 'fundcheck[pdf]' to get PDF documents)"
+        )
+    except OSError as exc:  # WeasyPrint is there but Pango or another system library is not
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, (
+            "liaison pack written as HTML: WeasyPrint cannot load its system libraries "
+            f"(Pango; {first})"
+        )
+
+
+def _load_weasyprint() -> Any:
+    return importlib.import_module("weasyprint")
+
+
+# -------------------------------------------------------------------------------- content
+
+
+@dataclass(frozen=True)
+class ProgrammeLine:
+    cci: str
+    title: str
+    period: str
+    records: int
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    title: str
+    column: str
+    count: int
+    example: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LiaisonDocument:
+    """What one region's document says."""
+
+    region: RegionSummary
+    programmes: list[ProgrammeLine]
+    periods: list[str]
+    rules_checked: list[Rule]
+    anomalies: list[RuleSummary]
+    findings: list[dict[str, str]]
+    findings_total: int
+    normalisations: list[Normalisation]
+
+
+def liaison_documents(result: RunResult) -> list[LiaisonDocument]:
+    """One document per region bucket holding records or findings."""
+    ordered = in_reading_order(result.findings)
+    notes = ordered["rule"].astype(str).str.startswith(NORMALISED)
+    anomalies = ordered[~notes]
+    groups = {str(k): g for k, g in anomalies.groupby(region_keys(anomalies), sort=False)}
+    normalisations = _normalisations(result, ordered[notes])
+    documents = []
+    for region in region_summaries(result, "en"):
+        group = groups.get(region.key, anomalies.iloc[0:0])
+        programmes = _programmes(result, region.key, group)
+        periods = sorted({p.period for p in programmes if p.period}) or _source_periods(result)
+        documents.append(
+            LiaisonDocument(
+                region=region,
+                programmes=programmes,
+                periods=periods,
+                rules_checked=_rules_checked(result, periods),
+                anomalies=rule_summaries(result, group, "en"),
+                findings=_finding_lines(group.head(LIAISON_MAX_FINDINGS)),
+                findings_total=len(group),
+                normalisations=normalisations,
+            )
+        )
+    return documents
+
+
+def _period_of(cci: str) -> str:
+    return _PERIODS.get(cci[:4], "")
+
+
+def _programmes(result: RunResult, key: str, findings: pd.DataFrame) -> list[ProgrammeLine]:
+    """Programmes with records in the region (or, without record counts, with findings)."""
+    counts = dict(result.programmes_by_region.get(key, {}))
+    if not counts:
+        counts = {str(cci): 0 for cci in findings["programme"].dropna().unique()}
+    known = load_reference().programmes
+    lines = []
+    for cci in sorted(counts):
+        programme = known.get(cci)
+        title = programme.title if programme else "(programme not in the reference list)"
+        period = programme.period.value if programme else _period_of(cci)
+        lines.append(ProgrammeLine(cci, title, period, counts[cci]))
+    return lines
+
+
+def _source_periods(result: RunResult) -> list[str]:
+    periods = {p.strip() for s in result.sources for p in (s.period or "").split(",")}
+    return sorted(p for p in periods if p)
+
+
+def _rules_checked(result: RunResult, periods: list[str]) -> list[Rule]:
+    """Rules that apply to the region's periods, normalisation notes excepted."""
+
+    def applies(rule: Rule) -> bool:
+        if rule.id.startswith(NORMALISED):
+            return False
+        period = next((p for prefix, p in _RULE_PERIOD.items() if rule.id.startswith(prefix)), "")
+        return not period or not periods or period in periods
+
+    return [rule for rule in result.rules if applies(rule)]
+
+
+def _finding_lines(findings: pd.DataFrame) -> list[dict[str, str]]:
+    location = findings["column"].where(findings["column"].notna(), findings["field"])
+    columns = {
+        "severity": column_values(findings["severity"]),
+        "rule": column_values(findings["rule"]),
+        "programme": column_values(findings["programme"]),
+        "row": column_values(findings["row"]),
+        "operation_id": column_values(findings["operation_id"]),
+        "column": column_values(location),
+        "value": column_values(findings["value"]),
+        "message": column_values(findings["message_en"]),
+    }
+    names = list(columns)
+    return [
+        {name: display(value) for name, value in zip(names, values, strict=True)}
+        for values in zip(*columns.values(), strict=True)
+    ]
+
+
+def _normalisations(result: RunResult, notes: pd.DataFrame) -> list[Normalisation]:
+    rules = {rule.id: rule for rule in result.rules}
+    lines = []
+    for rule_id, column, count, example, source in zip(
+        column_values(notes["rule"]),
+        column_values(notes["column"].where(notes["column"].notna(), notes["field"])),
+        column_values(notes["count"]),
+        column_values(notes["value"]),
+        column_values(notes["source"]),
+        strict=True,
+    ):
+        rule = rules.get(str(rule_id))
+        title = rule.title_en if rule else str(rule_id)
+        lines.append(
+            Normalisation(
+                title, display(column), int(count or 0), display(example), display(source)
+            )
+        )
+    return lines
+
+
+# -------------------------------------------------------------------------------- HTML
+
+
+def render_document(result: RunResult, document: LiaisonDocument, pdf_note: str | None) -> str:
+    """The document as HTML (the input of WeasyPrint, or the fallback itself)."""
+    return _template().render(
+        result=result,
+        doc=document,
+        region_label=_region_label(document.region),
+        pdf_note=pdf_note,
+        max_findings=LIAISON_MAX_FINDINGS,
+        num=lambda value: f"{int(value):,}",
+    )
+
+
+def _region_label(region: RegionSummary) -> str:
+    if region.key == NATIONAL_BUCKET:
+        return "National and multi-regional operations"
+    return f"{region.name} (INSEE region {region.key})" if region.name else region.key
+
+
+@cache
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("fundcheck.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_without_control_characters,
+    )
+    return environment.get_template("liaison.html.j2")
+
+
+def _without_control_characters(value: Any) -> Any:
+    """Drop the control characters HTML forbids from text taken from the data."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _CONTROL.sub("", value)
+    return value
+
+
+def _file_safe(key: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_-]", "_", key)
