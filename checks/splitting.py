@@ -75,24 +75,72 @@ def near_duplicates(ops: pd.DataFrame, similarity: float, places: np.ndarray) ->
     for block in np.split(order, bounds):
         if len(block) < 2 or codes[block[0]] < 0:
             continue
-        block = np.sort(block)
-        scores = process.cdist(
-            titles[block], titles[block], scorer=fuzz.ratio, score_cutoff=similarity,
-            dtype=np.uint8,
-        )  # fmt: skip
-        first, second = np.nonzero(np.triu(scores, 1))
-        first, second = block[first], block[second]
-        overlap = (start[first] <= end[second]) & (start[second] <= end[first])
-        editions = years[first] != years[second]
-        elsewhere = (
-            (places[first] != places[second]) & (places[first] != "") & (places[second] != "")
-        )
-        keep = overlap & (titles[first] != "") & ~editions & ~elsewhere
-        first, second = first[keep], second[keep]
-        same = [not another(titles[i], titles[j]) for i, j in zip(first, second, strict=True)]
-        pairs.append(np.column_stack([first[same], second[same]]))
+        for part in _sub_blocks(np.sort(block), places):
+            for first, second in _similar_pairs(titles, part, similarity):
+                overlap = (start[first] <= end[second]) & (start[second] <= end[first])
+                editions = years[first] != years[second]
+                elsewhere = (
+                    (places[first] != places[second])
+                    & (places[first] != "")
+                    & (places[second] != "")
+                )
+                keep = overlap & (titles[first] != "") & ~editions & ~elsewhere
+                first, second = first[keep], second[keep]
+                same = [
+                    not another(titles[i], titles[j]) for i, j in zip(first, second, strict=True)
+                ]
+                pairs.append(np.column_stack([first[same], second[same]]))
     found = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
     return pd.DataFrame(found, columns=["first", "second"], dtype=np.int64)
+
+
+SUB_BLOCK = 500
+"""A beneficiary with more operations than this is compared département by département."""
+CHUNK = 1000
+"""Rows compared at once against a block: bounds the similarity matrix to CHUNK × block."""
+MAX_PARTNERS = 5
+"""Earlier partners kept per row: a finding names the earliest one and counts at most this many,
+so a beneficiary with thousands of identical titles stays linear, not quadratic."""
+
+
+def _sub_blocks(block: np.ndarray, places: np.ndarray) -> list[np.ndarray]:
+    """Rows of one beneficiary to compare together: the whole block when small, else one group
+    per known département, each with the rows whose département is unknown (pairs in two
+    different known départements are never near-duplicates)."""
+    if len(block) <= SUB_BLOCK:
+        return [block]
+    where = places[block]
+    unknown = block[where == ""]
+    known = sorted({str(p) for p in where if p != ""})
+    groups = [np.sort(np.concatenate([block[where == p], unknown])) for p in known]
+    return groups or [block]
+
+
+def _similar_pairs(
+    titles: np.ndarray, block: np.ndarray, similarity: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(first, second) positions with similar titles, first < second, chunk by chunk."""
+    out = []
+    for begin in range(0, len(block), CHUNK):
+        rows = block[begin : begin + CHUNK]
+        rest = block[begin:]
+        scores = process.cdist(
+            titles[rows], titles[rest], scorer=fuzz.ratio, score_cutoff=similarity,
+            dtype=np.uint8,
+        )  # fmt: skip
+        i, j = np.nonzero(scores)
+        keep = j > i  # rest starts at rows[0]: column j is row begin + j of the block
+        out.append((rows[i[keep]], rest[j[keep]]))
+    if not out:
+        return out
+    first = np.concatenate([f for f, _ in out])
+    second = np.concatenate([g for _, g in out])
+    order = np.lexsort((first, second))
+    first, second = first[order], second[order]
+    starts = np.flatnonzero(np.r_[True, second[1:] != second[:-1]])
+    rank = np.arange(len(second)) - np.repeat(starts, np.diff(np.r_[starts, len(second)]))
+    keep = rank < MAX_PARTNERS
+    return [(first[keep], second[keep])]
 
 
 def _names_another(a: str, b: str) -> bool:

@@ -94,3 +94,12 @@ def test_as_of_moves_the_freshness_reference(tmp_path):
 
     assert freshness("2026-04-01") == 0
     assert freshness("2026-12-01") == 1
+
+
+def test_no_checks_runs_the_record_rules_only(demo_file, tmp_path):
+    invoke("validate", str(demo_file), "--no-checks", "--report", "json", "--output", str(tmp_path))
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    origins = {r["id"]: r["origin"] for r in report["rules"]}
+    rules_found = {f["rule"] for f in report["findings"]}
+    assert "eu.rate.range" in rules_found
+    assert not [rule for rule in rules_found if origins.get(rule) == "check"]

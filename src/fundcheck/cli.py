@@ -223,12 +223,20 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
     type=click.Choice(["2014-2020", "2021-2027"]),
     help="Programming period of every record (default: read per record from its CCI).",
 )
+@click.option(
+    "--checks/--no-checks",
+    "run_checks",
+    default=None,
+    help="Run the aggregate checks (ceilings, concentration, duplicates...) after the record "
+    "rules (default: yes).",
+)
 @run_options
 def validate(
     paths: tuple[Path, ...],
     sheet: str | None,
     mapping: Path | None,
     period: str | None,
+    run_checks: bool | None,
     reports: str | None,
     output: Path | None,
     fail_on: str | None,
@@ -250,6 +258,7 @@ def validate(
         "sheet": sheet,
         "mapping": mapping,
         "period": period,
+        "checks": run_checks,
         "reports": _parse_reports(reports),
         "output": output,
         "fail_on": fail_on,

@@ -48,6 +48,8 @@ class RunConfig(BaseModel):
     reports: list[str] = Field(default_factory=list)
     output: Path = Path("fundcheck-report")
     parameters: dict[str, Any] = Field(default_factory=dict)
+    checks: bool = True
+    """Run the aggregate checks (``--no-checks``: record rules only)."""
 
 
 def load_toml(path: Path) -> dict[str, Any]:

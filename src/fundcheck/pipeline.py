@@ -191,7 +191,7 @@ def read_and_validate(
             suites[suite.name] = SuiteRef(
                 name=suite.name, version=suite.version, expectations=len(suite.expectations)
             )
-    if CHECKS:
+    if CHECKS and config.checks:
         say("running aggregate checks")
         data = {rs.provenance.name: rs for rs in record_sets}
         for check in CHECKS.values():
