@@ -38,8 +38,10 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´":
 
 
 def header_key(text: str) -> str:
-    """The form under which two headers are considered the same column."""
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    """The form under which two headers are considered the same column: case, spacing,
+    apostrophes (' and ’) and accents do not matter ("NUMERO OPERATION" is "Numéro Opération")."""
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(char for char in text if not unicodedata.combining(char))
     return " ".join(text.split()).casefold()
 
 

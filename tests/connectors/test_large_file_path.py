@@ -46,3 +46,15 @@ def test_utf8_bom_is_not_part_of_the_first_header(national_csv, monkeypatch):
     fast, exact = _read_both(national_csv, monkeypatch)
     assert "operation_id" in fast.frame
     pd.testing.assert_frame_equal(fast.frame, exact.frame)
+
+
+def test_headers_without_accents_still_read_as_the_national_format(national_csv):
+    text = national_csv.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    plain = header.upper().translate(str.maketrans("ÉÈÊÀÂÎÔÙÛÇ’", "EEEAAIOUUC'"))
+    national_csv.write_text(plain + "\n" + rest, encoding="utf-8")
+    record_set = read_operations(national_csv)
+    assert record_set.provenance.profile == "fr_national_2021_2027"
+    assert len(record_set.column_labels) == 23
+    variants = [n for n in record_set.normalisations if n.kind == "header_variant"]
+    assert len(variants) == 22  # every header but "NUMCCI", already upper-case
