@@ -12,11 +12,9 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pandas as pd
 
 from fundcheck.diff import (
@@ -30,6 +28,7 @@ from fundcheck.diff import (
 from fundcheck.model import FINDING_COLUMNS, NATIONAL_BUCKET
 from fundcheck.reports.base import Lang
 from fundcheck.reports.cells import column_values, display
+from fundcheck.reports.templating import html_template
 from fundcheck.reports.ui_text import number, severity_label, text
 
 DIFF_FORMATS: tuple[str, ...] = ("json", "markdown", "html")
@@ -287,7 +286,7 @@ def diff_markdown(diff: DiffResult, lang: Lang, max_lines: int = MAX_LINES) -> s
 
 def diff_html(diff: DiffResult, lang: Lang, max_lines: int = MAX_LINES) -> str:
     """The diff as one self-contained HTML page."""
-    return _template().render(
+    return html_template("diff.html.j2").render(
         lang=lang,
         t=lambda key, **values: t(key, lang, **values),
         num=lambda value: number(int(value), lang),
@@ -299,15 +298,3 @@ def diff_html(diff: DiffResult, lang: Lang, max_lines: int = MAX_LINES) -> str:
         totals=diff.counts(),
         sections=sections(diff, lang, max_lines),
     )
-
-
-@cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("fundcheck.reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template("diff.html.j2")

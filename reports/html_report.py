@@ -12,13 +12,10 @@ escapes, so a ``</script>`` in the data stays inert. Each region embeds at most
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-import jinja2
 import pandas as pd
 from markupsafe import Markup
 
@@ -40,12 +37,12 @@ from fundcheck.reports.digest import (
     total_summary,
 )
 from fundcheck.reports.svg_chart import COLOURS, region_bar_chart
+from fundcheck.reports.templating import file_safe, html_template
 from fundcheck.reports.ui_text import number, severity_label, text
 
 TABLE_COLUMNS: tuple[str, ...] = ("severity", "rule", "programme", "source", "row")
 TABLE_COLUMNS += ("operation_id", "column", "value", "expected", "message")
 _TOP_RULES = 5  # rules shown under "top anomalies" in each region
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @register
@@ -69,7 +66,7 @@ class HtmlReport:
         written = [path]
         if options.split_by_region:
             for section in sections:
-                region_path = out_dir / f"report-{_file_safe(section.region.key)}.html"
+                region_path = out_dir / f"report-{file_safe(section.region.key)}.html"
                 page = render_page(result, [section], lang, overview=False)
                 region_path.write_text(page, encoding="utf-8")
                 written.append(region_path)
@@ -178,7 +175,7 @@ def render_page(
     counts = {rule.id: rule.findings for rule in fired}
     ui = {key: text(key, lang) for key in ("all", "shown", "search", "no_findings")}
     ui.update({f"sev_{severity}": severity_label(severity, lang) for severity in SEVERITIES})
-    return _template().render(
+    return html_template("report.html.j2").render(
         lang=lang,
         colon=colon(lang),
         t=lambda key, **values: text(key, lang, **values),
@@ -196,27 +193,3 @@ def render_page(
         colours=COLOURS,
         ui_json=script_json(ui),
     )
-
-
-@cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("fundcheck.reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=_without_control_characters,
-    )
-    return environment.get_template("report.html.j2")
-
-
-def _without_control_characters(value: Any) -> Any:
-    """Drop the control characters HTML forbids from text taken from the data."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return _CONTROL.sub("", value)
-    return value
-
-
-def _file_safe(key: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_-]", "_", key)

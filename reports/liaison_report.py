@@ -14,15 +14,12 @@ that the command line can tell the user.
 from __future__ import annotations
 
 import importlib
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-import jinja2
 import pandas as pd
-from markupsafe import Markup
 
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
 from fundcheck.reference import load_reference
@@ -36,12 +33,12 @@ from fundcheck.reports.digest import (
     region_summaries,
     rule_summaries,
 )
+from fundcheck.reports.templating import file_safe, html_template
 
 LIAISON_MAX_FINDINGS = 200
 NORMALISED = "read.normalised."
 _PERIODS = {"2014": "2014-2020", "2021": "2021-2027"}
 _RULE_PERIOD = {"eu14.": "2014-2020", "eu21.": "2021-2027"}
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @register
@@ -62,7 +59,7 @@ class LiaisonReport:
         written = []
         for document in liaison_documents(result):
             html = render_document(result, document, pdf_note=reason)
-            stem = out_dir / f"liaison-{_file_safe(document.region.key)}"
+            stem = out_dir / f"liaison-{file_safe(document.region.key)}"
             if weasyprint is None:
                 path = stem.with_suffix(".html")
                 path.write_text(html, encoding="utf-8")
@@ -241,7 +238,7 @@ def _normalisations(result: RunResult, notes: pd.DataFrame) -> list[Normalisatio
 
 def render_document(result: RunResult, document: LiaisonDocument, pdf_note: str | None) -> str:
     """The document as HTML (the input of WeasyPrint, or the fallback itself)."""
-    return _template().render(
+    return html_template("liaison.html.j2").render(
         result=result,
         doc=document,
         region_label=_region_label(document.region),
@@ -255,27 +252,3 @@ def _region_label(region: RegionSummary) -> str:
     if region.key == NATIONAL_BUCKET:
         return "National and multi-regional operations"
     return f"{region.name} (INSEE region {region.key})" if region.name else region.key
-
-
-@cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("fundcheck.reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=_without_control_characters,
-    )
-    return environment.get_template("liaison.html.j2")
-
-
-def _without_control_characters(value: Any) -> Any:
-    """Drop the control characters HTML forbids from text taken from the data."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return _CONTROL.sub("", value)
-    return value
-
-
-def _file_safe(key: str) -> str:
-    return re.sub(r"[^0-9A-Za-z_-]", "_", key)
