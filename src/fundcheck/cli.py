@@ -84,6 +84,38 @@ def _parse_reports(value: str | None) -> list[str] | None:
     return formats
 
 
+def source_options(*, with_period: bool = True) -> Callable[[F], F]:
+    """Options that say how to read a source: sheet, mapping file and (optionally) period."""
+
+    def decorate(fn: F) -> F:
+        options = [
+            click.option(
+                "--sheet",
+                help="Workbook sheet to read (default: the sheet that looks like a list).",
+            ),
+            click.option(
+                "--mapping",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="A YAML mapping {source header: canonical field} for a file fundcheck "
+                "does not recognise.",
+            ),
+        ]
+        if with_period:
+            options.append(
+                click.option(
+                    "--period",
+                    type=click.Choice(["2014-2020", "2021-2027"]),
+                    help="Programming period of every record (default: read per record from "
+                    "its CCI).",
+                )
+            )
+        for decorator in reversed(options):
+            fn = decorator(fn)
+        return fn
+
+    return decorate
+
+
 def run_options(fn: F) -> F:
     """Options shared by the commands that run a validation."""
     for decorator in reversed(
@@ -212,17 +244,7 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--sheet", help="Workbook sheet to read (default: the sheet that looks like a list).")
-@click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML mapping {source header: canonical field} for a file fundcheck does not recognise.",
-)
-@click.option(
-    "--period",
-    type=click.Choice(["2014-2020", "2021-2027"]),
-    help="Programming period of every record (default: read per record from its CCI).",
-)
+@source_options()
 @click.option(
     "--checks/--no-checks",
     "run_checks",
@@ -394,17 +416,7 @@ def _parse_diff_reports(value: str | None) -> list[str]:
 @cli.command()
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sheet", help="Workbook sheet to read in both editions.")
-@click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML mapping {source header: canonical field} for both editions.",
-)
-@click.option(
-    "--period",
-    type=click.Choice(["2014-2020", "2021-2027"]),
-    help="Programming period of every record (default: read per record from its CCI).",
-)
+@source_options()
 @click.option(
     "--report",
     "reports",
@@ -595,12 +607,7 @@ def history(target: str, limit: int, region: str | None, as_json: bool, debug: b
 
 @cli.command(name="inspect")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sheet", help="Workbook sheet to read (default: the sheet that looks like a list).")
-@click.option(
-    "--mapping",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML mapping {source header: canonical field} to try instead of the known formats.",
-)
+@source_options(with_period=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the inspection as JSON.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
 def inspect_command(
