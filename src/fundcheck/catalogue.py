@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from fundcheck.checks import CHECKS
+from fundcheck.checks.cper_rules import CPER_RULES, READ_RULE
 from fundcheck.connectors import READER_RULES
 from fundcheck.expectations import SuiteFile, available_suites, load_suite
 from fundcheck.model import Rule
@@ -32,4 +33,6 @@ def all_rules() -> list[Rule]:
             rules.setdefault(rule.id, rule)
     for check in CHECKS.values():
         rules.setdefault(check.rule.id, check.rule)
+    for rule in (READ_RULE, *CPER_RULES):
+        rules.setdefault(rule.id, rule)
     return list(rules.values())

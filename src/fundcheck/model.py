@@ -51,6 +51,7 @@ class RecordKind(StrEnum):
     """What a record set holds. Other kinds (CPER operations, financial tables) come later."""
 
     OPERATIONS = "operations"
+    CPER = "cper"  # CPER follow-up tables (fundcheck.cper_model)
 
 
 class FieldType(StrEnum):

@@ -19,6 +19,8 @@ from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
 from fundcheck.config import RunConfig
 from fundcheck.connectors import READER_RULES, read_operations
+from fundcheck.cper_pipeline import is_cper_source, read_cper, validate_cper
+from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, validate
 from fundcheck.model import (
     FIELDS,
@@ -171,7 +173,10 @@ def read_and_validate(
     record_sets: list[RecordSet] = []
     findings: list[pd.DataFrame] = []
     suites: dict[str, SuiteRef] = {}
+    cper_paths = [path for path in config.sources if is_cper_source(path)]
     for path in config.sources:
+        if path in cper_paths:
+            continue
         say(f"reading {path.name}")
         record_set = read_operations(path, sheet=config.sheet, mapping=config.mapping)
         annotate(
@@ -196,7 +201,14 @@ def read_and_validate(
         data = {rs.provenance.name: rs for rs in record_sets}
         for check in CHECKS.values():
             findings.append(check().run(data, reference, config.parameters))
+    cper = read_cper(cper_paths) if cper_paths else None
+    if cper is not None:
+        say("running the CPER rules")
+        operations = {rs.provenance.name: rs for rs in record_sets}
+        findings.append(validate_cper(cper, reference, config.parameters, operations))
     records_by_region: dict[str, int] = {}
+    if cper is not None:
+        records_by_region.update(cper_records_by_region(cper))
     for record_set in record_sets:
         counts = record_set.frame[REGION].fillna(NATIONAL_BUCKET).value_counts()
         for region, count in counts.items():
@@ -206,10 +218,10 @@ def read_and_validate(
     result = RunResult(
         fundcheck_version=__version__,
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        sources=[rs.provenance for rs in record_sets],
+        sources=[rs.provenance for rs in record_sets] + (cper.provenance if cper else []),
         suites=list(suites.values()),
         rules=all_rules(),
-        records=sum(len(rs.frame) for rs in record_sets),
+        records=sum(len(rs.frame) for rs in record_sets) + (cper.records() if cper else 0),
         findings=concat_findings(findings),
         region_names=region_names,
         records_by_region=records_by_region,

@@ -1,0 +1,89 @@
+"""CPER-021: CPER operations also in a list of operations of the EU funds (same SIRET, close
+title, overlapping dates): co-financed operations, and EU euros counted in a national share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from fundcheck.checks.cper_base import finding, money, record_place, records
+from fundcheck.checks.cper_rules import RULE
+from fundcheck.cper_model import CperDataset
+from fundcheck.model import RecordSet
+
+Rows = list[dict[str, Any]]
+
+
+def _digits(value: Any) -> str:
+    return "".join(ch for ch in str(value) if ch.isdigit()) if value is not None else ""
+
+
+def _overlap(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
+    """Two date ranges overlap (an unknown bound overlaps anything)."""
+    (s1, e1), (s2, e2) = (tuple(pd.Timestamp(v) if v is not None and not pd.isna(v) else None
+                                for v in pair) for pair in (a, b))  # fmt: skip
+    if s1 is not None and e2 is not None and s1 > e2:
+        return False
+    return not (s2 is not None and e1 is not None and s2 > e1)
+
+
+def eu_overlap(
+    data: CperDataset,
+    operations: Mapping[str, RecordSet],
+    regions: dict[str, str | None],
+    min_score: float,
+) -> Rows:
+    """One finding per CPER operation found in a list of operations: a warning when its CPER
+    financing plan has no EU financer (the EU share is then inside a national share), else a
+    note that both sources co-finance it."""
+    cper = data.table("operations")
+    if cper.empty or not operations:
+        return []
+    index: dict[str, list[dict[str, Any]]] = {}
+    for name, record_set in operations.items():
+        frame = record_set.frame
+        if "beneficiary_siret" not in frame.columns:
+            continue
+        for rec in records(frame):
+            siret = _digits(rec.get("beneficiary_siret"))
+            if len(siret) == 14:
+                index.setdefault(siret, []).append({**rec, "_list": name})
+    plans = data.table("financements")
+    with_eu = set(plans.loc[plans["financeur_type"] == "UE", "operation_id"].astype(str))
+    out: Rows = []
+    for op in records(cper):
+        candidates = index.get(_digits(op.get("mo_siret")), [])
+        best, score = None, 0.0
+        for cand in candidates:
+            ratio = fuzz.token_set_ratio(
+                str(op.get("libelle") or ""), str(cand.get("operation_name") or "")
+            )
+            span = (op.get("date_debut_prevue"), op.get("date_fin_prevue"))
+            if (
+                ratio > score
+                and ratio >= min_score
+                and _overlap(span, (cand.get("start_date"), cand.get("end_date")))
+            ):
+                best, score = cand, ratio
+        if best is None:
+            continue
+        eu_amount = best.get("eu_amount")
+        eu = float(eu_amount) if eu_amount is not None and not pd.isna(eu_amount) else 0.0
+        rule = RULE["CPER-021.cofinancee" if str(op["operation_id"]) in with_eu else "CPER-021"]
+        out.append(
+            finding(
+                rule,
+                what=f"opération {op['operation_id']}",
+                value=eu,
+                expected=f"{best['_list']} l. {best.get('_row')}",
+                region=regions.get(str(op.get("contrat_id"))),
+                operation_id=op["operation_id"],
+                field="financeur_type",
+                show={"value": money(eu)},
+                **record_place(op),
+            )
+        )
+    return out
