@@ -631,6 +631,35 @@ def inspect_command(
     sys.exit(ExitCode.OK if inspection.mappable else ExitCode.EXECUTION)
 
 
+@cli.command()
+@click.argument("kind", type=click.Choice(["cper"]))
+@click.option("--region", help="INSEE code of the region (2016) to pre-fill in the workbook.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Workbook to write (default: ./modele_suivi_cper[_REGION].xlsx).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
+def template(kind: str, region: str | None, output: Path | None, debug: bool) -> None:
+    """Write the standard CPER follow-up workbook: one sheet per table (contracts, amendments,
+    volets, envelopes, operations, financing plans, yearly AE/CP execution), French headers,
+    drop-down lists for coded columns and a README sheet. Schema: docs/cper_schema.md.
+
+    \b
+    Example:
+        fundcheck template cper --region 52 --output suivi_cper_52.xlsx
+    """
+    from fundcheck.connectors.cper_template import write_workbook
+
+    with _execution_errors(debug):
+        if region is not None and not (len(region) == 2 and region.isdigit()):
+            raise ConfigError(f"--region expects a 2-digit INSEE region code, not {region!r}")
+        suffix = f"_{region}" if region else ""
+        path = output or Path(f"modele_suivi_{kind}{suffix}.xlsx")
+        write_workbook(path, region=region)
+    Console().print(f"template: {path}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="fundcheck")
