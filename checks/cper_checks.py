@@ -72,6 +72,7 @@ def run_cper_checks(
         *cper_records.region_codes(data, set(reference.regions)),
         *cper_records.programmed_covers_committed(data, regions, ae_by_op),
         *cper_records.units_plausible(data, regions),
+        *cper_records.printed_totals(data, regions),
         *cper_execution.cumulative_rules(flows, regions),
         *cper_execution.closed_generation_rules(flows, data, regions),
         *cper_execution.mobility_period(flows, data, regions),

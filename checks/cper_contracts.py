@@ -111,6 +111,7 @@ def yearly_snapshots(data: CperDataset, regions: dict[str, str | None], as_of: d
     """CPER-018: every budget year from the contract's start to the last snapshot (or the
     as-of year) has execution flows."""
     execution = data.table("execution")
+    execution = execution[execution["source_systeme"] != "TABLEUR_SGAR"]  # cumulative snapshots
     if execution.empty:
         return []
     years = pd.to_numeric(execution["exercice"], errors="coerce")

@@ -10,7 +10,7 @@ from stdnum.fr import siret
 
 from fundcheck.checks.cper_base import finding, money, record_place, records
 from fundcheck.checks.cper_rules import RULE
-from fundcheck.cper_model import SOURCE, UNIT, CperDataset, as_float
+from fundcheck.cper_model import SHEET, SOURCE, UNIT, VOLETS_NATIONAUX, CperDataset, as_float
 from fundcheck.cper_reference import (
     CANONICAL_PROGRAMME,
     normalise_programme,
@@ -191,7 +191,7 @@ def _op_volets(data: CperDataset) -> dict[str, str]:
         ops["operation_id"], ops["contrat_id"], ops["volet_code"], strict=True
     ):
         kind = national.get((str(cid), str(volet)))
-        if kind:
+        if kind and kind in VOLETS_NATIONAUX:
             out[str(op)] = kind
     return out
 
@@ -290,4 +290,38 @@ def units_plausible(data: CperDataset, regions: dict[str, str | None]) -> Rows:
                 count=len(part),
             )
         )
+    return out
+
+
+TOLERANCE = {"€": 1.0, "k€": 1_000.0, "M€": 10_000.0, "Md€": 10_000_000.0}
+
+
+def printed_totals(data: CperDataset, regions: dict[str, str | None]) -> Rows:
+    """CPER-002: totals and subtotals rows of a follow-up workbook equal the rows they close
+    (within one unit of the last printed digit: 1 €, or 0,01 M€ in M€ tables)."""
+    totals = data.tables.get("totaux")
+    if totals is None or totals.empty:
+        return []
+    contracts = data.table("contrats")
+    region = next(iter(regions.values()), None) if len(contracts) == 1 else None
+    out: Rows = []
+    for rec in records(totals):
+        printed, computed = float(rec["printed"]), float(rec["computed"])
+        if abs(printed - computed) <= TOLERANCE.get(str(rec.get(UNIT)), 1.0):
+            continue
+        what = f"{rec[SHEET]}, {rec['label']} ({rec['field']} {rec['financer'] or ''})".strip()
+        out.append(
+            finding(
+                RULE["CPER-002"],
+                what=what,
+                value=computed,
+                expected=printed,
+                region=region,
+                scope="record",
+                field=rec["field"],
+                show={"value": money(computed), "expected": money(printed),
+                      "delta": money(computed - printed)},
+                **record_place(rec),
+            )
+        )  # fmt: skip
     return out

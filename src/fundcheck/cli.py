@@ -622,6 +622,9 @@ def inspect_command(
     """
     from fundcheck.inspect import inspect_source, print_inspection
 
+    if _is_cper(path):
+        _inspect_cper(path, as_json=as_json, debug=debug)
+        return
     with _execution_errors(debug):
         inspection = inspect_source(path, sheet=sheet, mapping=mapping)
     if as_json:
@@ -658,6 +661,24 @@ def template(kind: str, region: str | None, output: Path | None, debug: bool) ->
         path = output or Path(f"modele_suivi_{kind}{suffix}.xlsx")
         write_workbook(path, region=region)
     Console().print(f"template: {path}", highlight=False, soft_wrap=True)
+
+
+def _is_cper(path: Path) -> bool:
+    from fundcheck.cper_pipeline import is_cper_source
+
+    return is_cper_source(path)
+
+
+def _inspect_cper(path: Path, *, as_json: bool, debug: bool) -> None:
+    """``inspect`` on a CPER workbook: layout, header rows, columns and units per sheet."""
+    from fundcheck.cper_inspect import inspect_cper, print_cper_inspection
+
+    with _execution_errors(debug):
+        inspection = inspect_cper(path)
+    if as_json:
+        click.echo(json.dumps(inspection, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_cper_inspection(inspection, Console())
 
 
 def main() -> None:

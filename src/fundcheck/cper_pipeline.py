@@ -11,6 +11,7 @@ import pandas as pd
 
 from fundcheck.checks.cper_base import contract_regions
 from fundcheck.checks.cper_checks import run_cper_checks
+from fundcheck.connectors.cper_sgar import is_sgar_workbook, read_sgar_workbook
 from fundcheck.connectors.cper_workbook import is_cper_workbook, read_cper_workbook
 from fundcheck.cper_model import CperDataset
 from fundcheck.model import NATIONAL_BUCKET, RecordSet
@@ -18,13 +19,16 @@ from fundcheck.reference import Reference
 
 
 def is_cper_source(path: Path) -> bool:
-    return is_cper_workbook(path)
+    """A CPER workbook: the standard layout, or a region's one-sheet-per-volet table."""
+    return is_cper_workbook(path) or is_sgar_workbook(path)
 
 
 def read_cper(paths: list[Path]) -> CperDataset:
     data = CperDataset()
     for path in paths:
-        data.extend(read_cper_workbook(path))
+        data.extend(
+            read_cper_workbook(path) if is_cper_workbook(path) else read_sgar_workbook(path)
+        )
     return data
 
 
