@@ -1,5 +1,6 @@
-"""The CPER part of a run: recognise CPER workbooks among the sources, read them, run the CPER
-rules (with the lists of operations of the same run, for the EU overlap)."""
+"""The CPER part of a run: recognise CPER sources among the sources, read them, run the CPER
+rules (with the lists of operations of the same run, for the EU overlap) and validate published
+CPER tables."""
 
 from __future__ import annotations
 
@@ -11,34 +12,56 @@ import pandas as pd
 
 from fundcheck.checks.cper_base import contract_regions
 from fundcheck.checks.cper_checks import run_cper_checks
+from fundcheck.checks.cper_published import validate_published
+from fundcheck.connectors.cper_published import is_published_table, read_published
 from fundcheck.connectors.cper_sgar import is_sgar_workbook, read_sgar_workbook
 from fundcheck.connectors.cper_workbook import is_cper_workbook, read_cper_workbook
 from fundcheck.cper_model import CperDataset
-from fundcheck.model import NATIONAL_BUCKET, RecordSet
+from fundcheck.model import NATIONAL_BUCKET, Provenance, RecordSet, findings_frame
 from fundcheck.reference import Reference
 
 
 def is_cper_source(path: Path) -> bool:
-    """A CPER workbook: the standard layout, or a region's one-sheet-per-volet table."""
-    return is_cper_workbook(path) or is_sgar_workbook(path)
+    """A CPER source: a workbook in the standard layout, a region's one-sheet-per-volet table,
+    or a published CPER table (CSV)."""
+    return is_cper_workbook(path) or is_sgar_workbook(path) or is_published_table(path)
 
 
 def read_cper(paths: list[Path]) -> CperDataset:
+    """The CPER tables of the workbooks among ``paths`` (published tables are left out)."""
     data = CperDataset()
     for path in paths:
-        data.extend(
-            read_cper_workbook(path) if is_cper_workbook(path) else read_sgar_workbook(path)
-        )
+        if is_cper_workbook(path):
+            data.extend(read_cper_workbook(path))
+        elif is_sgar_workbook(path):
+            data.extend(read_sgar_workbook(path))
     return data
 
 
 def validate_cper(
-    data: CperDataset,
+    paths: list[Path],
     reference: Reference,
     parameters: Mapping[str, Any],
     operations: Mapping[str, RecordSet],
-) -> pd.DataFrame:
-    return run_cper_checks(data, reference, parameters, operations)
+) -> tuple[CperDataset, pd.DataFrame]:
+    """Read the CPER sources; return their tables and findings (workbooks: the CPER rules;
+    published tables: printed totals, averages and source conflicts)."""
+    data = read_cper(paths)
+    frames = []
+    if data.tables:
+        frames.append(run_cper_checks(data, reference, parameters, operations))
+    published = [path for path in paths if is_published_table(path)]
+    if published:
+        tables = read_published(published)
+        frames.append(validate_published(tables.totals_frame(), tables.means_frame(), tables.facts))
+        for path in published:
+            data.provenance.append(
+                Provenance(
+                    name=path.name, location=str(path), format="csv", profile="cper_published"
+                )
+            )
+    parts = [frame for frame in frames if not frame.empty]
+    return data, findings_frame(pd.concat(parts, ignore_index=True) if parts else None)
 
 
 def records_by_region(data: CperDataset) -> dict[str, int]:

@@ -19,7 +19,8 @@ from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
 from fundcheck.config import RunConfig
 from fundcheck.connectors import READER_RULES, read_operations
-from fundcheck.cper_pipeline import is_cper_source, read_cper, validate_cper
+from fundcheck.cper_model import CperDataset
+from fundcheck.cper_pipeline import is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, validate
 from fundcheck.model import (
@@ -201,11 +202,12 @@ def read_and_validate(
         data = {rs.provenance.name: rs for rs in record_sets}
         for check in CHECKS.values():
             findings.append(check().run(data, reference, config.parameters))
-    cper = read_cper(cper_paths) if cper_paths else None
-    if cper is not None:
+    cper: CperDataset | None = None
+    if cper_paths:
         say("running the CPER rules")
         operations = {rs.provenance.name: rs for rs in record_sets}
-        findings.append(validate_cper(cper, reference, config.parameters, operations))
+        cper, found = validate_cper(cper_paths, reference, config.parameters, operations)
+        findings.append(found)
     records_by_region: dict[str, int] = {}
     if cper is not None:
         records_by_region.update(cper_records_by_region(cper))
