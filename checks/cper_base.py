@@ -11,17 +11,22 @@ import pandas as pd
 
 from fundcheck.checks.findings import Text, eur, render
 from fundcheck.cper_model import ROW, SHEET, SOURCE, CperDataset
+from fundcheck.cper_reference import old_regions
 from fundcheck.model import Rule
+from fundcheck.reference import load_reference
 
 CONTRACT_ID = re.compile(r"^[A-Z_]+-(\d{4})-(\w+)$")
 
 
 def contract_regions(data: CperDataset) -> dict[str, str | None]:
-    """contrat_id -> INSEE 2016 region code (from the contracts table, else from the id)."""
+    """contrat_id -> INSEE 2016 region code (from the contracts table, a pre-2016 code read as
+    the region it merged into; else from the id)."""
     out: dict[str, str | None] = {}
     contracts = data.table("contrats")
+    current, old = set(load_reference().regions), old_regions()
     for cid, code in zip(contracts["contrat_id"], contracts["region_code"], strict=True):
-        out[str(cid)] = None if code is None or pd.isna(code) else str(code)
+        text = None if code is None or pd.isna(code) else str(code)
+        out[str(cid)] = old.get(text, text) if text and text not in current else text
     for frame in data.tables.values():
         if "contrat_id" not in frame.columns:
             continue

@@ -46,7 +46,9 @@ def flows(data: CperDataset) -> pd.DataFrame:
 def _what(rec: dict[str, Any]) -> str:
     op = rec["operation_id"]
     who = f"{rec['financeur_type']} {rec['financeur_id']}".strip()
-    return f"opération {op}, {who}" if op and op != "_PROGRAMME_" else f"volet {rec['volet_code']}"
+    if op and op != "_PROGRAMME_":
+        return f"opération {op}, {who}"
+    return f"contrat {rec['contrat_id']}, volet {rec['volet_code']}, {who}"
 
 
 def _place(rec: dict[str, Any]) -> dict[str, Any]:

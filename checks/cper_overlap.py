@@ -1,8 +1,10 @@
-"""CPER-021: CPER operations also in a list of operations of the EU funds (same SIRET, close
-title, overlapping dates): co-financed operations, and EU euros counted in a national share."""
+"""CPER-021: CPER operations also in a list of operations of the EU funds (same SIRET, or same
+beneficiary name when the list has no SIRET; close title; overlapping dates): co-financed
+operations, and EU euros counted in a national share."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,10 +13,16 @@ from rapidfuzz import fuzz
 
 from fundcheck.checks.cper_base import finding, money, record_place, records
 from fundcheck.checks.cper_rules import RULE
-from fundcheck.cper_model import CperDataset
+from fundcheck.cper_model import CperDataset, as_float
 from fundcheck.model import RecordSet
 
 Rows = list[dict[str, Any]]
+
+
+def fold(text: object) -> str:
+    """Lower case, no accents, single spaces."""
+    raw = unicodedata.normalize("NFKD", str(text))
+    return " ".join("".join(c for c in raw if not unicodedata.combining(c)).lower().split())
 
 
 def _digits(value: Any) -> str:
@@ -45,17 +53,20 @@ def eu_overlap(
     index: dict[str, list[dict[str, Any]]] = {}
     for name, record_set in operations.items():
         frame = record_set.frame
-        if "beneficiary_siret" not in frame.columns:
-            continue
         for rec in records(frame):
-            siret = _digits(rec.get("beneficiary_siret"))
-            if len(siret) == 14:
-                index.setdefault(siret, []).append({**rec, "_list": name})
+            key = _digits(rec.get("beneficiary_siret"))
+            if len(key) != 14:  # no SIRET in the list (the national format has none): the name
+                key = fold(rec.get("beneficiary_name") or "")
+            if key:
+                index.setdefault(key, []).append({**rec, "_list": name})
     plans = data.table("financements")
-    with_eu = set(plans.loc[plans["financeur_type"] == "UE", "operation_id"].astype(str))
+    eu_lines = plans[(plans["financeur_type"] == "UE") & (as_float(plans["montant_prevu"]) > 0)]
+    with_eu = set(eu_lines["operation_id"].astype(str))
     out: Rows = []
     for op in records(cper):
-        candidates = index.get(_digits(op.get("mo_siret")), [])
+        candidates = index.get(_digits(op.get("mo_siret")), []) + index.get(
+            fold(op.get("maitre_ouvrage") or ""), []
+        )
         best, score = None, 0.0
         for cand in candidates:
             ratio = fuzz.token_set_ratio(

@@ -302,10 +302,11 @@ def printed_totals(data: CperDataset, regions: dict[str, str | None]) -> Rows:
     totals = data.tables.get("totaux")
     if totals is None or totals.empty:
         return []
-    contracts = data.table("contrats")
-    region = next(iter(regions.values()), None) if len(contracts) == 1 else None
+    ops = data.table("operations")
+    contract_of = dict(zip(ops[SOURCE], ops["contrat_id"], strict=True))
     out: Rows = []
     for rec in records(totals):
+        region = regions.get(str(contract_of.get(rec.get(SOURCE))))
         printed, computed = float(rec["printed"]), float(rec["computed"])
         if abs(printed - computed) <= TOLERANCE.get(str(rec.get(UNIT)), 1.0):
             continue

@@ -45,8 +45,10 @@ def write_workbook(
     *,
     region: str | None = None,
     unit: Unit = Unit.EUR,
+    declared_unit: Unit | None = None,
 ) -> Path:
-    """Write the follow-up workbook (empty template when ``tables`` is None)."""
+    """Write the follow-up workbook (empty template when ``tables`` is None), amounts in
+    ``unit``; ``declared_unit`` is the unit the README sheet announces (default: ``unit``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
@@ -56,7 +58,7 @@ def write_workbook(
     for i, line in enumerate(README_LINES):
         readme.write(i, 0, line.format(unit_row=unit_row))
     readme.write(unit_row - 1, 0, UNIT_CELL, bold)
-    readme.write(unit_row - 1, 1, unit.value)
+    readme.write(unit_row - 1, 1, (declared_unit or unit).value)
     readme.data_validation(unit_row - 1, 1, unit_row - 1, 1, _validation_list(tuple(Unit)))
     if region:
         readme.write(unit_row, 0, "Région (code INSEE)", bold)

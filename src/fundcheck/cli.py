@@ -308,7 +308,8 @@ def demo(
     debug: bool,
 ) -> None:
     """Validate the embedded demo list of operations (about 2,000 operations, 18 regions, with
-    documented injected defects) and write every report.
+    documented injected defects) together with the CPER demo workbooks (13 regions, injected
+    defects, operations shared with the list) and write every report.
 
     \b
     Example:
@@ -321,8 +322,9 @@ def demo(
         out.mkdir(parents=True, exist_ok=True)
         dataset = generate_demo()
         source = write_demo(out / "demo_liste_operations_2021_2027.xlsx", dataset)
+        cper_sources, cper_demo = _cper_demo(out, dataset)
         values = {
-            "sources": [source],
+            "sources": [source, *cper_sources],
             "reports": _parse_reports(reports) or list(DEFAULT_DEMO_REPORTS),
             "output": out,
             "fail_on": fail_on or "never",
@@ -335,7 +337,8 @@ def demo(
         code = _execute(
             values,
             quiet=quiet,
-            title=f"demo list: {source} ({len(dataset.defects)} injected defects)",
+            title=f"demo list: {source} ({len(dataset.defects)} injected defects); CPER demo: "
+            f"{len(cper_sources)} workbooks ({len(cper_demo.defects)} injected defects)",
         )
     sys.exit(code)
 
@@ -661,6 +664,13 @@ def template(kind: str, region: str | None, output: Path | None, debug: bool) ->
         path = output or Path(f"modele_suivi_{kind}{suffix}.xlsx")
         write_workbook(path, region=region)
     Console().print(f"template: {path}", highlight=False, soft_wrap=True)
+
+
+def _cper_demo(folder: Path, dataset: Any) -> tuple[list[Path], Any]:
+    """Write the CPER demo workbooks beside the demo list (validated with it)."""
+    from fundcheck.cper_demo_files import write_cper_demo
+
+    return write_cper_demo(folder, dataset)
 
 
 def _is_cper(path: Path) -> bool:

@@ -35,6 +35,12 @@ def read_cper(paths: list[Path]) -> CperDataset:
             data.extend(read_cper_workbook(path))
         elif is_sgar_workbook(path):
             data.extend(read_sgar_workbook(path))
+    contracts = data.tables.get("contrats")
+    if contracts is not None and contracts["contrat_id"].duplicated().any():
+        # the same contract described by two sources: one row, first known value per column
+        data.tables["contrats"] = (
+            contracts.groupby("contrat_id", sort=False, dropna=False).first().reset_index()
+        )
     return data
 
 

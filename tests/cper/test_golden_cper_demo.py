@@ -1,0 +1,88 @@
+"""Golden test of the CPER demo: validated with the demo list of operations (as `fundcheck demo`
+does), each injected defect is found exactly once, in its region (and operation, file or row),
+no other CPER warning or error appears, and the negative-AE trap raises no error."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from fundcheck.config import RunConfig
+from fundcheck.cper_demo import CperDefect
+from fundcheck.cper_demo_files import write_cper_demo
+from fundcheck.demo import generate_demo, write_demo
+from fundcheck.model import RunResult
+from fundcheck.pipeline import run
+
+AS_OF = "2026-03-16"
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> tuple[list[CperDefect], RunResult]:
+    folder = tmp_path_factory.mktemp("cper-demo")
+    dataset = generate_demo()
+    eu = write_demo(folder / "demo_liste_operations_2021_2027.xlsx", dataset)
+    paths, demo = write_cper_demo(folder, dataset)
+    result = run(RunConfig(sources=[eu, *paths], parameters={"as_of": AS_OF}))
+    return demo.defects, result
+
+
+def _cper(result: RunResult) -> pd.DataFrame:
+    findings = result.findings
+    return findings[findings["rule"].str.startswith("CPER")]
+
+
+def _hits(findings: pd.DataFrame, defect: CperDefect) -> pd.DataFrame:
+    mask = (findings["rule"] == defect.rule) & (findings["region"] == defect.region)
+    if defect.operation_id is not None:
+        mask &= findings["operation_id"] == defect.operation_id
+    if defect.source is not None:
+        mask &= findings["source"] == defect.source
+    if defect.row is not None:
+        mask &= findings["row"] == defect.row
+    return findings[mask]
+
+
+def test_every_injected_defect_is_found_exactly_once(demo_run):
+    defects, result = demo_run
+    findings = _cper(result)
+    missed = [
+        (d.rule, d.region, d.operation_id, d.source, d.row, len(_hits(findings, d)))
+        for d in defects
+        if len(_hits(findings, d)) != 1
+    ]
+    assert missed == []
+    for defect in defects:
+        hit = _hits(findings, defect).iloc[0]
+        assert hit["legal_basis"] and hit["message_fr"] and hit["message_en"]
+
+
+def test_no_other_cper_warning_or_error(demo_run):
+    defects, result = demo_run
+    findings = _cper(result)
+    serious = findings[findings["severity"].isin(["error", "warning"])]
+    expected = Counter([d.rule for d in defects] + [a for d in defects for a in d.also])
+    expected = Counter({rule: n for rule, n in expected.items() if not rule.endswith(
+        (".normalise", ".avenant", ".sans_cle"))})  # fmt: skip
+    assert Counter(serious["rule"]) == expected
+
+
+def test_negative_annual_ae_is_legal(demo_run):
+    _, result = demo_run
+    findings = _cper(result)
+    retraits = findings[findings["rule"] == "CPER-012.retrait"]
+    assert retraits["count"].sum() > 0 and set(retraits["severity"]) == {"info"}
+    assert not (findings["rule"] == "CPER-012").any()
+
+
+def test_demo_covers_every_region_and_shows_the_eu_overlap(demo_run):
+    defects, result = demo_run
+    findings = _cper(result)
+    assert (findings["rule"] == "CPER-021.cofinancee").sum() > 0
+    regions = set(findings["region"].dropna())
+    assert {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94"} <= regions
+    assert len({d.rule for d in defects}) >= 18
+    eu = result.findings[~result.findings["rule"].str.startswith(("CPER", "read.cper"))]
+    assert not eu.empty  # the lists-of-operations findings sit beside the CPER ones
