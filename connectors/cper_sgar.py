@@ -237,6 +237,7 @@ def read_sgar_workbook(path: Path, layouts: list[SheetLayout] | None = None) -> 
             sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
             rows=data.records(),
             profile="cper_volet_sheets",
+            record_kind="cper",
         )
     )
     return data

@@ -142,6 +142,7 @@ def read_cper_workbook(path: Path) -> CperDataset:
             sha256=digest,
             rows=data.records(),
             profile="cper_standard",
+            record_kind="cper",
         )
     )
     return data

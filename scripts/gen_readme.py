@@ -65,7 +65,40 @@ def demo_defects() -> str:
     )
 
 
-SECTIONS = {"cli": cli_reference, "rules": rules_catalogue, "demo": demo_defects}
+def cper_demo_defects() -> str:
+    from collections import Counter
+
+    from fundcheck.cper_demo import generate_cper_demo
+    from fundcheck.cper_demo_files import eu_frame
+    from fundcheck.demo import generate_demo
+
+    demo = generate_cper_demo(eu_frame(generate_demo()))
+    counts = Counter(d.rule for d in demo.defects)
+    described = {d.rule: d.description for d in demo.defects}
+    lines = [
+        "### The CPER demo and its injected defects",
+        "",
+        "`fundcheck demo` also writes three CPER workbooks (13 regions, 2021-2027 plus a 2015-2020",
+        "tail; see `src/fundcheck/cper_demo.py`) and validates them with the demo list, so the",
+        f"EU/CPER overlap shows ({demo.eu_matches} CPER operations are also in the list). The",
+        "golden test (`tests/cper/test_golden_cper_demo.py`) finds each defect below exactly once,",
+        "in its region (and operation, file or row), and no other CPER warning or error; the",
+        "negative annual AE (legal withdrawals) must stay notes.",
+        "",
+        "| rule | injected | defect |",
+        "|---|---|---|",
+    ]
+    for rule in sorted(counts):
+        lines.append(f"| `{rule}` | {counts[rule]} | {described[rule]} |")
+    return "\n".join(lines)
+
+
+SECTIONS = {
+    "cli": cli_reference,
+    "rules": rules_catalogue,
+    "demo": demo_defects,
+    "cper_demo": cper_demo_defects,
+}
 
 
 def render(text: str) -> str:

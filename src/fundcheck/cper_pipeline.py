@@ -63,7 +63,11 @@ def validate_cper(
         for path in published:
             data.provenance.append(
                 Provenance(
-                    name=path.name, location=str(path), format="csv", profile="cper_published"
+                    name=path.name,
+                    location=str(path),
+                    format="csv",
+                    profile="cper_published",
+                    record_kind="cper_published",
                 )
             )
     parts = [frame for frame in frames if not frame.empty]

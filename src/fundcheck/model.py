@@ -263,6 +263,9 @@ class Provenance(BaseModel):
     profile: str | None = None
     sheet: str | None = None
     fetched_at: str | None = None
+    record_kind: str = "operations"
+    """What the source holds: ``operations`` (a list of operations), ``cper`` (CPER follow-up
+    tables) or ``cper_published`` (a published CPER table)."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ no other CPER warning or error appears, and the negative-AE trap raises no error
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -86,3 +87,23 @@ def test_demo_covers_every_region_and_shows_the_eu_overlap(demo_run):
     assert len({d.rule for d in defects}) >= 18
     eu = result.findings[~result.findings["rule"].str.startswith(("CPER", "read.cper"))]
     assert not eu.empty  # the lists-of-operations findings sit beside the CPER ones
+
+
+def test_the_json_report_carries_the_cper_sources_and_validates(demo_run, tmp_path):
+    import json
+
+    import jsonschema
+
+    from fundcheck.reports.json_report import JsonReport
+
+    _, result = demo_run
+    (path,) = JsonReport().render(result, tmp_path, "fr")
+    report = json.loads(path.read_text(encoding="utf-8"))
+    schema = json.loads(
+        (Path(__file__).parents[2] / "docs" / "report.schema.json").read_text(encoding="utf-8")
+    )
+    jsonschema.Draft202012Validator(schema).validate(report)
+    kinds = {source["name"]: source["record_kind"] for source in report["sources"]}
+    assert kinds["demo_cper_2021_2027.xlsx"] == "cper"
+    assert kinds["demo_liste_operations_2021_2027.xlsx"] == "operations"
+    assert report["summary"]["by_region"]["94"]["info"] >= 1  # Corse: CPER findings only
