@@ -368,3 +368,33 @@ def contract_pace(
 
 
 __all__ = ["INITIAL", "contract_pace", "cumulative_rules", "flows"]
+
+
+def pace_by_region(
+    frame: pd.DataFrame, data: CperDataset, regions: dict[str, str | None], as_of: dt.date
+) -> dict[str, list[dict[str, Any]]]:
+    """Per region: for each contract and financer with execution flows, AE and CP as shares of
+    the contracted credits (current version) and the theoretical rate (the HTML chart)."""
+    env = current_envelopes(data)
+    if frame.empty or env.empty:
+        return {}
+    env = env[env["nature_credit"] == "CONTRACTUALISE"]
+    base = env.groupby(["contrat_id", "financeur_type"])["amount"].sum()
+    done = frame.groupby(["contrat_id", "financeur_type"])[["ae", "cp"]].sum()
+    contracts = data.table("contrats").drop_duplicates("contrat_id").set_index("contrat_id")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for raw_key, amounts in done.iterrows():
+        cid, financer = cast(tuple[str, str], raw_key)
+        contracted = float(base.get((cid, financer), 0.0))
+        if contracted <= 0 or cid not in contracts.index:
+            continue
+        start: Any = contracts.at[cid, "date_debut"]
+        end: Any = contracts.at[cid, "date_fin"]
+        if start is None or end is None or pd.isna(start) or pd.isna(end):
+            continue
+        theoretical = year_fraction(pd.Timestamp(start).date(), pd.Timestamp(end).date(), as_of)
+        out.setdefault(regions.get(cid) or "national", []).append(
+            {"contract": cid, "financer": financer, "ae": float(amounts["ae"]) / contracted,
+             "cp": float(amounts["cp"]) / contracted, "theoretical": theoretical}
+        )  # fmt: skip
+    return out

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from fundcheck.model import RunResult
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
 from fundcheck.reports.cells import column_values, display
+from fundcheck.reports.cper_chart import execution_chart
 from fundcheck.reports.digest import (
     SEVERITIES,
     RegionSummary,
@@ -88,6 +89,7 @@ class RegionSection:
     top: list[TopAnomaly]
     shown: int
     table_json: Markup
+    chart: Markup = Markup("")
 
     @property
     def capped(self) -> bool:
@@ -112,6 +114,7 @@ def region_sections(result: RunResult, lang: Lang, options: ReportOptions) -> li
                 top=_top_anomalies(group, rules, lang, options.max_examples),
                 shown=len(shown),
                 table_json=script_json(_table_data(shown, lang)),
+                chart=execution_chart(result.cper_pace.get(region.key, []), lang),
             )
         )
     return sections

@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from fundcheck.checks import cper_execution
+from fundcheck.checks.base import as_of
 from fundcheck.checks.cper_base import contract_regions
 from fundcheck.checks.cper_checks import run_cper_checks
 from fundcheck.checks.cper_published import validate_published
@@ -72,6 +74,16 @@ def validate_cper(
             )
     parts = [frame for frame in frames if not frame.empty]
     return data, findings_frame(pd.concat(parts, ignore_index=True) if parts else None)
+
+
+def execution_pace(
+    data: CperDataset, parameters: Mapping[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per region: AE and CP rates against the theoretical rate (the HTML chart)."""
+    if not data.tables:
+        return {}
+    flows = cper_execution.flows(data)
+    return cper_execution.pace_by_region(flows, data, contract_regions(data), as_of(parameters))
 
 
 def records_by_region(data: CperDataset) -> dict[str, int]:

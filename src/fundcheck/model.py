@@ -322,6 +322,9 @@ class RunResult:
     records_by_region: dict[str, int] = field(default_factory=dict)
     programmes_by_region: dict[str, dict[str, int]] = field(default_factory=dict)
     """Records per region bucket and programme CCI (the liaison pack names the programmes)."""
+    cper_pace: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """CPER execution per region bucket: contract, financer, AE and CP as shares of the
+    contracted credits, theoretical rate (the HTML execution chart)."""
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity (info findings count the notes, not the cells)."""

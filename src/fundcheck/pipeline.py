@@ -20,7 +20,7 @@ from fundcheck.checks import CHECKS
 from fundcheck.config import RunConfig
 from fundcheck.connectors import READER_RULES, read_operations
 from fundcheck.cper_model import CperDataset
-from fundcheck.cper_pipeline import is_cper_source, validate_cper
+from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, validate
 from fundcheck.model import (
@@ -228,6 +228,7 @@ def read_and_validate(
         region_names=region_names,
         records_by_region=records_by_region,
         programmes_by_region=programmes_by_region,
+        cper_pace=execution_pace(cper, config.parameters) if cper else {},
     )
     return result, record_sets
 

@@ -107,3 +107,16 @@ def test_the_json_report_carries_the_cper_sources_and_validates(demo_run, tmp_pa
     assert kinds["demo_cper_2021_2027.xlsx"] == "cper"
     assert kinds["demo_liste_operations_2021_2027.xlsx"] == "operations"
     assert report["summary"]["by_region"]["94"]["info"] >= 1  # Corse: CPER findings only
+
+
+def test_the_html_report_has_an_execution_chart_per_cper_region(demo_run, tmp_path):
+    from fundcheck.reports.html_report import HtmlReport
+
+    _, result = demo_run
+    assert set(result.cper_pace) >= {"24", "27", "53", "94"}
+    behind = {row["financer"]: row for row in result.cper_pace["24"]}
+    assert behind["ETAT"]["theoretical"] - behind["ETAT"]["ae"] > 0.2  # the injected lag
+    paths = HtmlReport().render(result, tmp_path, "en")
+    page = paths[0].read_text(encoding="utf-8")
+    assert page.count('<figure class="cper-chart">') == len(result.cper_pace)
+    assert "CPER-2021-24 — ETAT" in page
