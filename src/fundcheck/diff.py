@@ -163,10 +163,13 @@ def _operations(record_sets: Sequence[RecordSet]) -> tuple[pd.DataFrame, int, in
         for name in dict.fromkeys(wanted):
             part[name] = frame[name] if name in frame.columns else None
         parts.append(part)
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=wanted)
+    columns = list(dict.fromkeys(wanted))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     for name in KEY:
         text = frame[name].astype("string").str.strip()
         frame[name] = text.where(text != "")
+    if frame.empty:  # e.g. an edition of CPER workbooks only: findings are compared, not rows
+        frame = frame.astype(dict.fromkeys(KEY, object))
     keyed = frame[KEY[0]].notna() & frame[KEY[1]].notna()
     frame = frame[keyed]
     repeated = frame.duplicated(list(KEY), keep="first")
