@@ -26,7 +26,7 @@ def contract_regions(data: CperDataset) -> dict[str, str | None]:
     current, old = set(load_reference().regions), old_regions()
     for cid, code in zip(contracts["contrat_id"], contracts["region_code"], strict=True):
         text = None if code is None or pd.isna(code) else str(code)
-        out[str(cid)] = old.get(text, text) if text and text not in current else text
+        out[str(cid)] = text if text in current else old.get(text or "")  # unknown: national
     for frame in data.tables.values():
         if "contrat_id" not in frame.columns:
             continue

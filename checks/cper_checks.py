@@ -84,6 +84,7 @@ def run_cper_checks(
         *cper_contracts.state_key(data, regions, _parameter(parameters, "cper_key_tolerance")),
         *cper_contracts.yearly_snapshots(data, regions, when),
         *cper_contracts.changes_without_avenant(data, regions),
+        *cper_contracts.transfers_between_volets(data, regions),
         *cper_contracts.national_envelope(data, _parameter(parameters, "cper_mobility_state_eur")),
         *cper_overlap.eu_overlap(
             data, operations or {}, regions, _parameter(parameters, "cper_title_min_score")

@@ -5,7 +5,7 @@ regional sums within the national envelope."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -200,3 +200,41 @@ def national_envelope(data: CperDataset, mobility_state_eur: float) -> Rows:
             show={"value": eur(total), "expected": eur(mobility_state_eur)},
         )
     ]
+
+
+def transfers_between_volets(data: CperDataset, regions: dict[str, str | None]) -> Rows:
+    """CPER-020 [U]: a financer's contracted credits moved from volet to volet (some volets up,
+    others down against the signed contract) with no TRANSFERT_ENTRE_VOLETS avenant. No legal
+    limit on such transfers was found: a warning, never an error."""
+    env = data.table("enveloppes").copy()
+    if env.empty:
+        return []
+    env = env[env["nature_credit"] == "CONTRACTUALISE"]
+    env["amount"] = as_float(env["montant"]).fillna(0.0)
+    initial = env[env["avenant_id"].astype("string").fillna(INITIAL) == INITIAL]
+    current = current_envelopes(data)
+    current = current[current["nature_credit"] == "CONTRACTUALISE"]
+    avenants = data.table("avenants")
+    allowed = set(
+        avenants.loc[avenants["type_avenant"] == "TRANSFERT_ENTRE_VOLETS", "contrat_id"].astype(str)
+    )
+    keys = ["contrat_id", "financeur_type", "volet_code"]
+    before = initial.groupby(keys)["amount"].sum()
+    after = current.groupby(keys)["amount"].sum()
+    delta = after.sub(before, fill_value=0.0)
+    out: Rows = []
+    for raw_key, part in delta.groupby(level=[0, 1]):
+        cid, financer = (str(k) for k in cast(tuple[str, str], raw_key))
+        moved = float(part[part > 1.0].sum())
+        if cid in allowed or moved <= 1.0 or not (part < -1.0).any():
+            continue
+        out.append(
+            finding(
+                RULE["CPER-020"],
+                what=f"contrat {cid}, {financer}",
+                value=moved,
+                region=regions.get(cid),
+                show={"value": money(moved)},
+            )
+        )
+    return out

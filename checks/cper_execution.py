@@ -170,7 +170,8 @@ def closed_generation_rules(
                 **_place(rec),
             )
         )
-    for rec in records(frame[after & (frame["cp"] > frame["rap_prev"] + 1.0)]):
+    over = (frame["cp"] > 1.0) & (frame["cp"] > frame["rap_prev"].clip(lower=0.0) + 1.0)
+    for rec in records(frame[after & over]):
         out.append(
             finding(
                 RULE["CPER-010"],

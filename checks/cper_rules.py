@@ -218,6 +218,13 @@ CPER_RULES: tuple[Rule, ...] = (
         "avenants publiés (PACA avenant n° 3, N-A avenant n° 8, revoyure 2016)", "V",
     ),
     _rule(
+        "CPER-020", W, "region",
+        ("Transfert entre volets sans avenant", "Transfer between volets without amendment"),
+        ("{what} : {value} passés d'un volet à l'autre sans avenant de transfert entre volets",
+         "{what}: {value} moved between volets without a transfer amendment"),
+        "avenants de transfert entre volets (CPER.md §3.2); aucune limite chiffrée trouvée", "U",
+    ),
+    _rule(
         "CPER-021", W, "record",
         ("Euro compté deux fois CPER / UE", "A euro counted both as CPER and EU"),
         ("{what} : présente dans la liste d'opérations {expected} (UE {value}) sans financeur UE "
@@ -280,7 +287,6 @@ CPER_RULES: tuple[Rule, ...] = (
 RULE = {rule.id: rule for rule in CPER_RULES}
 
 NOT_IMPLEMENTED: dict[str, str] = {
-    "CPER-020": "no numeric limit on transfers between volets was found (fongibilité [U])",
     "CPER-022": "no machine-readable FEDER/CPER demarcation (ligne de partage) exists [U]",
     "CPER-024": "needs LFI, mise en réserve and annulation data per programme, not in the model",
 }
