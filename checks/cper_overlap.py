@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 from fundcheck.checks.cper_base import finding, money, record_place, records
 from fundcheck.checks.cper_rules import RULE
@@ -62,6 +62,9 @@ def eu_overlap(
     plans = data.table("financements")
     eu_lines = plans[(plans["financeur_type"] == "UE") & (as_float(plans["montant_prevu"]) > 0)]
     with_eu = set(eu_lines["operation_id"].astype(str))
+    eu_planned = (
+        as_float(eu_lines["montant_prevu"]).groupby(eu_lines["operation_id"].astype(str)).sum()
+    )
     out: Rows = []
     for op in records(cper):
         candidates = index.get(_digits(op.get("mo_siret")), []) + index.get(
@@ -70,7 +73,9 @@ def eu_overlap(
         best, score = None, 0.0
         for cand in candidates:
             ratio = fuzz.token_set_ratio(
-                str(op.get("libelle") or ""), str(cand.get("operation_name") or "")
+                str(op.get("libelle") or ""),
+                str(cand.get("operation_name") or ""),
+                processor=utils.default_process,  # case, punctuation and spaces ignored
             )
             span = (op.get("date_debut_prevue"), op.get("date_fin_prevue"))
             if (
@@ -83,17 +88,27 @@ def eu_overlap(
             continue
         eu_amount = best.get("eu_amount")
         eu = float(eu_amount) if eu_amount is not None and not pd.isna(eu_amount) else 0.0
-        rule = RULE["CPER-021.cofinancee" if str(op["operation_id"]) in with_eu else "CPER-021"]
+        op_id = str(op["operation_id"])
+        rule = RULE["CPER-021.cofinancee" if op_id in with_eu else "CPER-021"]
+        planned = float(eu_planned.get(op_id, 0.0))
+        if op_id in with_eu and eu and abs(planned - eu) > 1.0:
+            rule = RULE["CPER-021.montant"]
         out.append(
             finding(
                 rule,
                 what=f"opération {op['operation_id']}",
-                value=eu,
-                expected=f"{best['_list']} l. {best.get('_row')}",
+                value=planned if rule.id == "CPER-021.montant" else eu,
+                expected=eu
+                if rule.id == "CPER-021.montant"
+                else f"{best['_list']} l. {best.get('_row')}",
                 region=regions.get(str(op.get("contrat_id"))),
                 operation_id=op["operation_id"],
                 field="financeur_type",
-                show={"value": money(eu)},
+                show=(
+                    {"value": money(planned), "expected": money(eu)}
+                    if rule.id == "CPER-021.montant"
+                    else {"value": money(eu)}
+                ),
                 **record_place(op),
             )
         )

@@ -241,6 +241,14 @@ CPER_RULES: tuple[Rule, ...] = (
         "laregion.fr (CPER = contreparties nationales des fonds UE)",
     ),
     _rule(
+        "CPER-021.montant", W, "record",
+        ("Montant UE différent entre CPER et liste", "EU amount differs between CPER and list"),
+        ("{what} : part UE {value} dans le plan CPER, {expected} dans la liste d'opérations",
+         "{what}: EU share {value} in the CPER plan, {expected} in the list of operations"),
+        "CPR (UE) 2021/1060 art. 49 (liste des opérations); suivi conjoint CPER/FEDER "
+        "(Cour des comptes 2014, rec. 4.2)",
+    ),
+    _rule(
         "CPER-023", W, "dataset",
         ("Sommes régionales dans l'enveloppe nationale", "Regional sums within national envelope"),
         ("{what} : somme régionale {value} > enveloppe nationale {expected} + 5 %",
