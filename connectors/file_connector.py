@@ -16,6 +16,7 @@ from typing import ClassVar
 import pandas as pd
 
 from fundcheck.connectors.canonical import build_canonical
+from fundcheck.connectors.decoding import decode_in_context
 from fundcheck.connectors.file_formats import SourceFile, inspect_file
 from fundcheck.connectors.header_rows import SCAN_ROWS, HeaderRow, find_header, header_texts
 from fundcheck.connectors.mapping_profiles import (
@@ -192,6 +193,7 @@ def read_operations(
     table = build_canonical(body, first_row=first_row, match=match, headers=headers)
     del body
     table.normalisations.extend(apply_value_maps(table.frame, match, table.column_labels))
+    table.normalisations.extend(decode_in_context(table.frame, table.column_labels))
     provenance = Provenance(
         name=source.path.name,
         location=str(source.path),

@@ -51,10 +51,12 @@ from fundcheck.expectations.identifiers import VALIDATORS, embedded_siren
 from fundcheck.expectations.references import (
     LOCATION_KINDS,
     REFERENCE_NAMES,
+    in_programme_territory,
     region_of,
     resolve_reference,
 )
 from fundcheck.naming import looks_like_person
+from fundcheck.reference.lookups import postcode_class as classify_postcode
 
 
 def by_distinct_value(column: pd.Series, is_valid: Callable[[Any], bool]) -> pd.Series:
@@ -157,6 +159,41 @@ class ExpectColumnValuesToBeInCodeList(ColumnMapExpectation):
     def _validate_code_list(cls, value: str) -> str:
         if value not in REFERENCE_NAMES:
             raise ValueError(f"unknown code list {value!r}; known: {sorted(REFERENCE_NAMES)}")
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# Postcode of a given class (La Poste distribution code, CEDEX, INSEE code, unknown département)
+
+
+class ColumnValuesNotPostcodeClass(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.not_postcode_class"
+    condition_value_keys = ("postcode_class",)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, postcode_class: str, **kwargs: Any) -> pd.Series:
+        return by_distinct_value(column, lambda code: classify_postcode(str(code)) != postcode_class)
+
+
+class ExpectColumnValuesToNotBePostcodeClass(ColumnMapExpectation):
+    """A well-formed French postcode is not of ``postcode_class``: ``special`` (a CEDEX or
+    special code of an existing département), ``insee_commune`` (an INSEE commune code, not a
+    distribution postcode) or ``unknown_departement`` (its prefix is no département).
+
+    Example: "45057" (Orléans CEDEX) is ``special``; "35000" is a distribution postcode.
+    """
+
+    postcode_class: str
+
+    map_metric = "column_values.not_postcode_class"
+    success_keys = ("postcode_class", "mostly")
+    args_keys = ("column", "postcode_class")
+
+    @pydantic.validator("postcode_class")
+    def _validate_class(cls, value: str) -> str:
+        known = ("special", "insee_commune", "unknown_departement")
+        if value not in known:
+            raise ValueError(f"unknown postcode class {value!r}; known: {list(known)}")
         return value
 
 
@@ -443,6 +480,8 @@ class ColumnPairValuesSameRegion(ColumnPairMapMetricProvider):
         **kwargs: Any,
     ) -> pd.Series:
         def is_valid(first: Any, second: Any) -> bool:
+            if kind_A == "cci":
+                return in_programme_territory(first, kind_B, second)
             region_a, region_b = region_of(kind_A, first), region_of(kind_B, second)
             return region_a is None or region_b is None or region_a == region_b
 
@@ -500,6 +539,7 @@ class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
 
 
 CUSTOM_EXPECTATIONS = (
+    ExpectColumnValuesToNotBePostcodeClass,
     ExpectColumnValuesToBeInCodeList,
     ExpectColumnValuesToBeDelimitedCodesInSet,
     ExpectColumnPairValuesBToBeAllowedForA,

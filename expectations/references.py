@@ -19,6 +19,7 @@ from fundcheck.reference import (
     load_reference,
     read_rows,
 )
+from fundcheck.reference.lookups import programme_territory, region_of_postcode
 
 EU_MEMBER_STATES = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -93,6 +94,31 @@ def specific_objectives_by_fund() -> dict[str, list[str]]:
     return {fund: sorted(codes) for fund, codes in sorted(by_fund.items())}
 
 
+_FORMS_BY_FUND = {
+    "ERDF": (("RSO", range(1, 6)), ("ISO", range(6, 8))),  # Interreg objectives are ERDF
+    "CF": (("RSO", range(1, 6)),),
+    "ESF+": (("ESO", range(4, 5)),),
+    "JTF": (("JSO", range(8, 9)),),
+    "EMFAF": (("MSO", range(1, 5)),),
+}
+
+
+def specific_objective_forms_by_fund() -> dict[str, list[str]]:
+    """Every code of the form of each fund's specific objectives, known or not: ERDF and CF
+    objectives are RSO1.x-RSO5.x (ERDF Reg. Art 3; Interreg ISO6.x-ISO7.x count as ERDF), ESF+
+    ESO4.x (ESF+ Reg. Art 4), JTF JSO8.x (JTF Reg. Art 2), EMFAF MSO1.x-MSO4.x (EMFAF Reg. Art
+    14). A code of another fund's form is certainly wrong for the row's fund."""
+    return {
+        fund: sorted(
+            f"{prefix}{major}.{minor}"
+            for prefix, majors in forms
+            for major in majors
+            for minor in range(1, 100)
+        )
+        for fund, forms in _FORMS_BY_FUND.items()
+    }
+
+
 _RESOLVERS: dict[str, Callable[[], Any]] = {
     "countries": countries,
     "funds_2014_2020": funds_2014_2020,
@@ -103,6 +129,7 @@ _RESOLVERS: dict[str, Callable[[], Any]] = {
     "programmes_2014_2020": programmes_2014_2020,
     "programmes_2021_2027": programmes_2021_2027,
     "specific_objectives_by_fund": specific_objectives_by_fund,
+    "specific_objective_forms_by_fund": specific_objective_forms_by_fund,
 }
 REFERENCE_NAMES = frozenset(_RESOLVERS)
 
@@ -141,19 +168,23 @@ def _nuts_region(code: str) -> str | None:
 
 
 def region_of(kind: str, code: Any) -> str | None:
-    """The INSEE region a code lies in (None: unknown code, or a national programme).
+    """The INSEE region a code lies in (None: unknown code, a national programme, or several
+    codes, joined by "|", that lie in different regions).
 
     ``kind`` is ``cci`` (a regional programme's region), ``postcode``, ``departement``,
     ``region`` (an INSEE region code) or ``nuts``.
     """
     if not isinstance(code, str) or not code:
         return None
+    if "|" in code:
+        regions = {region_of(kind, part) for part in code.split("|")}
+        return regions.pop() if len(regions) == 1 else None
     reference = load_reference()
     if kind == "cci":
         programme = reference.programmes.get(code)
         return programme.region if programme else None
     if kind == "postcode":
-        return reference.postcode_region(code)
+        return region_of_postcode(code)
     if kind == "departement":
         departement = reference.departements.get(code)
         return departement.region if departement else None
@@ -162,6 +193,14 @@ def region_of(kind: str, code: Any) -> str | None:
     if kind == "nuts":
         return _nuts_region(code)
     raise ValueError(f"unknown location kind {kind!r}")
+
+
+def in_programme_territory(cci: Any, kind: str, code: Any) -> bool:
+    """Whether a location code lies in a programme's territory (its region and the regions of
+    the interregional axes it carries); True when either side is unknown or multi-regional."""
+    territory = programme_territory(cci) if isinstance(cci, str) else frozenset()
+    region = region_of(kind, code)
+    return not territory or region is None or region in territory
 
 
 LOCATION_KINDS = ("cci", "postcode", "departement", "region", "nuts")

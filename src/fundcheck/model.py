@@ -43,6 +43,7 @@ class Severity(StrEnum):
 class Period(StrEnum):
     """Programming period of an operation (decides which regulation and code lists apply)."""
 
+    P2007_2013 = "2007-2013"  # recognised, not validated: fundcheck has no rules for it
     P2014_2020 = "2014-2020"
     P2021_2027 = "2021-2027"
 
@@ -134,8 +135,10 @@ FIELDS: Mapping[str, FieldSpec] = {spec.name: spec for spec in OPERATION_FIELDS}
 # Columns fundcheck adds to every canonical frame.
 ROW = "_row"  # the row as a spreadsheet shows it (header = row 1)
 REGION = "_region"  # INSEE region code the operation is attributed to; NA = national bucket
-PERIOD = "_period"  # Period value of the record
-INTERNAL_COLUMNS = (ROW, REGION, PERIOD)
+PERIOD = "_period"  # Period value of the record; NA when no evidence decides
+REGION_BASIS = "_region_basis"  # the evidence the region was taken from (attribution.py)
+INTERNAL_COLUMNS = (ROW, REGION, REGION_BASIS, PERIOD)
+COVERED_PERIODS = ("2014-2020", "2021-2027")  # the periods fundcheck has rules for
 
 NATIONAL_BUCKET = "national"  # key of the national / multi-regional bucket in summaries
 
@@ -203,6 +206,7 @@ class Finding(BaseModel):
     operation_id: str | None = None
     programme: str | None = None
     region: str | None = None
+    region_basis: str | None = None
     field: str | None = None
     column: str | None = None
     value: JsonValue = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -19,14 +20,18 @@ from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
 from fundcheck.config import RunConfig
 from fundcheck.connectors import READER_RULES, read_operations
+from fundcheck.connectors.rules import PERIOD_NOT_COVERED_RULE, PERIOD_UNDECIDED_RULE
 from fundcheck.expectations import SuiteFile, validate
 from fundcheck.model import (
+    COVERED_PERIODS,
     FIELDS,
     NATIONAL_BUCKET,
     PERIOD,
     REGION,
+    REGION_BASIS,
     ROW,
     FieldType,
+    Period,
     RecordSet,
     RunResult,
     SuiteRef,
@@ -184,6 +189,7 @@ def read_and_validate(
         record_set.provenance.period = ", ".join(str(p) for p in periods) or None
         record_sets.append(record_set)
         findings.append(reader_findings(record_set))
+        findings.append(period_findings(record_set))
         say(f"validating {path.name} ({len(record_set.frame):,} records)")
         found, used = _validate_periods(record_set, reference, config.parameters)
         findings.append(found)
@@ -193,7 +199,7 @@ def read_and_validate(
             )
     if CHECKS and config.checks:
         say("running aggregate checks")
-        data = {rs.provenance.name: rs for rs in record_sets}
+        data = {rs.provenance.name: covered_records(rs) for rs in record_sets}
         for check in CHECKS.values():
             findings.append(check().run(data, reference, config.parameters))
     records_by_region: dict[str, int] = {}
@@ -210,12 +216,83 @@ def read_and_validate(
         suites=list(suites.values()),
         rules=all_rules(),
         records=sum(len(rs.frame) for rs in record_sets),
-        findings=concat_findings(findings),
+        findings=with_region_basis(concat_findings(findings), record_sets),
         region_names=region_names,
         records_by_region=records_by_region,
         programmes_by_region=programmes_by_region,
     )
     return result, record_sets
+
+
+def covered_records(record_set: RecordSet) -> RecordSet:
+    """The records of a set whose period fundcheck has rules for (what aggregate checks see)."""
+    covered = record_set.frame[PERIOD].isin(COVERED_PERIODS).fillna(False).astype(bool)
+    if covered.all():
+        return record_set
+    return replace(record_set, frame=record_set.frame[covered.to_numpy()])
+
+
+def period_findings(record_set: RecordSet) -> pd.DataFrame:
+    """One dataset finding for the records no evidence gives a period, one for the records of a
+    period fundcheck has no rules for (2007-2013): neither gets the period suites."""
+    frame = record_set.frame
+    rules = _rule_lookup()
+    rows: list[dict[str, Any]] = []
+    undecided = frame[PERIOD].isna()
+    old = frame[PERIOD].eq(Period.P2007_2013.value).fillna(False).astype(bool)
+    for rule_id, mask in ((PERIOD_UNDECIDED_RULE, undecided), (PERIOD_NOT_COVERED_RULE, old)):
+        count = int(mask.sum())
+        if not count:
+            continue
+        rule = rules[rule_id]
+        first = int(frame.loc[mask, ROW].iloc[0])
+        values = {"count": count, "example": f"row {first}"}
+        rows.append(
+            {
+                "rule": rule.id,
+                "severity": rule.severity.value,
+                "scope": "dataset",
+                "source": record_set.provenance.name,
+                "count": count,
+                "value": f"row {first}",
+                "message_fr": render_message(rule.message_fr, **values),
+                "message_en": render_message(rule.message_en, **values),
+                "legal_basis": rule.legal_basis,
+            }
+        )
+    return findings_frame(rows)
+
+
+def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) -> pd.DataFrame:
+    """Fill ``region_basis``: a record finding takes its record's; a programme finding with a
+    region takes ``programme``; a programme finding without one is a national programme's."""
+    if findings.empty:
+        return findings
+    lookups = []
+    for record_set in record_sets:
+        frame = record_set.frame
+        if REGION_BASIS not in frame:
+            continue
+        lookups.append(
+            pd.DataFrame(
+                {
+                    "source": record_set.provenance.name,
+                    "row": frame[ROW].astype("Int64").to_numpy(),
+                    "_basis": frame[REGION_BASIS].astype(object).to_numpy(),
+                }
+            )
+        )
+    basis = pd.Series(None, index=findings.index, dtype=object)
+    if lookups:
+        table = pd.concat(lookups, ignore_index=True).drop_duplicates(["source", "row"])
+        keyed = findings[["source", "row"]].merge(table, on=["source", "row"], how="left")
+        basis = pd.Series(keyed["_basis"].to_numpy(), index=findings.index, dtype=object)
+    programme = findings["scope"].eq("programme") & basis.isna()
+    basis[programme & findings["region"].notna()] = "programme"
+    basis[programme & findings["region"].isna()] = "national_programme"
+    out = findings.copy()
+    out["region_basis"] = basis.where(basis.notna(), None)
+    return out
 
 
 def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, int]]:

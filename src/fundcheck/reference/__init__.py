@@ -74,6 +74,7 @@ class Programme:
     programme_type: str
     eu_allocation: Mapping[str, float]
     list_title: str | None = None
+    title_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,7 @@ def _load_programmes() -> dict[str, Programme]:
             funds=funds,
             programme_type="regional" if region else "national",
             eu_allocation=allocation,
+            title_en=row["title_en"] or None,
         )
     return programmes
 
