@@ -134,20 +134,11 @@ def locate_header(
     )
 
 
-PERIOD_CHANGE = pd.Timestamp("2021-01-01")
-"""Start of the 2021-2027 eligibility period (CPR (EU) 2021/1060 Art 63(2))."""
-
-
-def period_hint(profile: MappingProfile, frame: pd.DataFrame) -> str | None:
-    """The period a source's format tells (the profile's), else the one most start dates tell
-    (before 2021: 2014-2020), else None. Records with a CCI take the CCI's period anyway."""
-    if profile.period:
-        return profile.period
-    if "start_date" in frame.columns:
-        starts = pd.to_datetime(frame["start_date"], errors="coerce").dropna()
-        if len(starts) and (starts < PERIOD_CHANGE).mean() > 0.5:
-            return Period.P2014_2020.value
-    return None
+def period_hint(profile: MappingProfile) -> str | None:
+    """The period a source's format tells (a format published for one period only), else None.
+    Records with a CCI, a programme label, a one-period fund or telling dates are dated by them
+    (``fundcheck.attribution``); a file is never dated by a majority of its records."""
+    return profile.period
 
 
 def apply_value_maps(
@@ -202,7 +193,7 @@ def read_operations(
         rows=len(table.frame),
         profile=match.profile.id,
         sheet=sheet_name,
-        period=period_hint(match.profile, table.frame),
+        period=period_hint(match.profile),
     )
     return RecordSet(
         kind=RecordKind.OPERATIONS,

@@ -523,12 +523,22 @@ class ColumnValuesNotPersonNames(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return by_distinct_value(column, lambda name: not looks_like_person(str(name)))
+        # a name carrying three operations or more of the list is an organisation's
+        counts = column.value_counts()
+        frequent = set(counts[counts >= REPEATED_NAME_OPERATIONS].index)
+        return by_distinct_value(
+            column, lambda name: name in frequent or not looks_like_person(str(name))
+        )
+
+
+REPEATED_NAME_OPERATIONS = 3
 
 
 class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
     """The value does not look like a natural person's name (civil title, or a given name and a
-    surname with no organisation word: see :mod:`fundcheck.naming`).
+    surname with no organisation word: see :mod:`fundcheck.naming`). A name that carries three
+    operations or more of the list is taken for an organisation's (a company named after its
+    founder).
 
     Example: "M. Jean DUPONT" and "Helle Larsen" fail; "Commune de Bourges" passes.
     """

@@ -14,13 +14,14 @@ which):
 7. ``beneficiary_postcode``: the beneficiary's postcode, as last resort.
 
 A record none of these places goes to the national bucket (``_region`` NA) with basis
-``national_programme`` (a national or multi-regional programme: the normal case) or ``none`` (no
-programme known and no location).
+``national_programme`` (a national or multi-regional programme: the normal case),
+``foreign_country`` (an operation outside France: a foreign list is one national bucket) or
+``none`` (no programme known and no location).
 
 Period: read per record, never assumed for a whole file, in this order of evidence: the CCI year
 (2014-2016 → 2014-2020, 2021 onwards → 2021-2027, 2007 → 2007-2013); the programme label; a fund
-of one period only (ESF+, JTF, EMFAF → 2021-2027; ESF, YEI, EMFF → 2014-2020); the source format;
-the dates (a start before 2014 → 2007-2013, 2014-2020 → 2014-2020, from 2024 or an end after 2023
+of one period only (ESF+, JTF, EMFAF → 2021-2027; YEI, EMFF, REACT-EU → 2014-2020); the source
+format; the dates (a start before 2014 → 2007-2013, 2014-2020 → 2014-2020, from 2024 or an end after 2023
 → 2021-2027). A record none of these decides has no period (NA): no period suite runs on it and
 the run says so once, naming ``--period``. ``--period`` overrides everything.
 """
@@ -40,6 +41,7 @@ from fundcheck.reference.lookups import (
 )
 
 NATIONAL_PROGRAMME = "national_programme"
+FOREIGN_COUNTRY = "foreign_country"
 NO_EVIDENCE = "none"
 REGION_BASES = (
     "operation_region",
@@ -50,6 +52,7 @@ REGION_BASES = (
     "programme_label",
     "beneficiary_postcode",
     NATIONAL_PROGRAMME,
+    FOREIGN_COUNTRY,
     NO_EVIDENCE,
 )
 
@@ -130,6 +133,9 @@ def attribute_regions(frame: pd.DataFrame, reference: Reference) -> tuple[pd.Ser
             basis[take] = name
     national = _national_programme(frame, reference)
     basis[region.isna() & national] = NATIONAL_PROGRAMME
+    if "country" in frame:
+        foreign = frame["country"].astype("string").ne("FR").fillna(False).astype(bool)
+        basis[region.isna() & basis.isna() & foreign] = FOREIGN_COUNTRY
     basis = basis.fillna(NO_EVIDENCE)
     return region, basis
 
@@ -141,7 +147,6 @@ _FUND_PERIOD = {
     "ESF+": Period.P2021_2027.value,
     "JTF": Period.P2021_2027.value,
     "EMFAF": Period.P2021_2027.value,
-    "ESF": Period.P2014_2020.value,
     "YEI": Period.P2014_2020.value,
     "EMFF": Period.P2014_2020.value,
     "REACT-EU": Period.P2014_2020.value,
