@@ -140,7 +140,9 @@ def region(text: str) -> tuple[str, str | None]:
     return value, "region_code_extracted" if value != text else None
 
 
-_POLICY_OBJECTIVE = re.compile(r"^(?:PO|OP|OS|OBJECTIF\s+STRATEGIQUE|POLICY\s+OBJECTIVE)?\s*0?([1-8])(?!\d)")
+_POLICY_OBJECTIVE = re.compile(
+    r"^(?:PO|OP|OS|OBJECTIF\s+STRATEGIQUE|POLICY\s+OBJECTIVE)?\s*0?([1-8])(?!\d)"
+)
 
 
 def policy_objective(text: str) -> tuple[str, str | None]:
@@ -193,7 +195,9 @@ def intervention_field(text: str) -> tuple[str, str | None]:
 _OBJECTIVE_ANYWHERE = re.compile(
     r"(?<![A-Z])([REJIM])\s*SO\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)", re.IGNORECASE
 )
-_BARE_OBJECTIVE = re.compile(r"^(?:O\.?S\.?|S\.?O\.?)?\s*(\d)\s*[.,]\s*(\d{1,2})\s*$", re.IGNORECASE)
+_BARE_OBJECTIVE = re.compile(
+    r"^(?:O\.?S\.?|S\.?O\.?)?\s*(\d)\s*[.,]\s*(\d{1,2})\s*$", re.IGNORECASE
+)
 
 
 def specific_objective(text: str) -> tuple[str, str | None]:

@@ -29,7 +29,7 @@ from fundcheck.connectors.mapping_profiles import (
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
 from fundcheck.errors import SourceError, UnmappableSourceError
-from fundcheck.model import Normalisation, Period, Provenance, RecordKind, RecordSet
+from fundcheck.model import Normalisation, Provenance, RecordKind, RecordSet
 
 
 @dataclass(frozen=True)

@@ -192,7 +192,10 @@ READER_RULES: list[Rule] = [
             "period-specific rules were not applied. Give it with --period 2014-2020 or "
             "--period 2021-2027."
         ),
-        legal_basis="CPR (EU) 2021/1060 Art 49(3); CPR (EU) No 1303/2013 Annex XII §1 (two periods, two rule sets)",
+        legal_basis=(
+            "CPR (EU) 2021/1060 Art 49(3); CPR (EU) No 1303/2013 Annex XII §1 "
+            "(two periods, two rule sets)"
+        ),
     ),
     Rule(
         id=PERIOD_NOT_COVERED_RULE,

@@ -172,7 +172,9 @@ class ColumnValuesNotPostcodeClass(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, postcode_class: str, **kwargs: Any) -> pd.Series:
-        return by_distinct_value(column, lambda code: classify_postcode(str(code)) != postcode_class)
+        return by_distinct_value(
+            column, lambda code: classify_postcode(str(code)) != postcode_class
+        )
 
 
 class ExpectColumnValuesToNotBePostcodeClass(ColumnMapExpectation):

@@ -22,6 +22,7 @@ from fundcheck.demo import (
 )
 from fundcheck.model import Period
 from fundcheck.reference import load_reference
+from fundcheck.reference.lookups import postcode_class
 
 CCI_PATTERN = re.compile(
     r"^(2014|2015|2016|2021)(FR|TC)(05|14|16)(RF|SF|CF|JT|FF|MF|NX|M[0-9A])"
@@ -251,6 +252,7 @@ def test_specific_defects_are_what_the_catalogue_describes(demo: DemoDataset) ->
     assert cell("eu21.specific_objective.valid_for_fund", "fund") == "FEDER"
     postcode = str(cell("fr.postcode.exists", "operation_postcode"))
     assert re.fullmatch(r"\d{5}", postcode) and postcode not in ref.postcode_departement
+    assert postcode_class(postcode) == "unknown_departement"
     swapped = by_rule["eu.dates.start_before_end"].row - 2
     assert frame.at[swapped, header_of("start_date")] > frame.at[swapped, header_of("end_date")]
     assert pd.Timestamp(cell("eu21.dates.eligibility_window", "start_date")).year == 2019

@@ -20,10 +20,10 @@ A record none of these places goes to the national bucket (``_region`` NA) with 
 
 Period: read per record, never assumed for a whole file, in this order of evidence: the CCI year
 (2014-2016 → 2014-2020, 2021 onwards → 2021-2027, 2007 → 2007-2013); the programme label; a fund
-of one period only (ESF+, JTF, EMFAF → 2021-2027; YEI, EMFF, REACT-EU → 2014-2020); the source
-format; the dates (a start before 2014 → 2007-2013, 2014-2020 → 2014-2020, from 2024 or an end after 2023
-→ 2021-2027). A record none of these decides has no period (NA): no period suite runs on it and
-the run says so once, naming ``--period``. ``--period`` overrides everything.
+of one period only (ESF+, JTF, EMFAF → 2021-2027; YEI, EMFF, REACT-EU → 2014-2020); the
+source format; the dates (a start before 2014 → 2007-2013, 2014-2020 → 2014-2020, from 2024 or
+an end after 2023 → 2021-2027). A record none of these decides has no period (NA): no period
+suite runs on it and the run says so once, naming ``--period``. ``--period`` overrides everything.
 """
 
 from __future__ import annotations
@@ -216,8 +216,8 @@ def detect_periods(
         period = period.fillna(candidate.astype("string"))
 
     if "programme_cci" in frame:
-        year = pd.to_numeric(frame["programme_cci"].astype("string").str[:4], errors="coerce")
-        fill(year.map(lambda y: _period_of_year(int(y)) if y == y else None))
+        years = frame["programme_cci"].astype("string").str[:4]
+        fill(years.map(lambda y: _period_of_year(int(y)) if str(y).isdigit() else None))
     if "programme_title" in frame:
         titles = frame["programme_title"].astype("string")
         fill(titles.map({v: _period_of_label(v) for v in titles.dropna().unique().tolist()}))
@@ -240,5 +240,3 @@ def annotate(
     frame[REGION], frame[REGION_BASIS] = attribute_regions(frame, reference)
     frame[PERIOD] = detect_periods(frame, hint=period_hint, override=period_override)
     return frame
-
-

@@ -46,7 +46,15 @@ ORGANISATION_WORDS = frozenset(
         "ee", "ike", "epe", "ltda", "rl", "ra", "sc", "ifn", "pfa", "ii", "zs", "ops", "zu",
         # public bodies and schools written as short words
         "grad", "dom", "os", "uat", "oras", "оу", "су", "пгт", "ппмг", "цдг", "дг",
-        # French public bodies, associations and networks known by their acronym
+        # company suffixes and French cardinal points (place words)
+        "fils", "freres", "soeurs", "cie", "ets", "sca", "sica", "sicav", "selas", "sasp",
+        "nord", "sud", "est", "ouest",
+    }
+)  # fmt: skip
+"""Legal forms and other exact tokens that mark an organisation."""
+
+ORGANISATION_ACRONYMS = frozenset(
+    {
         "greta", "petr", "gip", "sivom", "sivu", "smictom", "sictom", "epci", "epic", "epa",
         "eplefpa", "cfa", "cci", "cma", "cress", "caue", "adil", "opac", "oph", "ophlm", "saem",
         "saeml", "cias", "ccas", "mjc", "mfr", "ime", "esat", "ehpad", "chu", "chr", "chi", "cnrs",
@@ -57,11 +65,10 @@ ORGANISATION_WORDS = frozenset(
         "insa", "ens", "ensam", "iae", "ufr", "cnam", "geiq", "adie", "bge", "creps", "plie",
         "crij", "cidff", "udaf", "apf", "adapei", "unapei", "fcip", "cnes", "onera", "inria",
         "cea", "ineris", "ign", "anah", "anru", "bpi", "cdc", "siaap", "smiage", "setec",
-        "fils", "freres", "soeurs", "cie", "ets", "sca", "sica", "sicav", "selas", "sasp",
-        "nord", "sud", "est", "ouest",
     }
 )  # fmt: skip
-"""Legal forms and other exact tokens that mark an organisation."""
+"""French public bodies, associations and networks known by their acronym (GRETA, PETR, GIP...):
+an organisation word when written in capitals, since some are also given names ("Petr", "Greta")."""
 
 ORGANISATION_STEMS = (
     # French
@@ -173,6 +180,8 @@ def _tokens(name: str) -> list[str]:
 
 def _is_organisation_word(token: str) -> bool:
     word = plain(token)
+    if token.isupper() and word in ORGANISATION_ACRONYMS:
+        return True
     return word in ORGANISATION_WORDS or word.startswith(ORGANISATION_STEMS)
 
 

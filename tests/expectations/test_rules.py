@@ -113,29 +113,62 @@ FAILING = [
         "specific_objective",
         "RSO2.1",
         "ESF+",
-        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
-        "Reg. (EU) 2021/1056 Art 8",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3 (RSO, ERDF and CF); "
+        "Reg. (EU) 2021/1057 Art 4 (ESO, ESF+); Reg. (EU) 2021/1056 Art 2 (JSO, JTF); "
+        "Reg. (EU) 2021/1139 Art 14 (MSO, EMFAF)",
     ),
     Failing(
-        "unknown specific objective",
-        {"specific_objective": "RSO9.9"},
+        "ESF+ objective on an ERDF operation",
+        {"fund": "ERDF", "specific_objective": "ESO4.1"},
         "eu21.specific_objective.valid_for_fund",
         "error",
         "specific_objective",
-        "RSO9.9",
+        "ESO4.1",
         "ERDF",
-        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
-        "Reg. (EU) 2021/1056 Art 8",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3 (RSO, ERDF and CF); "
+        "Reg. (EU) 2021/1057 Art 4 (ESO, ESF+); Reg. (EU) 2021/1056 Art 2 (JSO, JTF); "
+        "Reg. (EU) 2021/1139 Art 14 (MSO, EMFAF)",
     ),
     Failing(
-        "one of two intervention codes not in Annex I",
-        {"intervention_field": "044|999"},
+        "well-formed objective not in the reference",
+        {"specific_objective": "RSO2.9"},
+        "eu21.specific_objective.not_in_reference",
+        "warning",
+        "specific_objective",
+        "RSO2.9",
+        "ERDF",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
+        "Reg. (EU) 2021/1056 Art 2 as amended by Reg. (EU) 2024/795",
+    ),
+    Failing(
+        "objective that is no code",
+        {"specific_objective": "Objectif inconnu"},
+        "eu21.specific_objective.not_decoded",
+        "warning",
+        "specific_objective",
+        "Objectif inconnu",
+        "a specific objective code (RSO2.1, ESO4.7, JSO8.1, ...)",
+        "CPR (EU) 2021/1060 Art 49(3)(j)",
+    ),
+    Failing(
+        "one of two intervention codes not in the Annex I reference",
+        {"intervention_field": "044|195"},
         "eu21.intervention_field.valid",
-        "error",
+        "warning",
         "intervention_field",
-        "044|999",
+        "044|195",
         "Annex I, Table 1 code(s), joined by |",
-        "CPR (EU) 2021/1060 Art 49(3)(n), Annex I Table 1",
+        "CPR (EU) 2021/1060 Art 49(3)(n), Annex I Table 1 (as amended)",
+    ),
+    Failing(
+        "intervention field that is no code",
+        {"intervention_field": "Soutien divers"},
+        "eu21.intervention_field.not_decoded",
+        "warning",
+        "intervention_field",
+        "Soutien divers",
+        "Annex I, Table 1 code(s)",
+        "CPR (EU) 2021/1060 Art 49(3)(n), Art 73(2)(g), Annex I Table 1",
     ),
     Failing(
         "4-digit operation postcode (not also reported as unknown)",
@@ -158,14 +191,34 @@ FAILING = [
         "CPR (EU) 2021/1060 Art 49(3)(m); La Poste postcode format",
     ),
     Failing(
-        "postcode not in the La Poste base",
+        "postcode of no département",
         {"operation_postcode": "99999"},
         "fr.postcode.exists",
         "warning",
         "operation_postcode",
         "99999",
-        "La Poste postcode",
+        "a postcode of an existing département",
         "CPR (EU) 2021/1060 Art 49(3)(l)-(m); La Poste postcode format",
+    ),
+    Failing(
+        "CEDEX postcode of a public body (info)",
+        {"beneficiary_postcode": "45057"},
+        "fr.postcode.special",
+        "info",
+        "beneficiary_postcode",
+        "45057",
+        "a La Poste distribution postcode",
+        "CPR (EU) 2021/1060 Art 49(3)(m); La Poste postcode format",
+    ),
+    Failing(
+        "INSEE commune code written as a postcode (info)",
+        {"beneficiary_postcode": "59653"},
+        "fr.postcode.insee_code",
+        "info",
+        "beneficiary_postcode",
+        "59653",
+        "a La Poste distribution postcode",
+        "CPR (EU) 2021/1060 Art 49(3)(m); La Poste postcode format",
     ),
     Failing(
         "country name instead of code",
@@ -214,17 +267,17 @@ FAILING = [
         "error",
         "cofinancing_rate",
         60.0,
-        "0 < rate ≤ 1",
+        "0 ≤ rate ≤ 1",
         "CPR (EU) 2021/1060 Art 49(3)(k)",
     ),
     Failing(
-        "rate of zero",
+        "rate of zero (withdrawn support?)",
         {"cofinancing_rate": 0.0, "eu_amount": None},
-        "eu.rate.range",
-        "error",
+        "eu.rate.zero",
+        "warning",
         "cofinancing_rate",
         0.0,
-        "0 < rate ≤ 1",
+        "0 < rate",
         "CPR (EU) 2021/1060 Art 49(3)(k)",
     ),
     Failing(
@@ -409,6 +462,8 @@ PASSING = {
         "operation_postcode": "35000",
     },
     "ESF+ objective on an ESF+ operation": {"fund": "ESF+", "specific_objective": "ESO4.1"},
+    "labour-market infrastructure is an ERDF objective": {"specific_objective": "RSO4.1"},
+    "CEDEX-free distribution postcode": {"beneficiary_postcode": "31000"},
     "JTF objective on a JTF operation": {"fund": "JTF", "specific_objective": "JSO8.1"},
     "Interreg programme with a partner country": {
         "programme_cci": "2021TC16RFCB006",
@@ -491,7 +546,7 @@ def test_messages_in_both_languages(checked: tuple[pd.DataFrame, dict[str, int]]
     )
     rate = _at(checked, "rate given in percent").iloc[0]
     assert rate["message_fr"] == (
-        "Le taux de cofinancement 60 est hors de l'intervalle attendu (0 < rate ≤ 1)."
+        "Le taux de cofinancement 60 est hors de l'intervalle attendu (0 ≤ rate ≤ 1)."
     )
     location = _at(checked, "no location indicator").iloc[0]
     assert location["column"] == (

@@ -138,19 +138,20 @@ def region_of_location_text(text: str) -> str | None:
             departement = {"2A": "2A", "2B": "2B"}.get(departement, departement)
             regions.add(getattr(reference.departements.get(departement), "region", None))
     regions.discard(None)
-    return regions.pop() if len(regions) == 1 else None  # type: ignore[return-value]
+    return regions.pop() if len(regions) == 1 else None
 
 
 # --------------------------------------------------------------------------------------------
 # Programmes by label
 
-_GENERIC = frozenset(
+_GENERIC_WORDS = (
     "programme programmes program operationnel operationnels operational po poi pon pn pr op "
     "feder fse fse+ fsep ftj iej feampa feamp erdf esf esf+ jtf yei emff emfaf react eu "
     "2014 2020 2021 2027 2014 2020 et de du des la le les l d en a au aux pour sur "
     "etat cr conseil regional regionale region interregional interregionale plurifonds "
-    "multifonds fonds europeens europeen union europeenne ue".split()
+    "multifonds fonds europeens europeen union europeenne ue"
 )
+_GENERIC = frozenset(_GENERIC_WORDS.split())
 
 
 def _distinctive(text: str) -> frozenset[str]:
@@ -248,9 +249,15 @@ def specific_objective_labels() -> Mapping[str, str]:
 
 @cache
 def intervention_field_labels() -> Mapping[str, str]:
-    fields = load_reference().intervention_fields_2021_2027.values()
+    """Labels of both periods' intervention fields; a label the two periods give to different
+    codes is left out, so a label is decoded only when its code does not depend on the period."""
+    reference = load_reference()
+    fields = reference.intervention_fields_2021_2027.values()
+    older = reference.intervention_fields_2014_2020.values()
     return _label_index(
-        [(f.label_fr or "", f.code) for f in fields] + [(f.label_en, f.code) for f in fields]
+        [(f.label_fr or "", f.code) for f in fields]
+        + [(f.label_en, f.code) for f in fields]
+        + [(f.label_en, f.code) for f in older]
     )
 
 
