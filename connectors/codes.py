@@ -268,9 +268,14 @@ def identifier(text: str) -> tuple[str, str | None]:
     return _changed(value, text, "identifier_compacted")
 
 
+_CCI_SHAPE = re.compile(r"^\d{4}[A-Z]{2}\d{2}[0-9A-Z]{4}\d{3}$")
+
+
 def cci(text: str) -> tuple[str, str | None]:
-    """Programme CCI: upper case, no spaces (not reported: a purely typographic change)."""
-    return "".join(text.split()).upper(), None
+    """Programme CCI: upper case, no spaces (not reported: a purely typographic change). A cell
+    that is no CCI even so (a programme's label) is kept as it is, for the label decoder."""
+    compact = "".join(text.split()).upper()
+    return (compact, None) if _CCI_SHAPE.match(compact) else (text.strip(), None)
 
 
 POSTCODE_FIELDS = frozenset({"beneficiary_postcode", "operation_postcode"})

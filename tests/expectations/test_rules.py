@@ -278,7 +278,8 @@ FAILING = [
         "cofinancing_rate",
         0.0,
         "0 < rate",
-        "CPR (EU) 2021/1060 Art 49(3)(k)",
+        "CPR (EU) 2021/1060 Art 49(3)(k); "
+        "CPR (EU) No 1303/2013 Annex XII §1 (Union co-financing rate)",
     ),
     Failing(
         "negative eligible cost",

@@ -77,7 +77,7 @@ FAILING: dict[str, tuple[dict[str, Any], str, str, str | None, Any, str | None]]
     "French CCI of no 2014-2020 programme": (
         {"programme_cci": "2014FR16M0OP099"},
         "eu14.cci.known_programme",
-        "error",
+        "warning",
         "programme_cci",
         "2014FR16M0OP099",
         "French 2014-2020 operational programme CCI",

@@ -148,7 +148,7 @@ _GENERIC_WORDS = (
     "programme programmes program operationnel operationnels operational po poi pon pn pr op "
     "feder fse fse+ fsep ftj iej feampa feamp erdf esf esf+ jtf yei emff emfaf react eu "
     "2014 2020 2021 2027 2014 2020 et de du des la le les l d en a au aux pour sur "
-    "etat cr conseil regional regionale region interregional interregionale plurifonds "
+    "conseil regional regionale region interregional interregionale plurifonds "
     "multifonds fonds europeens europeen union europeenne ue"
 )
 _GENERIC = frozenset(_GENERIC_WORDS.split())
@@ -173,11 +173,14 @@ def _programme_tokens() -> tuple[tuple[str, str, frozenset[str]], ...]:
 
 
 def programmes_for_label(label: str, period: str | None = None) -> tuple[str, ...]:
-    """CCIs of the programmes a label names, best match first; several when it is ambiguous.
+    """CCIs of the programmes a label names; several when it is ambiguous.
 
     A label matches a programme title when the distinctive words of one contain those of the
     other (long and abbreviated forms: "PO FEDER-FSE Bourgogne 2014-2020" and "Bourgogne" both
-    name 2014FR16M0OP014); generic words (programme, FEDER, 2014, État...) are ignored.
+    name 2014FR16M0OP014). A title whose words are exactly the label's wins; otherwise every
+    matching programme is returned ("PO Guadeloupe": the State's and the Region's). Generic
+    words (programme, FEDER, 2014...) are ignored, except that the funds a label names keep the
+    programmes that carry them ("PO FEDER Alsace" is not the ESF Alsace programme).
     """
     tokens = _distinctive(label)
     if not tokens:
@@ -191,8 +194,31 @@ def programmes_for_label(label: str, period: str | None = None) -> tuple[str, ..
             scored[cci] = max(scored.get(cci, 0.0), score)
     if not scored:
         return ()
-    best = max(scored.values())
-    return tuple(sorted(cci for cci, score in scored.items() if score == best))
+    funds = _label_funds(label)
+    programmes = load_reference().programmes
+    carrying = {cci: s for cci, s in scored.items() if funds <= set(programmes[cci].funds)}
+    scored = carrying or scored
+    exact = [cci for cci, score in scored.items() if score == 1.0]
+    return tuple(sorted(exact or scored))
+
+
+_FUND_WORDS = {
+    "feder": "ERDF",
+    "erdf": "ERDF",
+    "fse": "ESF",
+    "esf": "ESF",
+    "fse+": "ESF+",
+    "esf+": "ESF+",
+    "iej": "YEI",
+    "yei": "YEI",
+    "ftj": "JTF",
+    "jtf": "JTF",
+}
+
+
+def _label_funds(label: str) -> set[str]:
+    """Funds a label names ("PO FEDER-FSE Alsace" -> ERDF, ESF), to choose among programmes."""
+    return {_FUND_WORDS[w] for w in words(label).split() if w in _FUND_WORDS}
 
 
 def region_of_label(label: str, period: str | None = None) -> str | None:
