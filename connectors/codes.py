@@ -24,7 +24,7 @@ from fundcheck.reference.lookups import (
     departement_names,
     intervention_field_labels,
     region_names,
-    specific_objective_labels,
+    specific_objective_code,
     words,
 )
 
@@ -35,7 +35,6 @@ _DEPARTEMENT = re.compile(r"^(\d{1,3}|2[AB])(?:\s*[-–—/:(]\s*\D.*)?$")
 _REGION_CODE = re.compile(r"^(\d{1,2})(?:\.0+)?(?:\s*[-–—/:]\s*.*|\s+\D.*)?$")
 _INTERVENTION = re.compile(r"^0*(\d{1,3})(?:\.0+)?(?![\d.,])")
 _CODE_LIST = re.compile(r"^\d{1,3}(?:\s*,\s*\d{1,3})+$")
-_OBJECTIVE = re.compile(r"^([REJI]SO)\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 
 
 def _changed(value: str, text: str, kind: str) -> tuple[str, str | None]:
@@ -192,38 +191,10 @@ def intervention_field(text: str) -> tuple[str, str | None]:
     return _changed(value, text, kind)
 
 
-_OBJECTIVE_ANYWHERE = re.compile(
-    r"(?<![A-Z])([REJIM])\s*SO\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)", re.IGNORECASE
-)
-_BARE_OBJECTIVE = re.compile(
-    r"^(?:O\.?S\.?|S\.?O\.?)?\s*(\d)\s*[.,]\s*(\d{1,2})\s*$", re.IGNORECASE
-)
-
-
 def specific_objective(text: str) -> tuple[str, str | None]:
-    """Specific objective code, decoded from the ways publishers write it.
-
-    "RSO1.1 - label", "RSO 1.1", "RSO2.01" (zero padding) and a programme's own prefix or suffix
-    ("PR01.1-RUP-RSO1.3R") give the regulation code when the cell names exactly one; a bare
-    number ("2.7", "OS 2.7") is kept as "2.7" for the fund to complete; a label alone is looked
-    up among the specific objectives' labels.
-    """
-    stripped = text.strip()
-    found = {
-        f"{p.upper()}SO{int(major)}.{int(minor)}"
-        for p, major, minor in _OBJECTIVE_ANYWHERE.findall(stripped)
-    }
-    if len(found) == 1:
-        return _changed(found.pop(), text, "specific_objective_code_extracted")
-    if found:
-        return text, None  # several codes in one cell: left for the rules to report
-    bare = _BARE_OBJECTIVE.match(stripped)
-    if bare:
-        return f"{int(bare.group(1))}.{int(bare.group(2))}", None  # completed from the fund
-    by_label = code_of_label(stripped, specific_objective_labels())
-    if by_label:
-        return by_label, "specific_objective_from_label"
-    return text, None
+    """Specific objective code, decoded from the ways publishers write it (see
+    :func:`fundcheck.reference.lookups.specific_objective_code`)."""
+    return specific_objective_code(text)
 
 
 _MORE_FUND_ALIASES = {

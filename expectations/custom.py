@@ -56,6 +56,7 @@ from fundcheck.expectations.references import (
     resolve_reference,
 )
 from fundcheck.naming import looks_like_person
+from fundcheck.reference.lookups import OBJECTIVE_CODE, specific_objective_code
 from fundcheck.reference.lookups import postcode_class as classify_postcode
 
 
@@ -253,6 +254,111 @@ class ExpectColumnPairValuesBToBeAllowedForA(ColumnPairMapExpectation):
     map_metric = "column_pair_values.b_allowed_for_a"
     success_keys = ("column_A", "column_B", "ignore_row_if", "allowed_by_key", "mostly")
     args_keys = ("column_A", "column_B", "allowed_by_key")
+
+
+# --------------------------------------------------------------------------------------------
+# No code of a delimited column B is forbidden for the key in column A
+
+
+class ColumnPairDelimitedCodesNotForbiddenForA(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.delimited_codes_not_forbidden_for_a"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ("forbidden_by_key", "separator")
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(
+        cls,
+        column_A: pd.Series,  # noqa: N803 - GX's argument names
+        column_B: pd.Series,  # noqa: N803
+        forbidden_by_key: dict[str, list[str]],
+        separator: str,
+        **kwargs: Any,
+    ) -> pd.Series:
+        forbidden = {key: set(values) for key, values in forbidden_by_key.items()}
+
+        def is_valid(key: Any, value: Any) -> bool:
+            if key not in forbidden or not isinstance(value, str):
+                return True
+            codes = [code for code in value.split(separator) if code]
+            if ANY_CODE in forbidden[key]:
+                return not codes
+            return not any(code in forbidden[key] for code in codes)
+
+        return by_distinct_pair(column_A, column_B, is_valid)
+
+
+ANY_CODE = "*"
+
+
+class ExpectColumnPairDelimitedCodesToNotBeForbiddenForA(ColumnPairMapExpectation):
+    """No code of column B (codes joined by ``separator``) is in ``forbidden_by_key[A]``
+    (``"*"``: any code); a row whose A is not a key passes. Example: an ESF+-type intervention
+    field (134-163) on an ERDF row fails."""
+
+    forbidden_by_key: dict[str, Any]
+    separator: str = "|"
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+
+    map_metric = "column_pair_values.delimited_codes_not_forbidden_for_a"
+    success_keys = (
+        "column_A", "column_B", "forbidden_by_key", "separator", "ignore_row_if", "mostly",
+    )  # fmt: skip
+    args_keys = ("column_A", "column_B", "forbidden_by_key")
+
+
+# --------------------------------------------------------------------------------------------
+# A code column and its "code and label" sibling name the same code
+
+
+class ColumnPairSameObjective(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.same_objective"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ()
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(
+        cls,
+        column_A: pd.Series,  # noqa: N803 - GX's argument names
+        column_B: pd.Series,  # noqa: N803
+        **kwargs: Any,
+    ) -> pd.Series:
+        def is_valid(code: Any, label: Any) -> bool:
+            named, _ = specific_objective_code(str(label))
+            return not OBJECTIVE_CODE.match(named) or named == code
+
+        return by_distinct_pair(column_A, column_B, is_valid)
+
+
+class ExpectColumnPairValuesToNameTheSameObjective(ColumnPairMapExpectation):
+    """The specific objective code (column A) is the one its "code and label" column (B) names;
+    a label naming no code, or several, passes. Example: "RSO2.1" beside "RSO2.4 Favoriser
+    l'adaptation..." fails."""
+
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+
+    map_metric = "column_pair_values.same_objective"
+    success_keys = ("column_A", "column_B", "ignore_row_if", "mostly")
+    args_keys = ("column_A", "column_B")
 
 
 # --------------------------------------------------------------------------------------------
@@ -551,6 +657,8 @@ class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
 
 
 CUSTOM_EXPECTATIONS = (
+    ExpectColumnPairDelimitedCodesToNotBeForbiddenForA,
+    ExpectColumnPairValuesToNameTheSameObjective,
     ExpectColumnValuesToNotBePostcodeClass,
     ExpectColumnValuesToBeInCodeList,
     ExpectColumnValuesToBeDelimitedCodesInSet,

@@ -113,10 +113,62 @@ def specific_objective_forms_by_fund() -> dict[str, list[str]]:
             f"{prefix}{major}.{minor}"
             for prefix, majors in forms
             for major in majors
-            for minor in range(1, 100)
+            for minor in range(1, 20)
         )
         for fund, forms in _FORMS_BY_FUND.items()
     }
+
+
+def funds_by_programme() -> dict[str, list[str]]:
+    """The funds each French programme carries (Partnership Agreements: 2021-2027 Table 9B,
+    2014-2020 §1.6); Interreg programmes are ERDF programmes."""
+    return {
+        cci: sorted(programme.funds)
+        for cci, programme in load_reference().programmes.items()
+        if programme.funds
+    }
+
+
+def policy_objectives_by_specific_objective() -> dict[str, list[str]]:
+    """The policy objective each specific objective belongs to: RSO2.x and PO2, ESO4.x and PO4
+    (CPR Art 5(1); ERDF Reg. Art 3; ESF+ Reg. Art 4). JTF, EMFAF and Interreg objectives are
+    not tied to one policy objective here."""
+    every = [f"PO{n}" for n in range(1, 9)]
+    out: dict[str, list[str]] = {}
+    for fund_forms in _FORMS_BY_FUND.values():
+        for prefix, majors in fund_forms:
+            for major in majors:
+                for minor in range(1, 20):
+                    code = f"{prefix}{major}.{minor}"
+                    out[code] = [f"PO{major}"] if prefix in ("RSO", "ESO") else every
+    return out
+
+
+ESF_TYPE_FIELDS = range(134, 164)  # Annex I Table 1, 134-163: ESF+-type measures
+OUTERMOST_FIELDS = range(175, 179)  # Annex I Table 1, 175-178: outermost regions only
+
+
+def _codes(numbers: range) -> list[str]:
+    return [f"{n:03d}" for n in numbers]
+
+
+def intervention_fields_forbidden_by_fund() -> dict[str, list[str]]:
+    """Annex I codes that need a second look on a fund's row: the ESF+-type measures (134-163)
+    on ERDF, CF and JTF rows; any code on an EMFAF row (Annex I does not cover the EMFAF)."""
+    esf_type = _codes(ESF_TYPE_FIELDS)
+    return {"ERDF": esf_type, "CF": esf_type, "JTF": esf_type, "EMFAF": ["*"]}
+
+
+def intervention_fields_forbidden_by_programme() -> dict[str, list[str]]:
+    """The outermost-region codes (175-178) in a regional programme of a region that is not
+    outermost (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte and Saint-Martin are)."""
+    reference = load_reference()
+    out: dict[str, list[str]] = {}
+    for cci, programme in reference.programmes.items():
+        region = reference.regions.get(programme.region or "")
+        if region is not None and not region.outermost:
+            out[cci] = _codes(OUTERMOST_FIELDS)
+    return out
 
 
 _RESOLVERS: dict[str, Callable[[], Any]] = {
@@ -130,6 +182,10 @@ _RESOLVERS: dict[str, Callable[[], Any]] = {
     "programmes_2021_2027": programmes_2021_2027,
     "specific_objectives_by_fund": specific_objectives_by_fund,
     "specific_objective_forms_by_fund": specific_objective_forms_by_fund,
+    "funds_by_programme": funds_by_programme,
+    "policy_objectives_by_specific_objective": policy_objectives_by_specific_objective,
+    "intervention_fields_forbidden_by_fund": intervention_fields_forbidden_by_fund,
+    "intervention_fields_forbidden_by_programme": intervention_fields_forbidden_by_programme,
 }
 REFERENCE_NAMES = frozenset(_RESOLVERS)
 

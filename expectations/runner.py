@@ -339,11 +339,13 @@ def _apply_only_if_passes(
 def row_filter_mask(frame: pd.DataFrame, where: RowFilter) -> np.ndarray:
     """Which rows of ``frame`` (by position) a row filter keeps."""
     if where.column not in frame.columns:
-        return np.full(len(frame), where.or_missing, dtype=bool)
+        return np.full(len(frame), where.or_missing or where.exclude, dtype=bool)
     text = frame[where.column].astype("string")
     if where.slice is not None:
         text = text.str.slice(*where.slice)
     kept = text.isin(list(where.values)).fillna(False).to_numpy(dtype=bool, copy=True)
+    if where.exclude:
+        kept = ~kept & text.notna().to_numpy(dtype=bool)
     if where.or_missing:
         kept |= text.isna().to_numpy(dtype=bool)
     return kept

@@ -83,7 +83,8 @@ FAILING = [
         "programme_cci",
         "2021FR16FFXX001",
         "YEAR CC DG FF TP SEQ (e.g. 2021FR16FFPR001)",
-        "Programme CCI code, SFC2014/SFC2021 structure (CPR (EU) 2021/1060 Art 49(3))",
+        'SFC2014/SFC2021 CCI convention (Commission SFC support portal, "What does the CCI code '
+        'stand for?": YEAR CC DG FF TP SEQ)',
     ),
     Failing(
         "well-formed CCI of no programme (a gap in the sequence)",
@@ -169,6 +170,60 @@ FAILING = [
         "Soutien divers",
         "Annex I, Table 1 code(s)",
         "CPR (EU) 2021/1060 Art 49(3)(n), Art 73(2)(g), Annex I Table 1",
+    ),
+    Failing(
+        "JTF on a programme without JTF",
+        {"fund": "JTF", "specific_objective": "JSO8.1"},
+        "eu21.programme.fund_not_in_programme",
+        "error",
+        "fund",
+        "JTF",
+        "2021FR16FFPR004",
+        "CPR (EU) 2021/1060 Art 49(3)(i), Art 112(1); Accord de partenariat France 2021-2027, "
+        "table 9B (funds of each programme)",
+    ),
+    Failing(
+        "policy objective of another specific objective",
+        {"policy_objective": "PO1"},
+        "eu21.policy_objective.consistent_with_objective",
+        "error",
+        "policy_objective",
+        "PO1",
+        "RSO2.1",
+        "CPR (EU) 2021/1060 Art 5(1); Reg. (EU) 2021/1058 Art 3(1); Reg. (EU) 2021/1057 Art 4(1) "
+        "(each specific objective belongs to one policy objective)",
+    ),
+    Failing(
+        "code and 'code et libellé' that disagree",
+        {"specific_objective_label": "RSO2.4 Favoriser l'adaptation au changement climatique"},
+        "eu21.specific_objective.label_mismatch",
+        "error",
+        "specific_objective",
+        "RSO2.1",
+        "RSO2.4 Favoriser l'adaptation au changement climatique",
+        "CPR (EU) 2021/1060 Art 49(3)(j)",
+    ),
+    Failing(
+        "ESF+-type intervention field on an ERDF row",
+        {"intervention_field": "044|140"},
+        "eu21.intervention_field.other_fund",
+        "warning",
+        "intervention_field",
+        "044|140",
+        "ERDF",
+        "CPR (EU) 2021/1060 Art 73(2)(g), Annex I; Reg. (EU) 2021/1058 Art 3; "
+        "Reg. (EU) 2021/1057 Art 4",
+    ),
+    Failing(
+        "outermost-region intervention field in a mainland programme",
+        {"intervention_field": "176"},
+        "eu21.intervention_field.outermost_only",
+        "warning",
+        "intervention_field",
+        "176",
+        "2021FR16FFPR004",
+        "CPR (EU) 2021/1060 Annex I Table 1 (codes 175-178); TFEU Art 349; "
+        "Reg. (EU) 2021/1058 Art 11",
     ),
     Failing(
         "4-digit operation postcode (not also reported as unknown)",
@@ -299,7 +354,8 @@ FAILING = [
         "eu_amount",
         -10.0,
         "≥ 0",
-        "CPR (EU) 2021/1060 Art 49(3)(h)",
+        "CPR (EU) 2021/1060 Art 49(3)(k) (Union contribution: the co-financing rate applied to the "
+        "cost)",
         also=frozenset({"eu.amount.consistent_with_rate"}),
     ),
     Failing(
@@ -427,7 +483,12 @@ FAILING = [
 
 PASSING = {
     "first occurrence of a repeated id": {"operation_id": "OP-DUP"},
-    "same id in another programme": {"operation_id": "OP-DUP", "programme_cci": "2021FR05SFPR001"},
+    "same id in another programme": {
+        "operation_id": "OP-DUP",
+        "programme_cci": "2021FR05SFPR001",
+        "fund": "ESF+",
+        "specific_objective": "ESO4.1",
+    },
     "rate of exactly 100 %": {"cofinancing_rate": 1.0, "eu_amount": 100_000.0},
     "EU amount within the 0.5 % tolerance": {"eu_amount": 60_499.0},
     "zero cost and zero EU amount": {"total_eligible_cost": 0.0, "eu_amount": 0.0},
@@ -460,12 +521,46 @@ PASSING = {
     "foreign CCI: format only": {"programme_cci": "2021DK16RFPR001"},
     "national programme: no territory": {
         "programme_cci": "2021FR05SFPR001",
+        "fund": "ESF+",
+        "specific_objective": "ESO4.1",
         "operation_postcode": "35000",
     },
     "ESF+ objective on an ESF+ operation": {"fund": "ESF+", "specific_objective": "ESO4.1"},
     "labour-market infrastructure is an ERDF objective": {"specific_objective": "RSO4.1"},
+    "JTF on the national JTF programme": {
+        "programme_cci": "2021FR05JTPR001",
+        "fund": "JTF",
+        "specific_objective": "JSO8.1",
+    },
+    "policy objective of its specific objective": {"policy_objective": "PO2"},
+    "code and 'code et libellé' that agree": {
+        "specific_objective_label": "RSO2.1 Favoriser les mesures en matière d'efficacité"
+    },
+    "ESF+-type intervention field on an ESF+ row": {
+        "fund": "ESF+",
+        "specific_objective": "ESO4.1",
+        "intervention_field": "140",
+    },
+    "outermost-region intervention field in an outermost programme": {
+        "programme_cci": "2021FR16FFPR012",
+        "intervention_field": "176",
+        "operation_postcode": "97300",
+        "beneficiary_postcode": "97300",
+        "operation_department": "973",
+        "operation_region": "03",
+        "_region": "03",
+    },
     "CEDEX-free distribution postcode": {"beneficiary_postcode": "31000"},
-    "JTF objective on a JTF operation": {"fund": "JTF", "specific_objective": "JSO8.1"},
+    "JTF objective on a JTF operation": {
+        "programme_cci": "2021FR16FFPR006",
+        "fund": "JTF",
+        "specific_objective": "JSO8.1",
+        "operation_postcode": "76000",
+        "operation_department": "76",
+        "operation_region": "28",
+        "beneficiary_postcode": "76000",
+        "_region": "28",
+    },
     "Interreg programme with a partner country": {
         "programme_cci": "2021TC16RFCB006",
         "country": "AD",

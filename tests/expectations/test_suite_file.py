@@ -38,6 +38,11 @@ CATALOGUE = {  # rule id: (severity, status) from the shared rule catalogue
     "eu21.specific_objective.not_in_reference": ("warning", "C"),
     "eu21.intervention_field.not_decoded": ("warning", "V"),
     "eu21.intervention_field.valid": ("warning", "C"),
+    "eu21.intervention_field.other_fund": ("warning", "U"),
+    "eu21.intervention_field.outermost_only": ("warning", "C"),
+    "eu21.programme.fund_not_in_programme": ("error", "V"),
+    "eu21.policy_objective.consistent_with_objective": ("error", "V"),
+    "eu21.specific_objective.label_mismatch": ("error", "V"),
     "fr.postcode.format": ("error", "V"),
     "fr.postcode.exists": ("warning", "V"),
     "fr.postcode.special": ("info", "V"),
@@ -122,7 +127,7 @@ def test_references_are_resolved_at_load_time(suite: SuiteFile) -> None:
 def test_every_expectation_is_loaded_into_gx(suite: SuiteFile) -> None:
     """GX drops unknown types silently: the built suite must hold every YAML entry."""
     gx_suite = build_gx_suite(suite.name, _planned(suite))
-    assert len(gx_suite.expectations) == len(_document()["expectations"]) == 52
+    assert len(gx_suite.expectations) == len(_document()["expectations"]) == 57
     document = _document()["expectations"]
     for entry, expectation in zip(document, gx_suite.expectations, strict=True):
         config = expectation.configuration.to_json_dict()
@@ -169,7 +174,7 @@ def test_a_misspelt_kwarg_is_a_suite_error() -> None:
         ("rule: eu.rate.range, expected", "rule: eu.rate.ranges, expected", "not in the suite"),
         ("{$reference: countries}", "{$reference: pays}", "unknown \\$reference 'pays'"),
         ("{$PARAMETER: rate_tolerance}", "{$PARAMETER: tolerance}", "unknown \\$PARAMETER"),
-        ("version: 1.2.0", "version: v1", "version"),
+        ("version: 1.3.0", "version: v1", "version"),
         ("    severity: warning\n", "    severity: fatal\n", "severity"),
         ("expected: 5 digits,", "expect: 5 digits,", "expect"),
     ],

@@ -299,3 +299,42 @@ def code_of_label(label: str, index: Mapping[str, str]) -> str | None:
         return None
     starts = {code for text, code in index.items() if text.startswith(key)}
     return starts.pop() if len(starts) == 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Specific objective codes in text
+
+OBJECTIVE_CODE = re.compile(r"^[REJIM]SO\d\.\d{1,2}$")
+_OBJECTIVE_ANYWHERE = re.compile(
+    r"(?<![A-Z])([REJIM])\s*SO\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)", re.IGNORECASE
+)
+_BARE_OBJECTIVE = re.compile(
+    r"^(?:O\.?S\.?|S\.?O\.?)?\s*(\d)\s*[.,]\s*(\d{1,2})\s*$", re.IGNORECASE
+)
+
+
+def specific_objective_code(text: str) -> tuple[str, str | None]:
+    """Specific objective code, decoded from the ways publishers write it.
+
+    "RSO1.1 - label", "RSO 1.1", "RSO2.01" (zero padding) and a programme's own prefix or suffix
+    ("PR01.1-RUP-RSO1.3R") give the regulation code when the cell names exactly one; a bare
+    number ("2.7", "OS 2.7") is kept as "2.7" for the fund to complete; a label alone is looked
+    up among the specific objectives' labels.
+    """
+    stripped = text.strip()
+    found = {
+        f"{p.upper()}SO{int(major)}.{int(minor)}"
+        for p, major, minor in _OBJECTIVE_ANYWHERE.findall(stripped)
+    }
+    if len(found) == 1:
+        code = found.pop()
+        return code, ("specific_objective_code_extracted" if code != text else None)
+    if found:
+        return text, None  # several codes in one cell: left for the rules to report
+    bare = _BARE_OBJECTIVE.match(stripped)
+    if bare:
+        return f"{int(bare.group(1))}.{int(bare.group(2))}", None  # completed from the fund
+    by_label = code_of_label(stripped, specific_objective_labels())
+    if by_label:
+        return by_label, "specific_objective_from_label"
+    return text, None
