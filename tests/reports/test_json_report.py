@@ -27,7 +27,7 @@ def test_the_published_schema_is_a_valid_draft_2020_12_schema():
 def test_a_rendered_report_validates_against_the_schema(sample_result, tmp_path):
     report = render(sample_result, tmp_path)
     VALIDATOR.validate(report)
-    assert report["schema_version"] == SCHEMA_VERSION == "1.0"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.1"
 
 
 def test_summary_counts_findings_per_severity_and_region(sample_result, tmp_path):
