@@ -184,6 +184,8 @@ class HttpClient:
                     )
         except httpx.TimeoutException as exc:
             raise _Retry(f"timeout ({type(exc).__name__}) at {url}") from None
+        except httpx.RemoteProtocolError as exc:
+            raise _Retry(f"truncated body at {url}: {exc}") from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise _Retry(f"{type(exc).__name__} at {url}: {exc}") from None
         except httpx.TooManyRedirects:
