@@ -193,7 +193,68 @@ def sources(as_json: bool) -> None:
     Console().print(table)
 
 
+@click.group()
+def reference() -> None:
+    """Reference data (programme allocations, planned finances) and their refresh."""
+
+
+@reference.command(name="update")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the new snapshot (default: <cache>/reference). The packaged files are "
+    "never modified.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@remote_options
+@click.pass_context
+def reference_update(ctx: click.Context, output: Path | None, as_json: bool) -> None:
+    """Fetch programme allocations (2021-2027 hgyj-gyin) and planned finances (2014-2020
+    e4v6-qrrq) from Cohesion Open Data, write a new snapshot and show what changed against the
+    packaged one. Use the snapshot with FUNDCHECK_REFERENCE_DIR=<folder>.
+
+    \b
+    Example:
+        fundcheck reference update --output ref/
+        FUNDCHECK_REFERENCE_DIR=ref/ fundcheck validate liste.xlsx
+    """
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from fundcheck.reference_update import update_reference
+
+    try:
+        result = update_reference(settings_from(ctx), output)
+    except FundcheckError as exc:
+        _fail(exc)
+    if as_json:
+        payload = [{**asdict(c), "kind": c.kind} for c in result.changes]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    table = Table(title=f"{len(result.changes)} allocation(s) differ from the packaged snapshot")
+    for column in ("file", "CCI", "fund", "packaged", "source", "change"):
+        table.add_column(column, justify="right" if column in ("packaged", "source") else "left")
+    for change in result.changes:
+        table.add_row(
+            change.file,
+            change.cci,
+            change.fund,
+            "-" if change.packaged is None else f"{change.packaged:,.0f}",
+            "-" if change.source is None else f"{change.source:,.0f}",
+            change.kind,
+        )
+    console.print(table)
+    console.print(
+        f"snapshot: {result.folder} (use it with FUNDCHECK_REFERENCE_DIR={result.folder})",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def register(group: click.Group) -> None:
     """Add the remote-source commands to the CLI."""
     group.add_command(fetch)
     group.add_command(sources)
+    group.add_command(reference)

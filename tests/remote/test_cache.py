@@ -11,8 +11,14 @@ from fundcheck.errors import ConfigError
 
 
 def origin(uri: str, name: str, data: bytes) -> Origin:
-    return Origin(uri=uri, url=f"https://h/{name}", fetched_at="2026-12-01T00:00:00+00:00",
-                  sha256="0" * 64, size=len(data), filename=name)
+    return Origin(
+        uri=uri,
+        url=f"https://h/{name}",
+        fetched_at="2026-12-01T00:00:00+00:00",
+        sha256="0" * 64,
+        size=len(data),
+        filename=name,
+    )
 
 
 def stage(cache: SourceCache, data: bytes) -> Path:

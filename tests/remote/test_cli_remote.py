@@ -31,15 +31,25 @@ def served(remote_env, platform):
 def test_validate_a_dataset_once_then_offline_without_a_request(
     served, httpserver, platform, tmp_path
 ):
-    first = invoke("validate", URI, "--report", "json", "--output", str(tmp_path / "a"),
-                   "--fail-on", "never")
+    first = invoke(
+        "validate", URI, "--report", "json", "--output", str(tmp_path / "a"), "--fail-on", "never"
+    )
     assert first.exit_code == ExitCode.OK, first.output
     assert len(platform.requests("/static/")) == 1  # the newest resource, downloaded once
     assert len(platform.requests("/api/1/")) == 1
     requests = len(httpserver.log)
 
-    second = invoke("validate", URI, "--offline", "--report", "json", "--output",
-                    str(tmp_path / "b"), "--fail-on", "never")
+    second = invoke(
+        "validate",
+        URI,
+        "--offline",
+        "--report",
+        "json",
+        "--output",
+        str(tmp_path / "b"),
+        "--fail-on",
+        "never",
+    )
     assert second.exit_code == ExitCode.OK, second.output
     assert len(httpserver.log) == requests  # not one request
     report = report_of(tmp_path / "a")
@@ -96,8 +106,12 @@ def test_fetch_writes_the_file_and_its_provenance(served, tmp_path):
 
     # the fetched copy keeps its provenance when validated as a plain file later
     out = tmp_path / "report"
-    assert invoke("validate", str(path), "--report", "json", "--output", str(out),
-                  "--fail-on", "never").exit_code == 0
+    assert (
+        invoke(
+            "validate", str(path), "--report", "json", "--output", str(out), "--fail-on", "never"
+        ).exit_code
+        == 0
+    )
     assert report_of(out)["sources"][0]["remote"]["uri"] == URI
 
 

@@ -147,11 +147,14 @@ def test_an_unchanged_remote_file_answers_304_to_a_conditional_request(
 def test_v2_resources_are_read_page_by_page(settings, platform, httpserver, body):
     served = platform.serve_dataset(body)  # registers the static files
     resources = served.dataset["resources"]
-    dataset = {**served.dataset, "resources": {
-        "rel": "subsection",
-        "href": httpserver.url_for("/api/2/datasets/dvf/resources/") + "?page=1&page_size=4",
-        "total": len(resources),
-    }}
+    dataset = {
+        **served.dataset,
+        "resources": {
+            "rel": "subsection",
+            "href": httpserver.url_for("/api/2/datasets/dvf/resources/") + "?page=1&page_size=4",
+            "total": len(resources),
+        },
+    }
     for page in (1, 2, 3):
         chunk = resources[(page - 1) * 4 : page * 4]
         next_page = (
@@ -162,8 +165,14 @@ def test_v2_resources_are_read_page_by_page(settings, platform, httpserver, body
         httpserver.expect_request(
             "/api/2/datasets/dvf/resources/", query_string=f"page={page}&page_size=4"
         ).respond_with_json(
-            {"data": chunk, "page": page, "page_size": 4, "total": len(resources),
-             "next_page": next_page, "previous_page": None}
+            {
+                "data": chunk,
+                "page": page,
+                "page_size": 4,
+                "total": len(resources),
+                "next_page": next_page,
+                "previous_page": None,
+            }
         )
     httpserver.expect_request("/api/1/datasets/dvf-v2/").respond_with_json(dataset)
     cached = resolve("datagouv:dvf-v2", settings)

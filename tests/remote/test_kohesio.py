@@ -20,8 +20,12 @@ def search_handler(total, served=None):
         offset = min(int(request.args["offset"]), 950)  # the backend's cap
         limit = int(request.args["limit"])
         items = [
-            {"item": f"Q{i}", "labels": [f"Projet {i}"], "euBudgets": ["31500000,00"],
-             "startTimes": ["2022-01-01"]}
+            {
+                "item": f"Q{i}",
+                "labels": [f"Projet {i}"],
+                "euBudgets": ["31500000,00"],
+                "startTimes": ["2022-01-01"],
+            }
             for i in range(offset, min(offset + limit, served))
         ]
         return Response(
@@ -38,8 +42,12 @@ def test_a_query_is_paged_to_its_end_into_a_csv(settings, httpserver):
     with cached.path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 120
-    assert rows[0] == {"item": "Q0", "labels": "Projet 0", "euBudgets": "31500000,00",
-                       "startTimes": "2022-01-01"}
+    assert rows[0] == {
+        "item": "Q0",
+        "labels": "Projet 0",
+        "euBudgets": "31500000,00",
+        "startTimes": "2022-01-01",
+    }
     offsets = [r.args["offset"] for r, _ in httpserver.log]
     assert offsets == ["0", "50", "100"]
     assert {r.args["program"] for r, _ in httpserver.log} == {"P1"}
@@ -65,13 +73,14 @@ def test_a_missing_dump_answered_by_the_site_html_is_refused(settings, httpserve
         content_type="text/html",
     )
     with pytest.raises(FetchError, match="HTML page instead of a data file"):
-        resolve("kohesio:dump/data/projects-2021-2027/2025-11-10/XX-pp21-27-20251110.csv",
-                settings)
+        resolve("kohesio:dump/data/projects-2021-2027/2025-11-10/XX-pp21-27-20251110.csv", settings)
 
 
 def test_a_dump_is_saved_under_its_attachment_name(settings, httpserver):
     key = "data/projects-2021-2027/2025-11-10/FR-pp21-27-20251110.csv"
-    httpserver.expect_request("/kohesio/api/data/object", query_string={"id": key}).respond_with_data(
+    httpserver.expect_request(
+        "/kohesio/api/data/object", query_string={"id": key}
+    ).respond_with_data(
         "Operation_Unique_Identifier,Operation_Name_English\nQ1,Tram\n",
         headers={"Content-Disposition": 'attachment; filename="2025-11-10_FR-pp21-27.csv"'},
     )

@@ -67,9 +67,7 @@ def test_a_malformed_query_reports_the_platform_message(settings, httpserver):
 def test_throttling_429_then_200_succeeds(settings, platform, httpserver, pages):
     header, records = pages
     handler = platform.soda_handler(header, records)
-    httpserver.expect_oneshot_request("/resource/hgyj-gyin.csv").respond_with_data(
-        "", status=429
-    )
+    httpserver.expect_oneshot_request("/resource/hgyj-gyin.csv").respond_with_data("", status=429)
     httpserver.expect_request("/resource/hgyj-gyin.csv").respond_with_handler(handler)
     httpserver.expect_request("/resource/hgyj-gyin.json").respond_with_handler(handler)
     cached = resolve("cohesiondata:hgyj-gyin", replace(settings, page_size=1000))

@@ -6,15 +6,21 @@ from fundcheck.errors import SourceError
 
 @pytest.mark.parametrize(
     "text",
-    ["datagouv:abc", "cohesiondata:hgyj-gyin", "kohesio:projects", "https://x.org/a.csv",
-     "HTTP://X.ORG/a.csv"],
+    [
+        "datagouv:abc",
+        "cohesiondata:hgyj-gyin",
+        "kohesio:projects",
+        "https://x.org/a.csv",
+        "HTTP://X.ORG/a.csv",
+    ],
 )
 def test_uris_are_told_apart_from_paths(text):
     assert is_uri(text)
 
 
-@pytest.mark.parametrize("text", ["liste.xlsx", "data/datagouv.csv", "C:\\data\\liste.csv",
-                                  "./https.csv"])
+@pytest.mark.parametrize(
+    "text", ["liste.xlsx", "data/datagouv.csv", "C:\\data\\liste.csv", "./https.csv"]
+)
 def test_paths_are_not_uris(text):
     assert not is_uri(text)
 
