@@ -15,8 +15,11 @@ from click.testing import CliRunner
 from fundcheck.cli import cli
 from fundcheck.reference import REFERENCE_DIR_ENV, data_path, packaged_path
 
-EXPORT_2014 = Path(__file__).parents[1] / "data" / "checks" / (
-    "ESIF_2014-2020_FINANCES_PLANNED_DETAILS_190411.FR.csv"
+EXPORT_2014 = (
+    Path(__file__).parents[1]
+    / "data"
+    / "checks"
+    / ("ESIF_2014-2020_FINANCES_PLANNED_DETAILS_190411.FR.csv")
 )
 
 
@@ -46,11 +49,14 @@ def _sha(path: Path) -> str:
 
 
 def test_update_writes_a_new_snapshot_and_lists_the_changes(served, tmp_path, monkeypatch):
-    packaged = {n: _sha(packaged_path(n)) for n in
-                ("programmes_2021_2027_fr.csv", "programmes_2014_2020_fr.csv")}
+    packaged = {
+        n: _sha(packaged_path(n))
+        for n in ("programmes_2021_2027_fr.csv", "programmes_2014_2020_fr.csv")
+    }
     out = tmp_path / "ref"
-    result = CliRunner().invoke(cli, ["reference", "update", "--output", str(out), "--json"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["reference", "update", "--output", str(out), "--json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     changes = json.loads(result.output)
     assert {n: _sha(packaged_path(n)) for n in packaged} == packaged  # packaged files untouched
@@ -75,7 +81,9 @@ def test_update_writes_a_new_snapshot_and_lists_the_changes(served, tmp_path, mo
     assert all(c["cci"].startswith("2021FR") for c in recent)
     summary = json.loads((out / "reference-update.json").read_text(encoding="utf-8"))
     assert [s["uri"] for s in summary["sources"]][0] == "cohesiondata:hgyj-gyin?ms=FR"
-    assert summary["sources"][1]["uri"].endswith("/api/views/e4v6-qrrq/rows.csv?accessType=DOWNLOAD")
+    assert summary["sources"][1]["uri"].endswith(
+        "/api/views/e4v6-qrrq/rows.csv?accessType=DOWNLOAD"
+    )
 
     # the snapshot is read only when asked for
     assert data_path("programmes_2014_2020_fr.csv") == packaged_path("programmes_2014_2020_fr.csv")
