@@ -41,8 +41,14 @@ def resolve(text: str, settings: RemoteSettings) -> CachedSource:
                 location=uri.raw,
             )
         return cached
-    with HttpClient(settings, uri.raw) as client:
-        return FETCHERS[uri.scheme](uri, client, cache, None if settings.refresh else cached)
+    try:
+        with HttpClient(settings, uri.raw) as client:
+            return FETCHERS[uri.scheme](uri, client, cache, None if settings.refresh else cached)
+    except OSError as exc:  # the cache folder cannot be written (permissions, disk full)
+        raise FetchError(
+            f"cannot write the cache {settings.cache_dir}: {exc.strerror or exc}",
+            location=uri.raw,
+        ) from None
 
 
 def export(cached: CachedSource, folder: Path) -> Path:

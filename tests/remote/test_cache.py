@@ -68,3 +68,15 @@ def test_a_bad_number_in_the_environment_names_the_variable(monkeypatch):
     monkeypatch.setenv("FUNDCHECK_HTTP_TIMEOUT", "soon")
     with pytest.raises(ConfigError, match="FUNDCHECK_HTTP_TIMEOUT"):
         RemoteSettings.from_env()
+
+
+def test_an_unwritable_cache_is_a_clear_error(settings, tmp_path):
+    from dataclasses import replace
+
+    from fundcheck.connectors.remote.fetch import resolve
+    from fundcheck.connectors.remote.http import FetchError
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(FetchError, match="cannot write the cache"):
+        resolve("https://example.invalid/a.csv", replace(settings, cache_dir=blocker / "cache"))
