@@ -115,10 +115,15 @@ def test_fetch_writes_the_file_and_its_provenance(served, tmp_path):
     assert report_of(out)["sources"][0]["remote"]["uri"] == URI
 
 
-def test_diff_takes_uris(served, tmp_path):
-    result = invoke("diff", URI, URI, "--quiet")
+def test_diff_takes_uris_and_its_report_carries_their_provenance(served, tmp_path):
+    result = invoke("diff", URI, URI, "--report", "json", "--output", str(tmp_path))
     assert result.exit_code == ExitCode.OK, result.output
     assert "0 vanished, 0 new, 0 changed" in result.output
+    diff = json.loads((tmp_path / "diff.json").read_text(encoding="utf-8"))
+    for edition in ("old", "new"):
+        (source,) = diff[edition]["sources"]
+        assert source["location"] == URI
+        assert source["remote"]["edition"] == served.newest["last_modified"]
 
 
 def test_known_sources_have_valid_uris():
@@ -127,3 +132,18 @@ def test_known_sources_have_valid_uris():
     assert len(entries) >= 5
     for entry in entries:
         assert parse_uri(entry["uri"]).raw == entry["uri"]
+
+
+def test_the_history_stores_the_uri_and_the_bytes_hash(served, tmp_path):
+    import hashlib
+    import sqlite3
+
+    store = tmp_path / "runs.sqlite"
+    result = invoke("validate", URI, "--history", str(store), "--fail-on", "never", "--quiet")
+    assert result.exit_code == ExitCode.OK, result.output
+    with sqlite3.connect(store) as db:
+        tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
+        table = next(t for t in tables if t.endswith("run_sources"))
+        ((location, sha256),) = db.execute(f"select location, sha256 from {table}").fetchall()
+    assert location == URI
+    assert sha256 == hashlib.sha256(served.body).hexdigest()
