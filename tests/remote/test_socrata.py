@@ -87,3 +87,22 @@ def test_the_app_token_is_sent_when_configured(settings, platform, httpserver, p
 def test_rows_are_counted_as_csv_records():
     assert count_rows(b'"a","multi\nline"\n"b","c"\n') == 2
     assert count_rows(b"") == 0
+
+
+def test_an_unchanged_dataset_answers_304_and_is_not_paged_again(
+    settings, platform, httpserver, pages
+):
+    header, records = pages
+    handler = platform.soda_handler(header, records)
+    httpserver.expect_request(
+        "/resource/hgyj-gyin.csv", headers={"If-None-Match": '"hgyj-v1"'}
+    ).respond_with_data("", status=304)
+    httpserver.expect_request("/resource/hgyj-gyin.csv").respond_with_handler(handler)
+    httpserver.expect_request("/resource/hgyj-gyin.json").respond_with_handler(handler)
+    quick = replace(settings, page_size=400)
+    first = resolve("cohesiondata:hgyj-gyin", quick)
+    before = len(httpserver.log)
+    second = resolve("cohesiondata:hgyj-gyin", quick)
+    assert len(httpserver.log) == before + 1  # one conditional request, answered 304
+    assert second.origin == first.origin
+    assert httpserver.log[-1][0].headers["If-Modified-Since"] == "Tue, 17 Oct 2023 10:00:00 GMT"
