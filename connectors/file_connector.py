@@ -26,6 +26,7 @@ from fundcheck.connectors.mapping_profiles import (
     list_profiles,
     load_mapping,
 )
+from fundcheck.connectors.remote.origin import with_origin
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
 from fundcheck.errors import SourceError, UnmappableSourceError
@@ -195,6 +196,7 @@ def read_operations(
         sheet=sheet_name,
         period=period_hint(match.profile),
     )
+    provenance = with_origin(provenance, source.path)  # a fetched file: URI, URL, fetch time
     return RecordSet(
         kind=RecordKind.OPERATIONS,
         frame=table.frame,

@@ -16,7 +16,7 @@ from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, registe
 from fundcheck.reports.cells import column_values
 from fundcheck.reports.digest import in_reading_order, region_summaries
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 _CHUNK = 20_000  # findings converted at a time, to bound memory on very large runs
 
 

@@ -228,7 +228,7 @@ class History:
     def _insert_details(self, conn: Connection, run_id: int, result: RunResult) -> None:
         tables = self.tables
         sources = [
-            {"run_id": run_id, "position": i, **source.model_dump(exclude={"fetched_at"})}
+            {"run_id": run_id, "position": i, **source.model_dump(exclude={"fetched_at", "remote"})}
             for i, source in enumerate(result.sources)
         ]
         _insert_many(conn, tables.sources, sources)

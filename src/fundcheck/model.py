@@ -254,8 +254,23 @@ def iter_findings(frame: pd.DataFrame) -> Iterator[Finding]:
 # Sources and record sets
 
 
+class RemoteOrigin(BaseModel):
+    """Where fetched bytes came from: the source URI, the final URL and the platform's
+    validators, so a finding can be traced to the exact edition."""
+
+    uri: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    edition: str | None = None
+    checksum: str | None = None
+
+
 class Provenance(BaseModel):
-    """Where a record set came from, and how it was understood."""
+    """Where a record set came from, and how it was understood.
+
+    ``fetched_at`` and ``remote`` are set for a source fetched from an open-data platform.
+    """
 
     name: str
     location: str
@@ -266,6 +281,7 @@ class Provenance(BaseModel):
     profile: str | None = None
     sheet: str | None = None
     fetched_at: str | None = None
+    remote: RemoteOrigin | None = None
 
 
 @dataclass(frozen=True)
