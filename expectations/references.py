@@ -154,9 +154,10 @@ def _codes(numbers: range) -> list[str]:
 
 def intervention_fields_forbidden_by_fund() -> dict[str, list[str]]:
     """Annex I codes that need a second look on a fund's row: the ESF+-type measures (134-163)
-    on ERDF, CF and JTF rows; any code on an EMFAF row (Annex I does not cover the EMFAF)."""
+    on ERDF and CF rows; any code on an EMFAF row (Annex I does not cover the EMFAF). JTF rows
+    may carry them: the JTF supports upskilling and job-search assistance (JTF Reg. Art 8(2))."""
     esf_type = _codes(ESF_TYPE_FIELDS)
-    return {"ERDF": esf_type, "CF": esf_type, "JTF": esf_type, "EMFAF": ["*"]}
+    return {"ERDF": esf_type, "CF": esf_type, "EMFAF": ["*"]}
 
 
 def intervention_fields_forbidden_by_programme() -> dict[str, list[str]]:

@@ -102,7 +102,8 @@ class InjectedDefect:
     finding names ``programme``); ``region`` the INSEE region the finding is attributed to;
     ``field`` the canonical field of the altered cell (None when the rule is about several cells);
     ``value`` the cell as injected; ``also`` other rules that necessarily fire on the same row
-    (warnings only).
+    (warnings only); ``severity`` the severity of its finding (``info`` for a programme's result
+    of a Member-State-level target).
     """
 
     rule: str
@@ -113,6 +114,7 @@ class InjectedDefect:
     value: Cell = None
     also: tuple[str, ...] = ()
     programme: str | None = None
+    severity: str = "warning"
 
 
 @dataclass(frozen=True)
