@@ -11,6 +11,7 @@ from fundcheck.model import Rule, Severity
 UNREADABLE_RULE = "read.unreadable_value"
 PERIOD_UNDECIDED_RULE = "read.period_undecided"
 PERIOD_NOT_COVERED_RULE = "read.period_not_covered"
+OLDER_EDITION_RULE = "read.older_edition"
 NORMALISED_PREFIX = "read.normalised."
 _BASIS_UNREADABLE = "CPR (EU) 2021/1060 Art 49(3)-(4)"
 _BASIS_NORMALISED = "CPR (EU) 2021/1060 Art 49(4) (open, machine-readable format)"
@@ -216,6 +217,28 @@ READER_RULES: list[Rule] = [
             "they were not checked."
         ),
         legal_basis="Reg. (EC) No 1083/2006 (2007-2013 period, not covered by fundcheck)",
+    ),
+    Rule(
+        id=OLDER_EDITION_RULE,
+        severity=Severity.INFO,
+        origin="reader",
+        scope="dataset",
+        family="reading",
+        title_fr="Édition antérieure d'une liste, non contrôlée",
+        title_en="Older edition of a list, not validated",
+        message_fr=(
+            "{older} est une édition antérieure de {newer} (même format, mêmes opérations) : "
+            "chaque édition annule et remplace la précédente, seule la plus récente est "
+            "contrôlée. Pour comparer : fundcheck diff {older} {newer}."
+        ),
+        message_en=(
+            "{older} is an older edition of {newer} (same format, same operations): each "
+            "edition replaces the previous one, only the newest is validated. To compare them: "
+            "fundcheck diff {older} {newer}."
+        ),
+        legal_basis=(
+            "CPR (EU) 2021/1060 Art 49(3) (the list is updated, each edition replacing the last)"
+        ),
     ),
     *(_normalised_rule(kind, fr, en) for kind, (fr, en) in NORMALISATION_KINDS.items()),
 ]

@@ -18,9 +18,14 @@ from fundcheck import __version__
 from fundcheck.attribution import annotate
 from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
+from fundcheck.checks.freshness import edition_date
 from fundcheck.config import RunConfig
 from fundcheck.connectors import READER_RULES, read_operations
-from fundcheck.connectors.rules import PERIOD_NOT_COVERED_RULE, PERIOD_UNDECIDED_RULE
+from fundcheck.connectors.rules import (
+    OLDER_EDITION_RULE,
+    PERIOD_NOT_COVERED_RULE,
+    PERIOD_UNDECIDED_RULE,
+)
 from fundcheck.expectations import SuiteFile, validate
 from fundcheck.model import (
     COVERED_PERIODS,
@@ -176,6 +181,7 @@ def read_and_validate(
     record_sets: list[RecordSet] = []
     findings: list[pd.DataFrame] = []
     suites: dict[str, SuiteRef] = {}
+    read: list[RecordSet] = []
     for path in config.sources:
         say(f"reading {path.name}")
         record_set = read_operations(path, sheet=config.sheet, mapping=config.mapping)
@@ -187,10 +193,14 @@ def read_and_validate(
         )
         periods = sorted(record_set.frame[PERIOD].dropna().unique())
         record_set.provenance.period = ", ".join(str(p) for p in periods) or None
+        read.append(record_set)
+    kept, replaced = newest_editions(read)
+    findings.append(older_edition_findings(replaced))
+    for record_set in kept:
         record_sets.append(record_set)
         findings.append(reader_findings(record_set))
         findings.append(period_findings(record_set))
-        say(f"validating {path.name} ({len(record_set.frame):,} records)")
+        say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
         found, used = _validate_periods(record_set, reference, config.parameters)
         findings.append(found)
         for suite in used:
@@ -222,6 +232,68 @@ def read_and_validate(
         programmes_by_region=programmes_by_region,
     )
     return result, record_sets
+
+
+EDITION_OVERLAP = 0.5
+"""Share of the operation ids of the smaller list the larger must hold for two dated files of one
+format to be two editions of one list."""
+
+
+def newest_editions(
+    record_sets: list[RecordSet],
+) -> tuple[list[RecordSet], list[tuple[RecordSet, RecordSet]]]:
+    """The record sets to validate, and the (older edition, newer edition) pairs left out.
+
+    Two sources are editions of one list when both are dated (YYYYMMDD in the name, or an update
+    date), read with the same format, and share at least half of the smaller one's operation
+    ids. Editions replace each other ("annule et remplace"): validating them together would
+    report every operation twice (identical rows, reused ids) and the older one as stale.
+    """
+    dated = [(edition_date(rs), rs) for rs in record_sets]
+    replaced: dict[int, RecordSet] = {}
+    for i, (day_a, a) in enumerate(dated):
+        for day_b, b in dated[i + 1 :]:
+            if day_a is None or day_b is None or day_a == day_b:
+                continue
+            if a.provenance.profile != b.provenance.profile or not _same_list(a, b):
+                continue
+            older, newer = (a, b) if day_a < day_b else (b, a)
+            replaced[id(older)] = newer
+    kept = [rs for rs in record_sets if id(rs) not in replaced]
+    pairs = [(rs, replaced[id(rs)]) for rs in record_sets if id(rs) in replaced]
+    return kept, pairs
+
+
+def _same_list(a: RecordSet, b: RecordSet) -> bool:
+    if "operation_id" not in a.frame or "operation_id" not in b.frame:
+        return False
+    ids_a = set(a.frame["operation_id"].dropna().astype(str))
+    ids_b = set(b.frame["operation_id"].dropna().astype(str))
+    smaller = min(len(ids_a), len(ids_b))
+    return smaller > 0 and len(ids_a & ids_b) >= EDITION_OVERLAP * smaller
+
+
+def older_edition_findings(pairs: list[tuple[RecordSet, RecordSet]]) -> pd.DataFrame:
+    """One information finding per older edition left out, pointing to ``fundcheck diff``."""
+    rule = _rule_lookup()[OLDER_EDITION_RULE]
+    rows = []
+    for older, newer in pairs:
+        values = {"older": older.provenance.name, "newer": newer.provenance.name}
+        rows.append(
+            {
+                "rule": rule.id,
+                "severity": rule.severity.value,
+                "scope": "dataset",
+                "source": older.provenance.name,
+                "value": older.provenance.name,
+                "expected": newer.provenance.name,
+                "count": len(older.frame),
+                "message_fr": render_message(rule.message_fr, **values),
+                "message_en": render_message(rule.message_en, **values),
+                "legal_basis": rule.legal_basis,
+            }
+        )
+    return findings_frame(rows)
 
 
 def covered_records(record_set: RecordSet) -> RecordSet:
