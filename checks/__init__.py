@@ -5,10 +5,12 @@ every check in one place.
 """
 
 from fundcheck.checks import (
+    beneficiaries,
     ceilings,
     climate,
     concentration,
     duplicates,
+    edition_dates,
     freshness,
     outliers,
     progress,
@@ -20,7 +22,7 @@ from fundcheck.checks.base import CHECKS, Check, register, settings
 
 MODULES = (
     ceilings, rates, concentration, ring_fences, climate, progress, freshness, duplicates,
-    splitting, outliers,
+    splitting, outliers, edition_dates, beneficiaries,
 )  # fmt: skip
 
 __all__ = ["CHECKS", "MODULES", "Check", "register", "settings"]

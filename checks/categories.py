@@ -78,6 +78,7 @@ def categories(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     lines = _programme_categories()
     category = _fill(category, programme.map({k: v[0] for k, v in lines.items()}))
     outermost = _fill(outermost, programme.map({k: v[1] for k, v in lines.items()}))
+    category, outermost = _within_programme_lines(programme, category, outermost)
     return pd.DataFrame(
         {
             "category": category.astype("string"),
@@ -86,6 +87,44 @@ def categories(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         },
         index=frame.index,
     )
+
+
+def _within_programme_lines(
+    programme: pd.Series, category: pd.Series, outermost: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """A category must be one of the programme's Table 9B lines for the fund: an operation located
+    outside the programme's territory takes the programme's line when it has one category (an
+    outermost programme stays outermost), else its category is unknown (never guessed)."""
+    sets = _programme_line_sets()
+    keys = programme.astype(object)
+    known = keys.map(lambda k: k in sets if isinstance(k, str) else False).astype(bool)
+    if not known.any():
+        return category, outermost
+    allowed = keys[known].map(lambda k: sets[k][0])
+    outside = pd.Series(
+        [c not in a for c, a in zip(category[known], allowed, strict=True)], index=allowed.index
+    )
+    rows = outside[outside].index
+    single = keys[rows].map(lambda k: next(iter(sets[k][0])) if len(sets[k][0]) == 1 else None)
+    category = category.copy()
+    outermost = outermost.copy()
+    category[rows] = single
+    outermost[known] = keys[known].map(lambda k: sets[k][1])
+    return category, outermost
+
+
+@cache
+def _programme_line_sets() -> dict[str, tuple[frozenset[str], bool]]:
+    """2021-2027 programme × fund → (the categories of its Table 9B lines, outermost)."""
+    found: dict[str, set[str]] = {}
+    for line in table9b_lines():
+        if line.category:
+            found.setdefault(f"{line.cci}|{line.fund}", set()).add(line.category)
+    return {
+        key: (frozenset(cats - {"outermost"}), "outermost" in cats)
+        for key, cats in found.items()
+        if cats - {"outermost"}
+    }
 
 
 def _objects(values: pd.Series) -> pd.Series:

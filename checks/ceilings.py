@@ -75,11 +75,15 @@ class CeilingAggregate:
         title_en="Co-financing ceiling exceeded (programme, fund, category of region)",
         message_fr=(
             "Programme {programme}, {case}{priority} : Σ montant UE / Σ dépenses éligibles = "
-            "{value} sur {count} opérations ({eu} / {eligible}), au-delà du plafond de {expected}."
+            "{value} sur {count} opérations ({eu} / {eligible}), au-delà du plafond de {expected} "
+            "(taux calculé sur le coût éligible total ; la priorité peut avoir pour base la "
+            "dépense publique, art. 112(2), ce qui rend son taux plus élevé encore)."
         ),
         message_en=(
             "Programme {programme}, {case}{priority}: Σ EU amount / Σ eligible cost = {value} over "
-            "{count} operations ({eu} / {eligible}), above the {expected} ceiling."
+            "{count} operations ({eu} / {eligible}), above the {expected} ceiling (rate computed "
+            "on the total eligible cost; a priority whose basis is public expenditure, Art "
+            "112(2), has a higher rate still)."
         ),
         legal_basis=LEGAL_BASIS,
     )

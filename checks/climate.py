@@ -5,8 +5,9 @@ The coefficient of each operation is the CPR Annex I climate coefficient of its 
 guessed: an operation whose field has no known coefficient (or with no field) counts 0 % in the
 lower bound and 100 % in the upper bound, and an operation with several fields counts its lowest
 and highest coefficients. A shortfall is reported only when even the upper bound stays below the
-target (``eu21.climate.erdf_contribution``, per programme and over all programmes, with the same
-"meaningful" conditions as ``checks.shares``); the operations with unknown coefficients are
+target (``eu21.climate.erdf_contribution``, over all programmes as a warning, since the 30 % target
+is a Member State's, and per programme as information only, with the same "meaningful" conditions
+as ``checks.shares``); the operations with unknown coefficients are
 counted in one information finding (``eu21.climate.unknown_coefficients``) with the coverage.
 JTF is counted 100 % climate by its methodology and is not tested; Interreg and technical
 assistance are left out.
@@ -20,7 +21,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from fundcheck.checks.base import register, settings
-from fundcheck.checks.findings import aggregate, eur, pct, programme_region
+from fundcheck.checks.findings import aggregate, eur, for_information, pct, programme_region
 from fundcheck.checks.frames import intervention_codes
 from fundcheck.checks.shares import PARAMETERS, coverage, fund_operations, where
 from fundcheck.model import RecordSet, Rule, Severity, findings_frame
@@ -105,27 +106,26 @@ class ErdfClimateContribution:
                 continue
             low = float((part["_eu"] * part["low"]).sum()) / total
             unknown = float(part.loc[part["unknown"], "_eu"].sum()) / total
-            rows.append(
-                aggregate(
-                    self.rule,
-                    "programme" if cci else "dataset",
-                    programme=cci,
-                    region=programme_region(part, cci, reference) if cci else None,
-                    field="intervention_field",
-                    value=round(high, 9),
-                    expected=target.threshold,
-                    count=len(part),
-                    legal_basis=target.legal_basis,
-                    message={
-                        "where": where(cci),
-                        "low": pct(low),
-                        "value": pct(high),
-                        "expected": pct(target.threshold, 0),
-                        "unknown": pct(unknown),
-                        "eu": eur(total),
-                    },
-                )
+            row = aggregate(
+                self.rule,
+                "programme" if cci else "dataset",
+                programme=cci,
+                region=programme_region(part, cci, reference) if cci else None,
+                field="intervention_field",
+                value=round(high, 9),
+                expected=target.threshold,
+                count=len(part),
+                legal_basis=target.legal_basis,
+                message={
+                    "where": where(cci),
+                    "low": pct(low),
+                    "value": pct(high),
+                    "expected": pct(target.threshold, 0),
+                    "unknown": pct(unknown),
+                    "eu": eur(total),
+                },
             )
+            rows.append(for_information(row) if cci else row)
         return findings_frame(rows)
 
 

@@ -4,8 +4,9 @@
 developed regions PO1+PO2 ≥ 85 % and PO2 ≥ 30 % of ERDF; transition regions PO1 ≥ 40 % and PO2 ≥
 30 %; less developed regions PO1 ≥ 25 % and PO2 ≥ 30 %. Assessed per programme × category of
 region (the operation's, see ``checks.categories``), and over all programmes per category (the
-national level), where meaningful (``checks.shares``). A warning, naming the selection's coverage
-of the allocation.
+national level), where meaningful (``checks.shares``). The regulation sets the target at national
+or category-of-region level: the national result is a warning naming the selection's coverage of
+the allocation, a programme's result is information only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 from fundcheck.checks.base import register, settings
 from fundcheck.checks.categories import categories
+from fundcheck.checks.findings import for_information
 from fundcheck.checks.shares import (
     COLUMNS,
     PARAMETERS,
@@ -91,5 +93,5 @@ class ErdfPolicyObjectives:
                     category=category,
                 )
                 if row:
-                    rows.append(row)
+                    rows.append(for_information(row) if cci else row)
         return findings_frame(rows)

@@ -149,3 +149,21 @@ def _cells(rows: pd.DataFrame, column: str) -> Any:
         return None
     values = rows[column].astype("string")
     return values.astype(object).where(values.notna(), None).to_numpy()
+
+
+MEMBER_STATE_LEVEL = (
+    "par programme, pour information : la règle s'apprécie au niveau national ou de la catégorie "
+    "de région ; option retenue par la France dans l'accord de partenariat non connue de fundcheck",
+    "per programme, for information: the rule applies at Member State or category-of-region "
+    "level; the option France chose in the partnership agreement is not known to fundcheck",
+)
+
+
+def for_information(row: dict[str, Any]) -> dict[str, Any]:
+    """A programme-level result of a Member-State-level target: information, and says so."""
+    return {
+        **row,
+        "severity": "info",
+        "message_fr": f"{row['message_fr']} ({MEMBER_STATE_LEVEL[0]}).",
+        "message_en": f"{row['message_en']} ({MEMBER_STATE_LEVEL[1]}).",
+    }

@@ -41,11 +41,13 @@ class CeilingOperation:
         title_en="Operation rate above the ceiling of its category of region",
         message_fr=(
             "Le taux de cofinancement {value} dépasse le plafond de {expected} ({case}) ; "
-            "le plafond s'applique à la priorité : à vérifier."
+            "le plafond s'applique au taux de la priorité, sur le coût éligible total ou la "
+            "dépense publique selon la priorité (art. 112(2)) : à vérifier."
         ),
         message_en=(
             "Co-financing rate {value} is above the {expected} ceiling ({case}); the ceiling "
-            "applies to the priority: to be checked."
+            "applies to the priority's rate, on the total eligible cost or the public "
+            "expenditure as the priority sets (Art 112(2)): to be checked."
         ),
         legal_basis=LEGAL_BASIS,
     )

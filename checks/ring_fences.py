@@ -4,10 +4,10 @@
   of the Member State's ESF+ (ESF+ Reg. 2021/1057 Art 7).
 * ``eu21.concentration.esf_material_deprivation``: ESF+ on material deprivation (ESO4.13) ≥ 3 %
   (idem).
-* ``eu21.concentration.sustainable_urban``: ERDF via territorial tools for sustainable urban
-  development ≥ 8 % of the national ERDF (ERDF Reg. 2021/1058 Art 11), only where the data carries
-  territorial delivery codes (a ``territorial_delivery`` column) and ``sud_territorial_codes``
-  lists the Annex I codes that count (their labels are unverified: none by default).
+
+The ERDF share for sustainable urban development (≥ 8 %, ERDF Reg. 2021/1058 Art 11) is not
+checked: the lists of operations publish no territorial delivery mechanism, and the Annex I labels
+of those codes are unverified; the rule returns to the catalogue when data carries them.
 
 National level only, and only when the data holds the programmes of the nation (``checks.shares``).
 """
@@ -51,7 +51,7 @@ class _NationalShare:
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         params = settings(self, parameters)
-        ops = fund_operations(data, reference, self.fund, (*COLUMNS, "territorial_delivery"))
+        ops = fund_operations(data, reference, self.fund, COLUMNS)
         covered = coverage(ops, reference, self.fund, None, params)
         counted = self.counted(ops) if covered is not None else None
         if covered is None or counted is None:
@@ -100,34 +100,3 @@ class EsfMaterialDeprivation(_NationalShare):
 
     def counted(self, ops: pd.DataFrame) -> pd.Series:
         return (text(ops, "specific_objective") == "ESO4.13").fillna(False)
-
-
-@register
-class SustainableUrban(_NationalShare):
-    """ERDF via territorial tools for sustainable urban development ≥ 8 % (national)."""
-
-    rule: ClassVar[Rule] = share_rule(
-        "eu21.concentration.sustainable_urban",
-        "Part FEDER pour le développement urbain durable (8 %) non atteinte",
-        "ERDF share for sustainable urban development (8 %) not reached",
-        "ERDF Reg (EU) 2021/1058 Art 11",
-        "dataset",
-    )
-    parameters: ClassVar[Mapping[str, Any]] = {**PARAMETERS, "sud_territorial_codes": ()}
-    fund = "ERDF"
-    target = "TC21-ERDF-SUD"
-    what = ("le développement urbain durable", "sustainable urban development")
-    codes: tuple[str, ...] = ()
-
-    def run(
-        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
-    ) -> pd.DataFrame:
-        self.codes = settings(self, parameters)["sud_territorial_codes"]
-        return super().run(data, reference, parameters)
-
-    def counted(self, ops: pd.DataFrame) -> pd.Series | None:
-        delivery = text(ops, "territorial_delivery")
-        if not self.codes or delivery.isna().all():
-            return None  # no territorial delivery codes: not assessable
-        codes = delivery.str.split("|")
-        return codes.map(lambda c: bool(set(c) & set(self.codes)), na_action="ignore").fillna(False)

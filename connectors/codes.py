@@ -19,6 +19,14 @@ import pandas as pd
 from fundcheck.connectors.cells import ColumnResult, as_text, summarise, take_distinct
 from fundcheck.connectors.country_names import COUNTRY_BY_NAME
 from fundcheck.reference import FUND_ALIASES, read_rows
+from fundcheck.reference.lookups import (
+    code_of_label,
+    departement_names,
+    intervention_field_labels,
+    region_names,
+    specific_objective_code,
+    words,
+)
 
 Normaliser = Callable[[str], tuple[str, str | None]]
 
@@ -27,7 +35,6 @@ _DEPARTEMENT = re.compile(r"^(\d{1,3}|2[AB])(?:\s*[-–—/:(]\s*\D.*)?$")
 _REGION_CODE = re.compile(r"^(\d{1,2})(?:\.0+)?(?:\s*[-–—/:]\s*.*|\s+\D.*)?$")
 _INTERVENTION = re.compile(r"^0*(\d{1,3})(?:\.0+)?(?![\d.,])")
 _CODE_LIST = re.compile(r"^\d{1,3}(?:\s*,\s*\d{1,3})+$")
-_OBJECTIVE = re.compile(r"^([REJI]SO)\s*(\d{1,2})\s*[.,]\s*(\d{1,2})(?!\d)", re.IGNORECASE)
 
 
 def _changed(value: str, text: str, kind: str) -> tuple[str, str | None]:
@@ -52,17 +59,34 @@ def postcode(text: str) -> tuple[str, str | None]:
     return _changed(value, text, "postcode_padded")
 
 
-def departement(text: str) -> tuple[str, str | None]:
-    """Département code: "1" -> "01", "75.0" -> "75", "2a" -> "2A", "97 4" -> "974"."""
-    value = "".join(text.split()).upper()
-    decimal = _DECIMAL_ZERO.match(value)
+_DEPARTEMENT_TAG = re.compile(r"^(?:DEPT?|DEP)\s*[/:]\s*", re.IGNORECASE)
+
+
+def _one_departement(text: str) -> str | None:
+    value = _DEPARTEMENT_TAG.sub("", text.strip())
+    compact = "".join(value.split()).upper()
+    decimal = _DECIMAL_ZERO.match(compact)
     if decimal:
-        value = decimal.group(1)
-    found = _DEPARTEMENT.match(value) or _DEPARTEMENT.match(text.strip().upper())
+        compact = decimal.group(1)
+    found = _DEPARTEMENT.match(compact) or _DEPARTEMENT.match(value.upper())
     if found:
-        value = found.group(1)
-    if value.isdigit() and len(value) == 1:
-        value = "0" + value
+        code = found.group(1)
+        if len(code) == 3 and code.startswith("0"):  # "058" -> "58" (INSEE 3-digit form)
+            code = code[1:]
+        if code.isdigit() and len(code) == 1:
+            code = "0" + code
+        return code
+    return departement_names().get(words(value))
+
+
+def departement(text: str) -> tuple[str, str | None]:
+    """Département code: "1" -> "01", "75.0" -> "75", "2a" -> "2A", "97 4" -> "974",
+    "058/Nièvre" -> "58", a name ("Mayotte") -> "976"; several ("054/… | 057/…") -> "54|57"."""
+    parts = [p for p in re.split(r"\s*[|;]\s*", text.strip()) if p]
+    codes = [_one_departement(part) for part in parts]
+    if not codes or any(code is None for code in codes):
+        return text, None
+    value = "|".join(dict.fromkeys(c for c in codes if c))
     return _changed(value, text, "code_padded")
 
 
@@ -89,43 +113,88 @@ def _name_key(text: str) -> str:
     return " ".join(re.sub(r"[-'_]", " ", plain_key(text)).split())
 
 
-def region(text: str) -> tuple[str, str | None]:
-    """INSEE region code: "24/Centre-Val de Loire" -> "24", a name -> its code, a pre-2016
-    code or name -> the modern region ("83/Auvergne" -> "84")."""
+_REGION_TAG = re.compile(r"^REG\s*[/:]\s*", re.IGNORECASE)
+
+
+def _one_region(text: str) -> str | None:
     modern, old, names = _region_lookup()
-    found = _REGION_CODE.match(text.strip())
+    value = _REGION_TAG.sub("", text.strip())
+    found = _REGION_CODE.match(value)
     if found:
         code = found.group(1).zfill(2)
-        if code not in modern and code in old:
-            code = old[code]
-        return _changed(code, text, "region_code_extracted")
-    by_name = names.get(_name_key(text))
-    if by_name:
-        return by_name, "region_code_extracted"
-    return text, None
+        return old.get(code, code) if code not in modern else code
+    return names.get(_name_key(value)) or region_names().get(words(value))
+
+
+def region(text: str) -> tuple[str, str | None]:
+    """INSEE region code: "24/Centre-Val de Loire" -> "24", a name -> its code, a pre-2016
+    code or name -> the current region ("83/Auvergne" -> "84"); several regions that are one
+    current region ("26/Bourgogne | 43/Franche-Comté") -> that region ("27"); several current
+    regions -> their codes joined by "|"."""
+    parts = [p for p in re.split(r"\s*[|;]\s*", text.strip()) if p]
+    codes = [_one_region(part) for part in parts]
+    if not codes or any(code is None for code in codes):
+        return text, None
+    value = "|".join(dict.fromkeys(c for c in codes if c))
+    return value, "region_code_extracted" if value != text else None
+
+
+_POLICY_OBJECTIVE = re.compile(
+    r"^(?:PO|OP|OS|OBJECTIF\s+STRATEGIQUE|POLICY\s+OBJECTIVE)?\s*0?([1-8])(?!\d)"
+)
+
+
+def policy_objective(text: str) -> tuple[str, str | None]:
+    """Policy objective: "4. Europe plus sociale", "OP 4", "PO4" -> "PO4"."""
+    found = _POLICY_OBJECTIVE.match(plain_key(text))
+    if not found:
+        return text, None
+    return _changed(f"PO{found.group(1)}", text, "policy_objective_code_extracted")
+
+
+_NOMENCLATURE_TAG = re.compile(r"^[A-Za-z]{1,6}\d{0,3}[_:]\s*(?=\d)")
+_TRAILING_CODE = re.compile(r"[\s(\-–—:]0*(\d{3})\)?\s*$")
+
+
+def _intervention_code(part: str) -> tuple[str | None, str | None]:
+    """One intervention field: (code, how it was decoded) or (None, None)."""
+    untagged = _NOMENCLATURE_TAG.sub("", part)
+    found = _INTERVENTION.match(untagged)
+    if found:
+        return found.group(1).zfill(3), ("intervention_code_tagged" if untagged != part else None)
+    trailing = _TRAILING_CODE.search(part)
+    if trailing and not part[: trailing.start()].strip().isdigit():
+        return trailing.group(1), "intervention_code_extracted"
+    by_label = code_of_label(part, intervention_field_labels())
+    return (by_label, "intervention_code_from_label") if by_label else (None, None)
 
 
 def intervention_field(text: str) -> tuple[str, str | None]:
-    """Intervention field code(s): "044 - Rénovation" -> "044"; "044 - a | 045 - b" -> "044|045"."""
+    """Intervention field code(s) decoded from the ways publishers write them.
+
+    "044 - Rénovation" -> "044"; "044 - a | 045 - b" -> "044|045"; a nomenclature tag before the
+    code ("CI01_103 - label") -> "103"; the code after its label ("Rénovation (044)") -> "044";
+    a label alone -> the code whose label it is. A part that cannot be decoded is kept as it is.
+    """
     parts = re.split(r"\s*[|;\n]\s*", text.strip())
     if len(parts) == 1 and _CODE_LIST.match(parts[0]):
         parts = parts[0].split(",")
-    codes = []
+    codes, kinds = [], []
     for part in parts:
         if not part.strip():
             continue
-        found = _INTERVENTION.match(part.strip())
-        codes.append(found.group(1).zfill(3) if found else part.strip())
-    return _changed("|".join(codes), text, "intervention_code_extracted")
+        code, kind = _intervention_code(part.strip())
+        codes.append(code or part.strip())
+        kinds.append(kind)
+    value = "|".join(codes)
+    kind = next((k for k in kinds if k), "intervention_code_extracted")
+    return _changed(value, text, kind)
 
 
 def specific_objective(text: str) -> tuple[str, str | None]:
-    """Specific objective code: "RSO1.1 - label" or "RSO 1.1" -> "RSO1.1"."""
-    found = _OBJECTIVE.match(text.strip())
-    if not found:
-        return text, None
-    prefix, major, minor = found.groups()
-    return _changed(f"{prefix.upper()}{major}.{minor}", text, "specific_objective_code_extracted")
+    """Specific objective code, decoded from the ways publishers write it (see
+    :func:`fundcheck.reference.lookups.specific_objective_code`)."""
+    return specific_objective_code(text)
 
 
 _MORE_FUND_ALIASES = {
@@ -170,9 +239,14 @@ def identifier(text: str) -> tuple[str, str | None]:
     return _changed(value, text, "identifier_compacted")
 
 
+_CCI_SHAPE = re.compile(r"^\d{4}[A-Z]{2}\d{2}[0-9A-Z]{4}\d{3}$")
+
+
 def cci(text: str) -> tuple[str, str | None]:
-    """Programme CCI: upper case, no spaces (not reported: a purely typographic change)."""
-    return "".join(text.split()).upper(), None
+    """Programme CCI: upper case, no spaces (not reported: a purely typographic change). A cell
+    that is no CCI even so (a programme's label) is kept as it is, for the label decoder."""
+    compact = "".join(text.split()).upper()
+    return (compact, None) if _CCI_SHAPE.match(compact) else (text.strip(), None)
 
 
 POSTCODE_FIELDS = frozenset({"beneficiary_postcode", "operation_postcode"})
@@ -183,6 +257,7 @@ NORMALISERS: Mapping[str, Normaliser] = {
     "operation_region": region,
     "intervention_field": intervention_field,
     "specific_objective": specific_objective,
+    "policy_objective": policy_objective,
     "fund": fund,
     "country": country,
     "programme_cci": cci,

@@ -16,6 +16,7 @@ from typing import ClassVar
 import pandas as pd
 
 from fundcheck.connectors.canonical import build_canonical
+from fundcheck.connectors.decoding import decode_in_context
 from fundcheck.connectors.file_formats import SourceFile, inspect_file
 from fundcheck.connectors.header_rows import SCAN_ROWS, HeaderRow, find_header, header_texts
 from fundcheck.connectors.mapping_profiles import (
@@ -25,10 +26,11 @@ from fundcheck.connectors.mapping_profiles import (
     list_profiles,
     load_mapping,
 )
+from fundcheck.connectors.remote.origin import with_origin
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
 from fundcheck.errors import SourceError, UnmappableSourceError
-from fundcheck.model import Normalisation, Period, Provenance, RecordKind, RecordSet
+from fundcheck.model import Normalisation, Provenance, RecordKind, RecordSet
 
 
 @dataclass(frozen=True)
@@ -133,20 +135,11 @@ def locate_header(
     )
 
 
-PERIOD_CHANGE = pd.Timestamp("2021-01-01")
-"""Start of the 2021-2027 eligibility period (CPR (EU) 2021/1060 Art 63(2))."""
-
-
-def period_hint(profile: MappingProfile, frame: pd.DataFrame) -> str | None:
-    """The period a source's format tells (the profile's), else the one most start dates tell
-    (before 2021: 2014-2020), else None. Records with a CCI take the CCI's period anyway."""
-    if profile.period:
-        return profile.period
-    if "start_date" in frame.columns:
-        starts = pd.to_datetime(frame["start_date"], errors="coerce").dropna()
-        if len(starts) and (starts < PERIOD_CHANGE).mean() > 0.5:
-            return Period.P2014_2020.value
-    return None
+def period_hint(profile: MappingProfile) -> str | None:
+    """The period a source's format tells (a format published for one period only), else None.
+    Records with a CCI, a programme label, a one-period fund or telling dates are dated by them
+    (``fundcheck.attribution``); a file is never dated by a majority of its records."""
+    return profile.period
 
 
 def apply_value_maps(
@@ -192,6 +185,7 @@ def read_operations(
     table = build_canonical(body, first_row=first_row, match=match, headers=headers)
     del body
     table.normalisations.extend(apply_value_maps(table.frame, match, table.column_labels))
+    table.normalisations.extend(decode_in_context(table.frame, table.column_labels))
     provenance = Provenance(
         name=source.path.name,
         location=str(source.path),
@@ -200,8 +194,9 @@ def read_operations(
         rows=len(table.frame),
         profile=match.profile.id,
         sheet=sheet_name,
-        period=period_hint(match.profile, table.frame),
+        period=period_hint(match.profile),
     )
+    provenance = with_origin(provenance, source.path)  # a fetched file: URI, URL, fetch time
     return RecordSet(
         kind=RecordKind.OPERATIONS,
         frame=table.frame,

@@ -254,9 +254,10 @@ def best_match(headers: Sequence[str], profiles: Iterable[MappingProfile]) -> Pr
     """The profile that fits a header row best.
 
     Exact profiles first: mappable, then by share of headers found. A synonyms profile is the
-    fallback for unknown formats: it wins only when no exact profile is mappable, the best exact
-    profile is recognised weakly (fewer than half of its headers: a known format missing its
-    mandatory columns stays unmappable), and it is mappable or recognises more columns.
+    fallback for unknown formats: it wins when the best exact profile is recognised weakly
+    (fewer than half of its headers) and either is not mappable or recognises fewer columns
+    than the fallback (a one-column match of a small profile does not capture an unknown
+    format); a known format missing its mandatory columns stays unmappable.
     """
     matches = [match_profile(headers, profile) for profile in profiles]
     if not matches:
@@ -269,7 +270,9 @@ def best_match(headers: Sequence[str], profiles: Iterable[MappingProfile]) -> Pr
         chosen = best or fallback
         assert chosen is not None
         return chosen
-    if best.mappable or best.score >= STRONG_MATCH:
+    if best.score >= STRONG_MATCH:
+        return best
+    if best.mappable and (best.recognised >= len(fallback.positions) or not fallback.mappable):
         return best
     if not fallback.mappable and best.recognised >= fallback.recognised:
         return best

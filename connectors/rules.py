@@ -9,6 +9,9 @@ from __future__ import annotations
 from fundcheck.model import Rule, Severity
 
 UNREADABLE_RULE = "read.unreadable_value"
+PERIOD_UNDECIDED_RULE = "read.period_undecided"
+PERIOD_NOT_COVERED_RULE = "read.period_not_covered"
+OLDER_EDITION_RULE = "read.older_edition"
 NORMALISED_PREFIX = "read.normalised."
 _BASIS_UNREADABLE = "CPR (EU) 2021/1060 Art 49(3)-(4)"
 _BASIS_NORMALISED = "CPR (EU) 2021/1060 Art 49(4) (open, machine-readable format)"
@@ -57,6 +60,43 @@ NORMALISATION_KINDS: dict[str, tuple[str, str]] = {
     "specific_objective_code_extracted": (
         "code de l'objectif spécifique extrait du libellé",
         "specific objective code taken from the label",
+    ),
+    "intervention_code_tagged": (
+        "code du champ d'intervention lu après une étiquette de nomenclature (« CI01_103 »)",
+        "intervention field code read after a nomenclature tag ('CI01_103')",
+    ),
+    "intervention_code_from_label": (
+        "champ d'intervention donné par son seul libellé, remplacé par son code (annexe I)",
+        "intervention field given by its label only, replaced by its code (Annex I)",
+    ),
+    "specific_objective_from_label": (
+        "objectif spécifique donné par son seul libellé, remplacé par son code",
+        "specific objective given by its label only, replaced by its code",
+    ),
+    "specific_objective_bare_number": (
+        "objectif spécifique donné par son seul numéro (« 2.7 »), complété selon le fonds "
+        "(FEDER → RSO, FSE+ → ESO, FTJ → JSO, FEAMPA → MSO)",
+        "specific objective given by its number only ('2.7'), completed from the fund "
+        "(ERDF → RSO, ESF+ → ESO, JTF → JSO, EMFAF → MSO)",
+    ),
+    "specific_objective_from_sibling": (
+        "colonne du code vide : code de l'objectif spécifique pris dans la colonne « code et "
+        "libellé »",
+        "code column empty: specific objective code taken from the 'code and label' column",
+    ),
+    "policy_objective_code_extracted": (
+        "objectif stratégique ramené à son code (« 4. Europe plus sociale » → PO4)",
+        "policy objective reduced to its code ('4. Europe plus sociale' → PO4)",
+    ),
+    "programme_from_label": (
+        "programme identifié par son libellé (code CCI absent ou remplacé par le libellé)",
+        "programme identified by its label (CCI missing or replaced by the label)",
+    ),
+    "country_from_location": (
+        "pays vide déduit de la localisation française de l'opération (région, département "
+        "ou code postal)",
+        "empty country taken from the operation's French location (region, département or "
+        "postcode)",
     ),
     "fund_alias": (
         "noms de fonds ramenés au code européen (FEDER → ERDF, FSE+ → ESF+, FTJ → JTF)",
@@ -132,6 +172,73 @@ READER_RULES: list[Rule] = [
             "(date, amount or rate); the cell is treated as empty."
         ),
         legal_basis=_BASIS_UNREADABLE,
+    ),
+    Rule(
+        id=PERIOD_UNDECIDED_RULE,
+        severity=Severity.WARNING,
+        origin="reader",
+        scope="dataset",
+        family="reading",
+        title_fr="Période de programmation indéterminée",
+        title_en="Programming period not determined",
+        message_fr=(
+            "{count} opération(s) (première : {example}) : ni le code CCI, ni le libellé du "
+            "programme, ni le fonds, ni le format, ni les dates ne disent la période de "
+            "programmation ; les règles propres à une période n'ont pas été appliquées. "
+            "Donnez-la avec --period 2014-2020 ou --period 2021-2027."
+        ),
+        message_en=(
+            "{count} operation(s) (first: {example}): neither the CCI, the programme label, "
+            "the fund, the format nor the dates tell the programming period; the "
+            "period-specific rules were not applied. Give it with --period 2014-2020 or "
+            "--period 2021-2027."
+        ),
+        legal_basis=(
+            "CPR (EU) 2021/1060 Art 49(3); CPR (EU) No 1303/2013 Annex XII §1 "
+            "(two periods, two rule sets)"
+        ),
+    ),
+    Rule(
+        id=PERIOD_NOT_COVERED_RULE,
+        severity=Severity.WARNING,
+        origin="reader",
+        scope="dataset",
+        family="reading",
+        title_fr="Opérations d'une période non couverte (2007-2013)",
+        title_en="Operations of a period not covered (2007-2013)",
+        message_fr=(
+            "{count} opération(s) (première : {example}) relèvent de la période 2007-2013 "
+            "(code CCI, libellé ou dates) : fundcheck ne porte les règles que de 2014-2020 et "
+            "2021-2027, elles n'ont pas été contrôlées."
+        ),
+        message_en=(
+            "{count} operation(s) (first: {example}) belong to the 2007-2013 period (CCI, "
+            "label or dates): fundcheck carries the rules of 2014-2020 and 2021-2027 only, "
+            "they were not checked."
+        ),
+        legal_basis="Reg. (EC) No 1083/2006 (2007-2013 period, not covered by fundcheck)",
+    ),
+    Rule(
+        id=OLDER_EDITION_RULE,
+        severity=Severity.INFO,
+        origin="reader",
+        scope="dataset",
+        family="reading",
+        title_fr="Édition antérieure d'une liste, non contrôlée",
+        title_en="Older edition of a list, not validated",
+        message_fr=(
+            "{older} est une édition antérieure de {newer} (même format, mêmes opérations) : "
+            "chaque édition annule et remplace la précédente, seule la plus récente est "
+            "contrôlée. Pour comparer : fundcheck diff {older} {newer}."
+        ),
+        message_en=(
+            "{older} is an older edition of {newer} (same format, same operations): each "
+            "edition replaces the previous one, only the newest is validated. To compare them: "
+            "fundcheck diff {older} {newer}."
+        ),
+        legal_basis=(
+            "CPR (EU) 2021/1060 Art 49(3) (the list is updated, each edition replacing the last)"
+        ),
     ),
     *(_normalised_rule(kind, fr, en) for kind, (fr, en) in NORMALISATION_KINDS.items()),
 ]

@@ -51,10 +51,13 @@ from fundcheck.expectations.identifiers import VALIDATORS, embedded_siren
 from fundcheck.expectations.references import (
     LOCATION_KINDS,
     REFERENCE_NAMES,
+    in_programme_territory,
     region_of,
     resolve_reference,
 )
 from fundcheck.naming import looks_like_person
+from fundcheck.reference.lookups import OBJECTIVE_CODE, specific_objective_code
+from fundcheck.reference.lookups import postcode_class as classify_postcode
 
 
 def by_distinct_value(column: pd.Series, is_valid: Callable[[Any], bool]) -> pd.Series:
@@ -161,6 +164,43 @@ class ExpectColumnValuesToBeInCodeList(ColumnMapExpectation):
 
 
 # --------------------------------------------------------------------------------------------
+# Postcode of a given class (La Poste distribution code, CEDEX, INSEE code, unknown département)
+
+
+class ColumnValuesNotPostcodeClass(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.not_postcode_class"
+    condition_value_keys = ("postcode_class",)
+
+    @column_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column: pd.Series, postcode_class: str, **kwargs: Any) -> pd.Series:
+        return by_distinct_value(
+            column, lambda code: classify_postcode(str(code)) != postcode_class
+        )
+
+
+class ExpectColumnValuesToNotBePostcodeClass(ColumnMapExpectation):
+    """A well-formed French postcode is not of ``postcode_class``: ``special`` (a CEDEX or
+    special code of an existing département), ``insee_commune`` (an INSEE commune code, not a
+    distribution postcode) or ``unknown_departement`` (its prefix is no département).
+
+    Example: "45057" (Orléans CEDEX) is ``special``; "35000" is a distribution postcode.
+    """
+
+    postcode_class: str
+
+    map_metric = "column_values.not_postcode_class"
+    success_keys = ("postcode_class", "mostly")
+    args_keys = ("column", "postcode_class")
+
+    @pydantic.validator("postcode_class")
+    def _validate_class(cls, value: str) -> str:
+        known = ("special", "insee_commune", "unknown_departement")
+        if value not in known:
+            raise ValueError(f"unknown postcode class {value!r}; known: {list(known)}")
+        return value
+
+
+# --------------------------------------------------------------------------------------------
 # Column B allowed for the key in column A
 
 
@@ -214,6 +254,111 @@ class ExpectColumnPairValuesBToBeAllowedForA(ColumnPairMapExpectation):
     map_metric = "column_pair_values.b_allowed_for_a"
     success_keys = ("column_A", "column_B", "ignore_row_if", "allowed_by_key", "mostly")
     args_keys = ("column_A", "column_B", "allowed_by_key")
+
+
+# --------------------------------------------------------------------------------------------
+# No code of a delimited column B is forbidden for the key in column A
+
+
+class ColumnPairDelimitedCodesNotForbiddenForA(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.delimited_codes_not_forbidden_for_a"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ("forbidden_by_key", "separator")
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(
+        cls,
+        column_A: pd.Series,  # noqa: N803 - GX's argument names
+        column_B: pd.Series,  # noqa: N803
+        forbidden_by_key: dict[str, list[str]],
+        separator: str,
+        **kwargs: Any,
+    ) -> pd.Series:
+        forbidden = {key: set(values) for key, values in forbidden_by_key.items()}
+
+        def is_valid(key: Any, value: Any) -> bool:
+            if key not in forbidden or not isinstance(value, str):
+                return True
+            codes = [code for code in value.split(separator) if code]
+            if ANY_CODE in forbidden[key]:
+                return not codes
+            return not any(code in forbidden[key] for code in codes)
+
+        return by_distinct_pair(column_A, column_B, is_valid)
+
+
+ANY_CODE = "*"
+
+
+class ExpectColumnPairDelimitedCodesToNotBeForbiddenForA(ColumnPairMapExpectation):
+    """No code of column B (codes joined by ``separator``) is in ``forbidden_by_key[A]``
+    (``"*"``: any code); a row whose A is not a key passes. Example: an ESF+-type intervention
+    field (134-163) on an ERDF row fails."""
+
+    forbidden_by_key: dict[str, Any]
+    separator: str = "|"
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+
+    map_metric = "column_pair_values.delimited_codes_not_forbidden_for_a"
+    success_keys = (
+        "column_A", "column_B", "forbidden_by_key", "separator", "ignore_row_if", "mostly",
+    )  # fmt: skip
+    args_keys = ("column_A", "column_B", "forbidden_by_key")
+
+
+# --------------------------------------------------------------------------------------------
+# A code column and its "code and label" sibling name the same code
+
+
+class ColumnPairSameObjective(ColumnPairMapMetricProvider):
+    condition_metric_name = "column_pair_values.same_objective"
+    condition_domain_keys = (
+        "batch_id",
+        "table",
+        "column_A",
+        "column_B",
+        "row_condition",
+        "condition_parser",
+        "ignore_row_if",
+    )
+    condition_value_keys = ()
+
+    @column_pair_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
+    def _pandas(
+        cls,
+        column_A: pd.Series,  # noqa: N803 - GX's argument names
+        column_B: pd.Series,  # noqa: N803
+        **kwargs: Any,
+    ) -> pd.Series:
+        def is_valid(code: Any, label: Any) -> bool:
+            named, _ = specific_objective_code(str(label))
+            return not OBJECTIVE_CODE.match(named) or named == code
+
+        return by_distinct_pair(column_A, column_B, is_valid)
+
+
+class ExpectColumnPairValuesToNameTheSameObjective(ColumnPairMapExpectation):
+    """The specific objective code (column A) is the one its "code and label" column (B) names;
+    a label naming no code, or several, passes. Example: "RSO2.1" beside "RSO2.4 Favoriser
+    l'adaptation..." fails."""
+
+    ignore_row_if: Literal["both_values_are_missing", "either_value_is_missing", "neither"] = (
+        "either_value_is_missing"
+    )
+
+    map_metric = "column_pair_values.same_objective"
+    success_keys = ("column_A", "column_B", "ignore_row_if", "mostly")
+    args_keys = ("column_A", "column_B")
 
 
 # --------------------------------------------------------------------------------------------
@@ -443,6 +588,8 @@ class ColumnPairValuesSameRegion(ColumnPairMapMetricProvider):
         **kwargs: Any,
     ) -> pd.Series:
         def is_valid(first: Any, second: Any) -> bool:
+            if kind_A == "cci":
+                return in_programme_territory(first, kind_B, second)
             region_a, region_b = region_of(kind_A, first), region_of(kind_B, second)
             return region_a is None or region_b is None or region_a == region_b
 
@@ -484,12 +631,22 @@ class ColumnValuesNotPersonNames(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs: Any) -> pd.Series:
-        return by_distinct_value(column, lambda name: not looks_like_person(str(name)))
+        # a name carrying three operations or more of the list is an organisation's
+        counts = column.value_counts()
+        frequent = set(counts[counts >= REPEATED_NAME_OPERATIONS].index)
+        return by_distinct_value(
+            column, lambda name: name in frequent or not looks_like_person(str(name))
+        )
+
+
+REPEATED_NAME_OPERATIONS = 3
 
 
 class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
     """The value does not look like a natural person's name (civil title, or a given name and a
-    surname with no organisation word: see :mod:`fundcheck.naming`).
+    surname with no organisation word: see :mod:`fundcheck.naming`). A name that carries three
+    operations or more of the list is taken for an organisation's (a company named after its
+    founder).
 
     Example: "M. Jean DUPONT" and "Helle Larsen" fail; "Commune de Bourges" passes.
     """
@@ -500,6 +657,9 @@ class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
 
 
 CUSTOM_EXPECTATIONS = (
+    ExpectColumnPairDelimitedCodesToNotBeForbiddenForA,
+    ExpectColumnPairValuesToNameTheSameObjective,
+    ExpectColumnValuesToNotBePostcodeClass,
     ExpectColumnValuesToBeInCodeList,
     ExpectColumnValuesToBeDelimitedCodesInSet,
     ExpectColumnPairValuesBToBeAllowedForA,

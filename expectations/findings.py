@@ -113,6 +113,38 @@ def absent_column_finding(
     }
 
 
+EMPTY_MESSAGE_FR = "Colonne « {column} » vide sur les {count} lignes du fichier. {title}."
+EMPTY_MESSAGE_EN = "Column '{column}' is empty in all {count} rows of the file. {title}."
+
+
+def empty_column_finding(
+    spec: ExpectationSpec,
+    rule: Rule,
+    *,
+    rows: int,
+    source: str,
+    column_labels: Mapping[str, str],
+) -> dict[str, Any]:
+    """One dataset finding: a column the rule needs is present but empty on every row."""
+    column = _column_label(spec, column_labels)
+    return {
+        "rule": rule.id,
+        "severity": rule.severity.value,
+        "scope": "dataset",
+        "source": source,
+        "field": spec.field,
+        "column": column,
+        "count": rows,
+        "message_fr": render_message(
+            EMPTY_MESSAGE_FR, column=column, title=rule.title_fr, count=rows
+        ),
+        "message_en": render_message(
+            EMPTY_MESSAGE_EN, column=column, title=rule.title_en, count=rows
+        ),
+        "legal_basis": spec.meta.legal_basis or rule.legal_basis,
+    }
+
+
 def json_cells(series: pd.Series) -> list[Any]:
     """Cells as JSON-friendly values: ISO dates, floats, strings; missing cells are None."""
     missing = series.isna().to_numpy()

@@ -19,6 +19,7 @@ from fundcheck.reference import (
     load_reference,
     read_rows,
 )
+from fundcheck.reference.lookups import programme_territory, region_of_postcode
 
 EU_MEMBER_STATES = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -93,6 +94,84 @@ def specific_objectives_by_fund() -> dict[str, list[str]]:
     return {fund: sorted(codes) for fund, codes in sorted(by_fund.items())}
 
 
+_FORMS_BY_FUND = {
+    "ERDF": (("RSO", range(1, 6)), ("ISO", range(6, 8))),  # Interreg objectives are ERDF
+    "CF": (("RSO", range(1, 6)),),
+    "ESF+": (("ESO", range(4, 5)),),
+    "JTF": (("JSO", range(8, 9)),),
+    "EMFAF": (("MSO", range(1, 5)),),
+}
+
+
+def specific_objective_forms_by_fund() -> dict[str, list[str]]:
+    """Every code of the form of each fund's specific objectives, known or not: ERDF and CF
+    objectives are RSO1.x-RSO5.x (ERDF Reg. Art 3; Interreg ISO6.x-ISO7.x count as ERDF), ESF+
+    ESO4.x (ESF+ Reg. Art 4), JTF JSO8.x (JTF Reg. Art 2), EMFAF MSO1.x-MSO4.x (EMFAF Reg. Art
+    14). A code of another fund's form is certainly wrong for the row's fund."""
+    return {
+        fund: sorted(
+            f"{prefix}{major}.{minor}"
+            for prefix, majors in forms
+            for major in majors
+            for minor in range(1, 20)
+        )
+        for fund, forms in _FORMS_BY_FUND.items()
+    }
+
+
+def funds_by_programme() -> dict[str, list[str]]:
+    """The funds each French programme carries (Partnership Agreements: 2021-2027 Table 9B,
+    2014-2020 §1.6); Interreg programmes are ERDF programmes."""
+    return {
+        cci: sorted(programme.funds)
+        for cci, programme in load_reference().programmes.items()
+        if programme.funds
+    }
+
+
+def policy_objectives_by_specific_objective() -> dict[str, list[str]]:
+    """The policy objective each specific objective belongs to: RSO2.x and PO2, ESO4.x and PO4
+    (CPR Art 5(1); ERDF Reg. Art 3; ESF+ Reg. Art 4). JTF, EMFAF and Interreg objectives are
+    not tied to one policy objective here."""
+    every = [f"PO{n}" for n in range(1, 9)]
+    out: dict[str, list[str]] = {}
+    for fund_forms in _FORMS_BY_FUND.values():
+        for prefix, majors in fund_forms:
+            for major in majors:
+                for minor in range(1, 20):
+                    code = f"{prefix}{major}.{minor}"
+                    out[code] = [f"PO{major}"] if prefix in ("RSO", "ESO") else every
+    return out
+
+
+ESF_TYPE_FIELDS = range(134, 164)  # Annex I Table 1, 134-163: ESF+-type measures
+OUTERMOST_FIELDS = range(175, 179)  # Annex I Table 1, 175-178: outermost regions only
+
+
+def _codes(numbers: range) -> list[str]:
+    return [f"{n:03d}" for n in numbers]
+
+
+def intervention_fields_forbidden_by_fund() -> dict[str, list[str]]:
+    """Annex I codes that need a second look on a fund's row: the ESF+-type measures (134-163)
+    on ERDF and CF rows; any code on an EMFAF row (Annex I does not cover the EMFAF). JTF rows
+    may carry them: the JTF supports upskilling and job-search assistance (JTF Reg. Art 8(2))."""
+    esf_type = _codes(ESF_TYPE_FIELDS)
+    return {"ERDF": esf_type, "CF": esf_type, "EMFAF": ["*"]}
+
+
+def intervention_fields_forbidden_by_programme() -> dict[str, list[str]]:
+    """The outermost-region codes (175-178) in a regional programme of a region that is not
+    outermost (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte and Saint-Martin are)."""
+    reference = load_reference()
+    out: dict[str, list[str]] = {}
+    for cci, programme in reference.programmes.items():
+        region = reference.regions.get(programme.region or "")
+        if region is not None and not region.outermost:
+            out[cci] = _codes(OUTERMOST_FIELDS)
+    return out
+
+
 _RESOLVERS: dict[str, Callable[[], Any]] = {
     "countries": countries,
     "funds_2014_2020": funds_2014_2020,
@@ -103,6 +182,11 @@ _RESOLVERS: dict[str, Callable[[], Any]] = {
     "programmes_2014_2020": programmes_2014_2020,
     "programmes_2021_2027": programmes_2021_2027,
     "specific_objectives_by_fund": specific_objectives_by_fund,
+    "specific_objective_forms_by_fund": specific_objective_forms_by_fund,
+    "funds_by_programme": funds_by_programme,
+    "policy_objectives_by_specific_objective": policy_objectives_by_specific_objective,
+    "intervention_fields_forbidden_by_fund": intervention_fields_forbidden_by_fund,
+    "intervention_fields_forbidden_by_programme": intervention_fields_forbidden_by_programme,
 }
 REFERENCE_NAMES = frozenset(_RESOLVERS)
 
@@ -141,19 +225,23 @@ def _nuts_region(code: str) -> str | None:
 
 
 def region_of(kind: str, code: Any) -> str | None:
-    """The INSEE region a code lies in (None: unknown code, or a national programme).
+    """The INSEE region a code lies in (None: unknown code, a national programme, or several
+    codes, joined by "|", that lie in different regions).
 
     ``kind`` is ``cci`` (a regional programme's region), ``postcode``, ``departement``,
     ``region`` (an INSEE region code) or ``nuts``.
     """
     if not isinstance(code, str) or not code:
         return None
+    if "|" in code:
+        regions = {region_of(kind, part) for part in code.split("|")}
+        return regions.pop() if len(regions) == 1 else None
     reference = load_reference()
     if kind == "cci":
         programme = reference.programmes.get(code)
         return programme.region if programme else None
     if kind == "postcode":
-        return reference.postcode_region(code)
+        return region_of_postcode(code)
     if kind == "departement":
         departement = reference.departements.get(code)
         return departement.region if departement else None
@@ -162,6 +250,14 @@ def region_of(kind: str, code: Any) -> str | None:
     if kind == "nuts":
         return _nuts_region(code)
     raise ValueError(f"unknown location kind {kind!r}")
+
+
+def in_programme_territory(cci: Any, kind: str, code: Any) -> bool:
+    """Whether a location code lies in a programme's territory (its region and the regions of
+    the interregional axes it carries); True when either side is unknown or multi-regional."""
+    territory = programme_territory(cci) if isinstance(cci, str) else frozenset()
+    region = region_of(kind, code)
+    return not territory or region is None or region in territory
 
 
 LOCATION_KINDS = ("cci", "postcode", "departement", "region", "nuts")

@@ -22,7 +22,11 @@ import pandas as pd
 
 from fundcheck.errors import ConfigError, SuiteError
 from fundcheck.expectations.engine import PlannedExpectation, build_gx_suite, failing_rows
-from fundcheck.expectations.findings import absent_column_finding, record_findings
+from fundcheck.expectations.findings import (
+    absent_column_finding,
+    empty_column_finding,
+    record_findings,
+)
 from fundcheck.expectations.suite import ExpectationSpec, RowFilter, SuiteFile
 from fundcheck.model import FIELDS, FieldType, findings_frame
 from fundcheck.reference import Reference
@@ -128,6 +132,21 @@ def run_suite(
         )
     ]
     for item in plan.planned:
+        if item.key in positions and _empty_column(item.spec, positions[item.key], len(frame)):
+            pieces.append(
+                findings_frame(
+                    [
+                        empty_column_finding(
+                            item.spec,
+                            suite.rule(item.spec.meta.rule),
+                            rows=len(frame),
+                            source=source,
+                            column_labels=column_labels,
+                        )
+                    ]
+                )
+            )
+            continue
         if item.key in positions:
             piece = record_findings(
                 frame,
@@ -147,6 +166,12 @@ def run_suite(
         evaluated=len(plan.planned),
         skipped=plan.skipped,
     )
+
+
+def _empty_column(spec: ExpectationSpec, failing: np.ndarray, rows: int) -> bool:
+    """A completeness rule failing on every row of two or more: the column is empty in the file,
+    one finding about the column rather than one per row."""
+    return spec.type == "expect_column_values_to_not_be_null" and rows >= 2 and len(failing) == rows
 
 
 def check_suite(suite: SuiteFile) -> None:
@@ -314,11 +339,13 @@ def _apply_only_if_passes(
 def row_filter_mask(frame: pd.DataFrame, where: RowFilter) -> np.ndarray:
     """Which rows of ``frame`` (by position) a row filter keeps."""
     if where.column not in frame.columns:
-        return np.full(len(frame), where.or_missing, dtype=bool)
+        return np.full(len(frame), where.or_missing or where.exclude, dtype=bool)
     text = frame[where.column].astype("string")
     if where.slice is not None:
         text = text.str.slice(*where.slice)
     kept = text.isin(list(where.values)).fillna(False).to_numpy(dtype=bool, copy=True)
+    if where.exclude:
+        kept = ~kept & text.notna().to_numpy(dtype=bool)
     if where.or_missing:
         kept |= text.isna().to_numpy(dtype=bool)
     return kept

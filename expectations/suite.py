@@ -36,7 +36,8 @@ class RowFilter(BaseModel):
     """The rows an expectation applies to: ``column`` (or ``column[slice]``) is in ``values``.
 
     ``or_missing``: rows where the column is empty, or absent from the source, apply too. Example:
-    French postcode rules apply to rows whose country is FR or not given.
+    French postcode rules apply to rows whose country is FR or not given. ``exclude``: the rows
+    whose column is *not* in ``values`` apply instead (the YEI exception to an eligibility date).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -45,6 +46,7 @@ class RowFilter(BaseModel):
     values: tuple[str, ...]
     slice: tuple[int, int] | None = None
     or_missing: bool = False
+    exclude: bool = False
 
 
 class ExpectationMeta(BaseModel):

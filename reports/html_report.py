@@ -12,14 +12,14 @@ escapes, so a ``</script>`` in the data stays inert. Each region embeds at most
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
 from markupsafe import Markup
 
-from fundcheck.model import RunResult
+from fundcheck.model import NATIONAL_BUCKET, RunResult
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
 from fundcheck.reports.cells import column_values, display
 from fundcheck.reports.cper_chart import execution_chart
@@ -89,6 +89,7 @@ class RegionSection:
     top: list[TopAnomaly]
     shown: int
     table_json: Markup
+    why: list[str] = field(default_factory=list)  # national bucket: why its findings are there
     chart: Markup = Markup("")
 
     @property
@@ -114,10 +115,23 @@ def region_sections(result: RunResult, lang: Lang, options: ReportOptions) -> li
                 top=_top_anomalies(group, rules, lang, options.max_examples),
                 shown=len(shown),
                 table_json=script_json(_table_data(shown, lang)),
+                why=national_reasons(group, lang) if region.key == NATIONAL_BUCKET else [],
                 chart=execution_chart(result.cper_pace.get(region.key, []), lang),
             )
         )
     return sections
+
+
+def national_reasons(findings: pd.DataFrame, lang: Lang) -> list[str]:
+    """Why the findings of the national bucket have no region, counted by region basis."""
+    basis = findings["region_basis"].fillna("file")
+    counts = basis.value_counts()
+    order = ("national_programme", "foreign_country", "none", "file")
+    return [
+        text(f"basis_{key}", lang, n=number(int(counts[key]), lang))
+        for key in order
+        if key in counts.index
+    ]
 
 
 def _top_anomalies(

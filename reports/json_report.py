@@ -16,7 +16,7 @@ from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, registe
 from fundcheck.reports.cells import column_values
 from fundcheck.reports.digest import in_reading_order, region_summaries
 
-SCHEMA_VERSION = "1.1"  # 1.1: sources carry their record_kind (operations, cper...)
+SCHEMA_VERSION = "1.2"  # 1.2: sources carry their record_kind (operations, cper...)
 _CHUNK = 20_000  # findings converted at a time, to bound memory on very large runs
 
 

@@ -21,6 +21,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "info": ("Informations", "Notes"),
     "total": ("Total", "Total"),
     "national": ("National / multirégional", "National / multi-regional"),
+    "national_why": ("Pourquoi ici", "Why here"),
+    "basis_national_programme": (
+        "{n} anomalie(s) d'opérations de programmes nationaux ou multirégionaux",
+        "{n} finding(s) on operations of national or multi-regional programmes",
+    ),
+    "basis_foreign_country": (
+        "{n} anomalie(s) d'opérations hors de France",
+        "{n} finding(s) on operations outside France",
+    ),
+    "basis_none": (
+        "{n} anomalie(s) d'opérations sans programme connu ni localisation",
+        "{n} finding(s) on operations with no known programme and no location",
+    ),
+    "basis_file": (
+        "{n} constat(s) sur un fichier ou un programme entier",
+        "{n} finding(s) about a whole file or programme",
+    ),
     "rule": ("Règle", "Rule"),
     "rule_title": ("Intitulé", "Title"),
     "family": ("Famille", "Family"),

@@ -49,6 +49,7 @@ def test_each_injected_defect_is_found_once_in_its_row_and_region(demo_run, inde
     hit = hits.iloc[0]
     region = None if pd.isna(hit["region"]) else hit["region"]
     assert region == defect.region
+    assert hit["severity"] == defect.severity or defect.severity == "warning"
     assert hit["legal_basis"]
     assert hit["message_fr"] and hit["message_en"]
 
@@ -63,7 +64,11 @@ def test_no_other_error_or_warning_finding(demo_run):
     ]
     found = sorted(zip(serious["rule"], where, strict=True))
     expected = sorted(
-        [(d.rule, str(d.row) if d.row is not None else str(d.programme)) for d in dataset.defects]
+        [
+            (d.rule, str(d.row) if d.row is not None else str(d.programme))
+            for d in dataset.defects
+            if d.severity != "info"
+        ]
         + [(also, str(d.row)) for d in dataset.defects for also in d.also]
     )
     assert found == expected

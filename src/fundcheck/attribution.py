@@ -1,83 +1,232 @@
-"""Which region and which programming period each record belongs to.
+"""Which region and which programming period each record belongs to, and on what evidence.
 
 Region: a controller reviews anomalies region by region, so every record is attributed to an INSEE
-region, in this order of evidence:
+region, in this order of evidence (the first that names one region wins; ``_region_basis`` says
+which):
 
-1. the region cell of the operation (``operation_region``, e.g. "24/Centre-Val de Loire" → "24");
-2. the operation postcode → its département (La Poste base) → its region;
-3. the département cell of the operation → its region;
-4. the region of the programme (CCI) the operation belongs to.
+1. ``operation_region``: the region cell ("24/Centre-Val de Loire", "Mayotte", former regions
+   mapped to current ones);
+2. ``operation_postcode``: the operation's postcode (La Poste base, else its département prefix);
+3. ``operation_department``: the département cell;
+4. ``location_text``: the location column ("REG/53/Bretagne | COMM/56036/Caudan");
+5. ``programme``: the region of the programme (CCI);
+6. ``programme_label``: the region of the programme(s) the programme label names;
+7. ``beneficiary_postcode``: the beneficiary's postcode, as last resort.
 
-Operations of national and multi-regional programmes (and those with no usable evidence at all) go
-to the national bucket (``NA`` in ``_region``).
+A record none of these places goes to the national bucket (``_region`` NA) with basis
+``national_programme`` (a national or multi-regional programme: the normal case),
+``foreign_country`` (an operation outside France: a foreign list is one national bucket) or
+``none`` (no programme known and no location).
 
-Period: read per record from the CCI year (2014, 2015, 2016 → 2014-2020; 2021 onwards →
-2021-2027), never assumed for a whole file; a record without a usable CCI takes the period hinted by
-the source format, else its start date (before 2021 → 2014-2020), else 2021-2027. ``--period``
-overrides everything.
+Period: read per record, never assumed for a whole file, in this order of evidence: the CCI year
+(2014-2016 → 2014-2020, 2021 onwards → 2021-2027, 2007 → 2007-2013); the programme label; a fund
+of one period only (ESF+, JTF, EMFAF → 2021-2027; YEI, EMFF, REACT-EU → 2014-2020); the
+source format; the dates (a start before 2014 → 2007-2013, 2014-2020 → 2014-2020, from 2024 or
+an end after 2023 → 2021-2027). A record none of these decides has no period (NA): no period
+suite runs on it and the run says so once, naming ``--period``. ``--period`` overrides everything.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import re
+
 import pandas as pd
 
-from fundcheck.model import PERIOD, REGION, Period
+from fundcheck.model import PERIOD, REGION, REGION_BASIS, Period
 from fundcheck.reference import Reference
+from fundcheck.reference.lookups import (
+    programmes_for_label,
+    region_of_location_text,
+    region_of_postcode,
+)
+
+NATIONAL_PROGRAMME = "national_programme"
+FOREIGN_COUNTRY = "foreign_country"
+NO_EVIDENCE = "none"
+REGION_BASES = (
+    "operation_region",
+    "operation_postcode",
+    "operation_department",
+    "location_text",
+    "programme",
+    "programme_label",
+    "beneficiary_postcode",
+    NATIONAL_PROGRAMME,
+    FOREIGN_COUNTRY,
+    NO_EVIDENCE,
+)
 
 
-def _valid_region(codes: pd.Series, reference: Reference) -> pd.Series:
-    return codes.where(codes.isin(list(reference.regions)))
+def _single_region(code: object, reference: Reference) -> str | None:
+    """A known region code (several regions joined by "|" name no single region)."""
+    if not isinstance(code, str) or not code:
+        return None
+    return code if code in reference.regions else None
 
 
-def attribute_regions(frame: pd.DataFrame, reference: Reference) -> pd.Series:
-    """INSEE region code of each record (NA = national / multi-regional bucket)."""
-    empty = pd.Series(pd.NA, index=frame.index, dtype="string")
-    region = empty.copy()
+def _departement_region(code: object, reference: Reference) -> str | None:
+    if not isinstance(code, str) or not code:
+        return None
+    regions = {
+        getattr(reference.departements.get(part), "region", None) for part in code.split("|")
+    }
+    return regions.pop() if len(regions) == 1 else None
 
-    def fill(candidate: pd.Series) -> None:
-        nonlocal region
-        region = region.fillna(_valid_region(candidate.astype("string"), reference))
 
-    if "operation_region" in frame:
-        fill(frame["operation_region"])
-    dep_region = {code: d.region for code, d in reference.departements.items() if d.region}
-    if "operation_postcode" in frame:
-        deps = frame["operation_postcode"].map(reference.postcode_departement)
-        fill(deps.map(dep_region))
-    if "operation_department" in frame:
-        fill(frame["operation_department"].map(dep_region))
+def _by_distinct(column: pd.Series, lookup: dict[object, str | None]) -> pd.Series:
+    return column.map(lookup).astype("string")
+
+
+def _evidence(frame: pd.DataFrame, reference: Reference) -> list[tuple[str, pd.Series]]:
+    """(basis, region per record) for each kind of evidence the frame carries, in order."""
+    out: list[tuple[str, pd.Series]] = []
+
+    def add(basis: str, field: str, lookup: object) -> None:
+        if field not in frame:
+            return
+        column = frame[field].astype("string")
+        distinct = {value: lookup(value) for value in column.dropna().unique().tolist()}  # type: ignore[operator]
+        out.append((basis, _by_distinct(column, distinct)))
+
+    add("operation_region", "operation_region", lambda v: _single_region(v, reference))
+    add("operation_postcode", "operation_postcode", region_of_postcode)
+    add("operation_department", "operation_department", lambda v: _departement_region(v, reference))
+    add("location_text", "location_text", region_of_location_text)
+    programme_region = {cci: p.region for cci, p in reference.programmes.items()}
+    add("programme", "programme_cci", programme_region.get)
+    add("programme_label", "programme_title", lambda v: _label_region(v, reference))
+    add("beneficiary_postcode", "beneficiary_postcode", region_of_postcode)
+    return out
+
+
+def _label_region(label: str, reference: Reference) -> str | None:
+    regions = {reference.programmes[cci].region for cci in programmes_for_label(label)}
+    return regions.pop() if len(regions) == 1 else None
+
+
+def _national_programme(frame: pd.DataFrame, reference: Reference) -> pd.Series:
+    """Records of a programme known to be national or multi-regional (no region of its own)."""
+    national = pd.Series(False, index=frame.index)
     if "programme_cci" in frame:
-        prog_region = {cci: p.region for cci, p in reference.programmes.items() if p.region}
-        fill(frame["programme_cci"].map(prog_region))
-    return region.astype("string")
+        cci = frame["programme_cci"].astype("string")
+        known = {c for c, p in reference.programmes.items() if p.region is None}
+        national |= cci.isin(known).fillna(False).astype(bool)
+    if "programme_title" in frame:
+        titles = frame["programme_title"].astype("string")
+        distinct = {
+            value: bool(found) and all(reference.programmes[c].region is None for c in found)
+            for value in titles.dropna().unique().tolist()
+            for found in [programmes_for_label(value)]
+        }
+        national |= titles.map(distinct).fillna(False).astype(bool)
+    return national
+
+
+def attribute_regions(frame: pd.DataFrame, reference: Reference) -> tuple[pd.Series, pd.Series]:
+    """INSEE region code of each record (NA = national bucket) and the evidence used."""
+    region = pd.Series(pd.NA, index=frame.index, dtype="string")
+    basis = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for name, candidate in _evidence(frame, reference):
+        take = region.isna() & candidate.notna()
+        if take.any():
+            region[take] = candidate[take]
+            basis[take] = name
+    national = _national_programme(frame, reference)
+    basis[region.isna() & national] = NATIONAL_PROGRAMME
+    if "country" in frame:
+        foreign = frame["country"].astype("string").ne("FR").fillna(False).astype(bool)
+        basis[region.isna() & basis.isna() & foreign] = FOREIGN_COUNTRY
+    basis = basis.fillna(NO_EVIDENCE)
+    return region, basis
+
+
+# --------------------------------------------------------------------------------------------
+# Period
+
+_FUND_PERIOD = {
+    "ESF+": Period.P2021_2027.value,
+    "JTF": Period.P2021_2027.value,
+    "EMFAF": Period.P2021_2027.value,
+    "YEI": Period.P2014_2020.value,
+    "EMFF": Period.P2014_2020.value,
+    "REACT-EU": Period.P2014_2020.value,
+}
+_LABEL_YEARS = re.compile(r"(20[0-2]\d)\s*[-–/à]\s*(20[0-3]\d)")
+
+
+def _period_of_year(year: int) -> str | None:
+    if 2007 <= year <= 2013:
+        return Period.P2007_2013.value
+    if 2014 <= year <= 2020:
+        return Period.P2014_2020.value
+    if 2021 <= year <= 2027:
+        return Period.P2021_2027.value
+    return None
+
+
+def _period_of_label(label: str) -> str | None:
+    years = _LABEL_YEARS.search(label)
+    if years:
+        return _period_of_year(int(years.group(1)))
+    periods = {
+        programme[:4] for programme in programmes_for_label(label)
+    }  # the CCI year of every programme the label may name
+    found = {_period_of_year(int(year)) for year in periods}
+    return found.pop() if len(found) == 1 else None
+
+
+def _periods_from_dates(frame: pd.DataFrame) -> pd.Series:
+    out = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if "start_date" not in frame:
+        return out
+    start = pd.to_datetime(frame["start_date"], errors="coerce")
+    end = (
+        pd.to_datetime(frame["end_date"], errors="coerce")
+        if "end_date" in frame
+        else pd.Series(pd.NaT, index=frame.index)
+    )
+    youth = (
+        frame["fund"].astype("string").eq("YEI").fillna(False).astype(bool)
+        if "fund" in frame
+        else pd.Series(False, index=frame.index)
+    )
+    before_2014 = (start < pd.Timestamp("2014-01-01")) & ~(
+        youth & (start >= pd.Timestamp("2013-09-01"))  # YEI: eligible from 2013-09-01
+    )
+    p1420 = (start >= pd.Timestamp("2014-01-01")) & (start < pd.Timestamp("2021-01-01"))
+    p2127 = (start >= pd.Timestamp("2024-01-01")) | (
+        (start >= pd.Timestamp("2021-01-01")) & (end > pd.Timestamp("2023-12-31"))
+    )
+    out[before_2014.fillna(False).to_numpy(bool)] = Period.P2007_2013.value
+    out[p1420.fillna(False).to_numpy(bool)] = Period.P2014_2020.value
+    out[p2127.fillna(False).to_numpy(bool)] = Period.P2021_2027.value
+    return out
 
 
 def detect_periods(
     frame: pd.DataFrame, *, hint: str | None = None, override: str | None = None
 ) -> pd.Series:
-    """Programming period of each record (see the module docstring for the order of evidence)."""
+    """Programming period of each record, NA where no evidence decides (see the module doc)."""
     if override:
         return pd.Series(Period(override).value, index=frame.index, dtype="string")
-    fallback = Period(hint).value if hint else Period.P2021_2027.value
-    default: np.ndarray = np.full(len(frame), fallback, dtype=object)
-    if not hint and "start_date" in frame:
-        # no CCI and no format hint: a start before 2021 points to 2014-2020, per record
-        start = pd.to_datetime(frame["start_date"], errors="coerce")
-        before = (start < pd.Timestamp("2021-01-01")).to_numpy(dtype=bool)
-        default = np.where(before, Period.P2014_2020.value, Period.P2021_2027.value).astype(object)
-    if "programme_cci" not in frame:
-        return pd.Series(default, index=frame.index, dtype="string")
-    year = pd.to_numeric(frame["programme_cci"].astype("string").str[:4], errors="coerce")
-    periods = np.select(
-        [
-            year.between(2014, 2020).fillna(False).to_numpy(bool),
-            year.between(2021, 2027).fillna(False).to_numpy(bool),
-        ],
-        [Period.P2014_2020.value, Period.P2021_2027.value],
-        default=default,
-    )
-    return pd.Series(periods, index=frame.index, dtype="string")
+    period = pd.Series(pd.NA, index=frame.index, dtype="string")
+
+    def fill(candidate: pd.Series) -> None:
+        nonlocal period
+        period = period.fillna(candidate.astype("string"))
+
+    if "programme_cci" in frame:
+        years = frame["programme_cci"].astype("string").str[:4]
+        fill(years.map(lambda y: _period_of_year(int(y)) if str(y).isdigit() else None))
+    if "programme_title" in frame:
+        titles = frame["programme_title"].astype("string")
+        fill(titles.map({v: _period_of_label(v) for v in titles.dropna().unique().tolist()}))
+    if "fund" in frame:
+        fill(frame["fund"].astype("string").map(_FUND_PERIOD))
+    if hint:
+        fill(pd.Series(Period(hint).value, index=frame.index, dtype="string"))
+    fill(_periods_from_dates(frame))
+    return period
 
 
 def annotate(
@@ -87,7 +236,7 @@ def annotate(
     period_hint: str | None = None,
     period_override: str | None = None,
 ) -> pd.DataFrame:
-    """Add the ``_region`` and ``_period`` columns in place and return the frame."""
-    frame[REGION] = attribute_regions(frame, reference)
+    """Add the ``_region``, ``_region_basis`` and ``_period`` columns in place."""
+    frame[REGION], frame[REGION_BASIS] = attribute_regions(frame, reference)
     frame[PERIOD] = detect_periods(frame, hint=period_hint, override=period_override)
     return frame

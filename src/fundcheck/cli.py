@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 
 from fundcheck import __version__
+from fundcheck.cli_remote import SOURCE, register, remote_options
 from fundcheck.errors import ConfigError, FundcheckError
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -241,10 +242,9 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
 
 
 @cli.command()
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("paths", nargs=-1, required=True, type=SOURCE)
 @source_options()
+@remote_options
 @click.option(
     "--checks/--no-checks",
     "run_checks",
@@ -417,9 +417,10 @@ def _parse_diff_reports(value: str | None) -> list[str]:
 
 
 @cli.command()
-@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("old", type=SOURCE)
+@click.argument("new", type=SOURCE)
 @source_options()
+@remote_options
 @click.option(
     "--report",
     "reports",
@@ -609,8 +610,9 @@ def history(target: str, limit: int, region: str | None, as_json: bool, debug: b
 
 
 @cli.command(name="inspect")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=SOURCE)
 @source_options(with_period=False)
+@remote_options
 @click.option("--json", "as_json", is_flag=True, help="Print the inspection as JSON.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
 def inspect_command(
@@ -689,6 +691,9 @@ def _inspect_cper(path: Path, *, as_json: bool, debug: bool) -> None:
         click.echo(json.dumps(inspection, ensure_ascii=False, indent=2, default=str))
     else:
         print_cper_inspection(inspection, Console())
+
+
+register(cli)
 
 
 def main() -> None:

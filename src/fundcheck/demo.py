@@ -102,7 +102,8 @@ class InjectedDefect:
     finding names ``programme``); ``region`` the INSEE region the finding is attributed to;
     ``field`` the canonical field of the altered cell (None when the rule is about several cells);
     ``value`` the cell as injected; ``also`` other rules that necessarily fire on the same row
-    (warnings only).
+    (warnings only); ``severity`` the severity of its finding (``info`` for a programme's result
+    of a Member-State-level target).
     """
 
     rule: str
@@ -113,6 +114,7 @@ class InjectedDefect:
     value: Cell = None
     also: tuple[str, ...] = ()
     programme: str | None = None
+    severity: str = "warning"
 
 
 @dataclass(frozen=True)
@@ -749,22 +751,10 @@ def _wrong_objective(build: _Build, rows: IntArray) -> None:
     _set(build, "policy_objective", rows, _vocabulary()["policy_objectives"]["ESO4"])
 
 
-@cache
-def _absent_postcode(dep: str) -> str:
-    """A well-formed postcode of a département that La Poste does not know."""
-    known = load_reference().postcode_departement
-    prefix = dep if len(dep) == 3 else dep[:2]
-    width = 5 - len(prefix)
-    prefix = prefix.replace("2A", "20").replace("2B", "20")
-    for k in range(10**width - 1, 0, -1):
-        candidate = f"{prefix}{k:0{width}d}"
-        if candidate not in known:
-            return candidate
-    raise ValueError(dep)  # pragma: no cover - every département has free codes
-
-
 def _unknown_postcode(build: _Build, rows: IntArray) -> None:
-    _set_each(build, "operation_postcode", rows, [_absent_postcode(d) for d in build.dep[rows]])
+    """Five digits whose prefix 96 is no département (a CEDEX code of a real département is a
+    valid address, reported as info only)."""
+    _set_each(build, "operation_postcode", rows, [f"96{int(r) % 1000:03d}" for r in rows])
 
 
 def _swap_dates(build: _Build, rows: IntArray) -> None:
@@ -868,7 +858,7 @@ DEFECTS: tuple[_Defect, ...] = (
     ),
     _Defect(
         "fr.postcode.exists", "operation_postcode", "53",
-        "operation postcode of five digits that La Poste does not know", _unknown_postcode,
+        "operation postcode of five digits whose prefix is no département", _unknown_postcode,
     ),
     _Defect(
         "eu.country.valid", "country", "44", "Pays Allemange (misspelt, no country code)",

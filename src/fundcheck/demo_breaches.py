@@ -257,9 +257,11 @@ def _concentration(
             field=None,
             description=(
                 f"{cci}: ERDF operations ×{factor:.1f} ({COVERAGE:.0%} of the allocation), "
-                f"its {len(moved)} PO1 operations moved to RSO5.1: PO1 share 0 % < 40 %"
+                f"its {len(moved)} PO1 operations moved to RSO5.1: PO1 share 0 % < 40 % "
+                "(information: the target applies at national or category level)"
             ),
             programme=cci,
+            severity="info",
         )
     ]
 

@@ -127,6 +127,7 @@ class HistoryTables:
             sa.Column("operation_id", sa.Text),
             sa.Column("programme", sa.String(40)),
             sa.Column("region", sa.String(40)),
+            sa.Column("region_basis", sa.String(40)),
             sa.Column("field", sa.String(100)),
             sa.Column("column", sa.Text),
             sa.Column("value", sa.Text),  # JSON
@@ -167,8 +168,30 @@ class History:
         self.tables = HistoryTables(prefix, schema)
         try:
             self.tables.metadata.create_all(self.engine, checkfirst=True)
+            self._add_missing_columns()
         except SQLAlchemyError as exc:
             raise _storage_error("cannot open the run history", self.engine, exc) from exc
+
+    def _add_missing_columns(self) -> None:
+        """Bring a history written by an earlier version up to date (nullable columns only)."""
+        findings = self.tables.findings
+        present = {
+            column["name"]
+            for column in sa.inspect(self.engine).get_columns(findings.name, schema=findings.schema)
+        }
+        missing = [column for column in findings.columns if column.name not in present]
+        if not missing:
+            return
+        preparer = self.engine.dialect.identifier_preparer
+        with self.engine.begin() as connection:
+            for column in missing:
+                kind = column.type.compile(dialect=self.engine.dialect)
+                connection.execute(
+                    sa.text(
+                        f"ALTER TABLE {preparer.format_table(findings)} "
+                        f"ADD COLUMN {preparer.format_column(column)} {kind}"
+                    )
+                )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -208,7 +231,7 @@ class History:
             {
                 "run_id": run_id,
                 "position": i,
-                **source.model_dump(exclude={"fetched_at", "record_kind"}),
+                **source.model_dump(exclude={"fetched_at", "remote", "record_kind"}),
             }
             for i, source in enumerate(result.sources)
         ]

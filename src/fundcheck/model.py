@@ -43,6 +43,7 @@ class Severity(StrEnum):
 class Period(StrEnum):
     """Programming period of an operation (decides which regulation and code lists apply)."""
 
+    P2007_2013 = "2007-2013"  # recognised, not validated: fundcheck has no rules for it
     P2014_2020 = "2014-2020"
     P2021_2027 = "2021-2027"
 
@@ -135,8 +136,10 @@ FIELDS: Mapping[str, FieldSpec] = {spec.name: spec for spec in OPERATION_FIELDS}
 # Columns fundcheck adds to every canonical frame.
 ROW = "_row"  # the row as a spreadsheet shows it (header = row 1)
 REGION = "_region"  # INSEE region code the operation is attributed to; NA = national bucket
-PERIOD = "_period"  # Period value of the record
-INTERNAL_COLUMNS = (ROW, REGION, PERIOD)
+PERIOD = "_period"  # Period value of the record; NA when no evidence decides
+REGION_BASIS = "_region_basis"  # the evidence the region was taken from (attribution.py)
+INTERNAL_COLUMNS = (ROW, REGION, REGION_BASIS, PERIOD)
+COVERED_PERIODS = ("2014-2020", "2021-2027")  # the periods fundcheck has rules for
 
 NATIONAL_BUCKET = "national"  # key of the national / multi-regional bucket in summaries
 
@@ -204,6 +207,7 @@ class Finding(BaseModel):
     operation_id: str | None = None
     programme: str | None = None
     region: str | None = None
+    region_basis: str | None = None
     field: str | None = None
     column: str | None = None
     value: JsonValue = None
@@ -251,8 +255,23 @@ def iter_findings(frame: pd.DataFrame) -> Iterator[Finding]:
 # Sources and record sets
 
 
+class RemoteOrigin(BaseModel):
+    """Where fetched bytes came from: the source URI, the final URL and the platform's
+    validators, so a finding can be traced to the exact edition."""
+
+    uri: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    edition: str | None = None
+    checksum: str | None = None
+
+
 class Provenance(BaseModel):
-    """Where a record set came from, and how it was understood."""
+    """Where a record set came from, and how it was understood.
+
+    ``fetched_at`` and ``remote`` are set for a source fetched from an open-data platform.
+    """
 
     name: str
     location: str
@@ -263,6 +282,7 @@ class Provenance(BaseModel):
     profile: str | None = None
     sheet: str | None = None
     fetched_at: str | None = None
+    remote: RemoteOrigin | None = None
     record_kind: str = "operations"
     """What the source holds: ``operations`` (a list of operations), ``cper`` (CPER follow-up
     tables) or ``cper_published`` (a published CPER table)."""

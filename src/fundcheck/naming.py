@@ -46,9 +46,29 @@ ORGANISATION_WORDS = frozenset(
         "ee", "ike", "epe", "ltda", "rl", "ra", "sc", "ifn", "pfa", "ii", "zs", "ops", "zu",
         # public bodies and schools written as short words
         "grad", "dom", "os", "uat", "oras", "оу", "су", "пгт", "ппмг", "цдг", "дг",
+        # company suffixes and French cardinal points (place words)
+        "fils", "freres", "soeurs", "cie", "ets", "sca", "sica", "sicav", "selas", "sasp",
+        "nord", "sud", "est", "ouest",
     }
 )  # fmt: skip
 """Legal forms and other exact tokens that mark an organisation."""
+
+ORGANISATION_ACRONYMS = frozenset(
+    {
+        "greta", "petr", "gip", "sivom", "sivu", "smictom", "sictom", "epci", "epic", "epa",
+        "eplefpa", "cfa", "cci", "cma", "cress", "caue", "adil", "opac", "oph", "ophlm", "saem",
+        "saeml", "cias", "ccas", "mjc", "mfr", "ime", "esat", "ehpad", "chu", "chr", "chi", "cnrs",
+        "inrae", "inra", "inserm", "ird", "cirad", "brgm", "ifremer", "ademe", "cerema", "onf",
+        "ofb", "sdis", "sncf", "ratp", "epf", "crous", "afpa", "apec", "urssaf", "caf", "cpam",
+        "msa", "ars", "dreal", "draaf", "dreets", "direccte", "ddt", "ddtm", "sgar", "eptb",
+        "cuma", "civam", "fdsea", "crpf", "cbn", "cpie", "cen", "pnr", "e2c", "epide", "iut",
+        "insa", "ens", "ensam", "iae", "ufr", "cnam", "geiq", "adie", "bge", "creps", "plie",
+        "crij", "cidff", "udaf", "apf", "adapei", "unapei", "fcip", "cnes", "onera", "inria",
+        "cea", "ineris", "ign", "anah", "anru", "bpi", "cdc", "siaap", "smiage", "setec",
+    }
+)  # fmt: skip
+"""French public bodies, associations and networks known by their acronym (GRETA, PETR, GIP...):
+an organisation word when written in capitals, since some are also given names ("Petr", "Greta")."""
 
 ORGANISATION_STEMS = (
     # French
@@ -61,6 +81,12 @@ ORGANISATION_STEMS = (
     "compagnie", "cabinet", "atelier", "energie", "habitat", "logement", "sante", "formation",
     "emploi", "insertion", "developpement", "amenagement", "conservatoire", "gendarmerie",
     "eglise", "paroisse", "diocese", "aeroport", "transport", "tourisme", "initiativ",
+    "mission", "syndicat", "coop", "regie", "collectif", "alliance", "secours", "emmaus",
+    "apprentis", "compagnons", "entreprises", "industri", "immobili", "construction",
+    "travaux", "batiment", "distribution", "production", "solution", "system", "technolog",
+    "metropol", "territoire", "intercommun", "pays", "bassin", "vallee", "agglomeration",
+    "environnement", "patrimoine", "culturel", "festival", "editions", "conserverie",
+    "boulangerie", "laiterie", "fromagerie", "scierie", "menuiserie", "garage", "transports",
     # English and others in Latin script
     "associat", "company", "council", "county", "municipal", "foundation", "institute", "center",
     "centre", "agency", "ministry", "school", "hospital", "trust", "group", "network",
@@ -154,6 +180,8 @@ def _tokens(name: str) -> list[str]:
 
 def _is_organisation_word(token: str) -> bool:
     word = plain(token)
+    if token.isupper() and word in ORGANISATION_ACRONYMS:
+        return True
     return word in ORGANISATION_WORDS or word.startswith(ORGANISATION_STEMS)
 
 
@@ -167,12 +195,38 @@ def _is_given_name(token: str) -> bool:
     return bool(parts) and all(p in first_names() and p not in NOT_GIVEN_NAMES for p in parts)
 
 
+@cache
+def place_names() -> frozenset[str]:
+    """French region, former region and département names, word by word ("ile", "france",
+    "alsace", "nievre"): a person's name holds none, an organisation's often does."""
+    names: set[str] = set()
+    for row in read_rows("departements.csv"):
+        names.update(plain(row["name"]).replace("-", " ").split())
+    for row in read_rows("french_regions.csv"):
+        for column in ("name", "nuts2_name"):
+            names.update(plain(row[column]).replace("-", " ").split())
+    short = {word for word in names if len(word) <= 3}  # "de", "la", "val", "et"...
+    return frozenset(names - short - first_names())
+
+
+def _names_a_place(tokens: list[str]) -> bool:
+    words = {part for t in tokens for part in plain(t).replace("-", " ").split()}
+    return bool(words & place_names())
+
+
 def person_name_reason(name: str | None) -> str | None:
-    """Why ``name`` looks like a natural person's name ("civil title" or "given name"), or None."""
+    """Why ``name`` looks like a natural person's name ("civil title" or "given name"), or None.
+
+    An organisation word (legal form, public body or network acronym such as GRETA or PETR,
+    "association", "& fils"...) or a French place name ("Nord", "Alsace", "Nièvre") in the name
+    marks an organisation, whatever given name it also holds.
+    """
     if not name:
         return None
     tokens = _tokens(name)
     if not tokens or any(_is_organisation_word(t) for t in tokens):
+        return None
+    if any(t == "&" for t in tokens) or _names_a_place(tokens):
         return None
     title = plain(tokens[0])
     if title == "m" and not tokens[0].endswith("."):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -17,19 +18,28 @@ from fundcheck import __version__
 from fundcheck.attribution import annotate
 from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
+from fundcheck.checks.freshness import edition_date
 from fundcheck.config import RunConfig
 from fundcheck.connectors import READER_RULES, read_operations
+from fundcheck.connectors.rules import (
+    OLDER_EDITION_RULE,
+    PERIOD_NOT_COVERED_RULE,
+    PERIOD_UNDECIDED_RULE,
+)
 from fundcheck.cper_model import CperDataset
 from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, validate
 from fundcheck.model import (
+    COVERED_PERIODS,
     FIELDS,
     NATIONAL_BUCKET,
     PERIOD,
     REGION,
+    REGION_BASIS,
     ROW,
     FieldType,
+    Period,
     RecordSet,
     RunResult,
     SuiteRef,
@@ -175,6 +185,7 @@ def read_and_validate(
     findings: list[pd.DataFrame] = []
     suites: dict[str, SuiteRef] = {}
     cper_paths = [path for path in config.sources if is_cper_source(path)]
+    read: list[RecordSet] = []
     for path in config.sources:
         if path in cper_paths:
             continue
@@ -188,9 +199,14 @@ def read_and_validate(
         )
         periods = sorted(record_set.frame[PERIOD].dropna().unique())
         record_set.provenance.period = ", ".join(str(p) for p in periods) or None
+        read.append(record_set)
+    kept, replaced = newest_editions(read)
+    findings.append(older_edition_findings(replaced))
+    for record_set in kept:
         record_sets.append(record_set)
         findings.append(reader_findings(record_set))
-        say(f"validating {path.name} ({len(record_set.frame):,} records)")
+        findings.append(period_findings(record_set))
+        say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
         found, used = _validate_periods(record_set, reference, config.parameters)
         findings.append(found)
         for suite in used:
@@ -199,7 +215,7 @@ def read_and_validate(
             )
     if CHECKS and config.checks:
         say("running aggregate checks")
-        data = {rs.provenance.name: rs for rs in record_sets}
+        data = {rs.provenance.name: covered_records(rs) for rs in record_sets}
         for check in CHECKS.values():
             findings.append(check().run(data, reference, config.parameters))
     cper: CperDataset | None = None
@@ -224,13 +240,146 @@ def read_and_validate(
         suites=list(suites.values()),
         rules=all_rules(),
         records=sum(len(rs.frame) for rs in record_sets) + (cper.records() if cper else 0),
-        findings=concat_findings(findings),
+        findings=with_region_basis(concat_findings(findings), record_sets),
         region_names=region_names,
         records_by_region=records_by_region,
         programmes_by_region=programmes_by_region,
         cper_pace=execution_pace(cper, config.parameters) if cper else {},
     )
     return result, record_sets
+
+
+EDITION_OVERLAP = 0.5
+"""Share of the operation ids of the smaller list the larger must hold for two dated files of one
+format to be two editions of one list."""
+
+
+def newest_editions(
+    record_sets: list[RecordSet],
+) -> tuple[list[RecordSet], list[tuple[RecordSet, RecordSet]]]:
+    """The record sets to validate, and the (older edition, newer edition) pairs left out.
+
+    Two sources are editions of one list when both are dated (YYYYMMDD in the name, or an update
+    date), read with the same format, and share at least half of the smaller one's operation
+    ids. Editions replace each other ("annule et remplace"): validating them together would
+    report every operation twice (identical rows, reused ids) and the older one as stale.
+    """
+    dated = [(edition_date(rs), rs) for rs in record_sets]
+    replaced: dict[int, RecordSet] = {}
+    for i, (day_a, a) in enumerate(dated):
+        for day_b, b in dated[i + 1 :]:
+            if day_a is None or day_b is None or day_a == day_b:
+                continue
+            if a.provenance.profile != b.provenance.profile or not _same_list(a, b):
+                continue
+            older, newer = (a, b) if day_a < day_b else (b, a)
+            replaced[id(older)] = newer
+    kept = [rs for rs in record_sets if id(rs) not in replaced]
+    pairs = [(rs, replaced[id(rs)]) for rs in record_sets if id(rs) in replaced]
+    return kept, pairs
+
+
+def _same_list(a: RecordSet, b: RecordSet) -> bool:
+    if "operation_id" not in a.frame or "operation_id" not in b.frame:
+        return False
+    ids_a = set(a.frame["operation_id"].dropna().astype(str))
+    ids_b = set(b.frame["operation_id"].dropna().astype(str))
+    smaller = min(len(ids_a), len(ids_b))
+    return smaller > 0 and len(ids_a & ids_b) >= EDITION_OVERLAP * smaller
+
+
+def older_edition_findings(pairs: list[tuple[RecordSet, RecordSet]]) -> pd.DataFrame:
+    """One information finding per older edition left out, pointing to ``fundcheck diff``."""
+    rule = _rule_lookup()[OLDER_EDITION_RULE]
+    rows = []
+    for older, newer in pairs:
+        values = {"older": older.provenance.name, "newer": newer.provenance.name}
+        rows.append(
+            {
+                "rule": rule.id,
+                "severity": rule.severity.value,
+                "scope": "dataset",
+                "source": older.provenance.name,
+                "value": older.provenance.name,
+                "expected": newer.provenance.name,
+                "count": len(older.frame),
+                "message_fr": render_message(rule.message_fr, **values),
+                "message_en": render_message(rule.message_en, **values),
+                "legal_basis": rule.legal_basis,
+            }
+        )
+    return findings_frame(rows)
+
+
+def covered_records(record_set: RecordSet) -> RecordSet:
+    """The records of a set whose period fundcheck has rules for (what aggregate checks see)."""
+    covered = record_set.frame[PERIOD].isin(COVERED_PERIODS).fillna(False).astype(bool)
+    if covered.all():
+        return record_set
+    return replace(record_set, frame=record_set.frame[covered.to_numpy()])
+
+
+def period_findings(record_set: RecordSet) -> pd.DataFrame:
+    """One dataset finding for the records no evidence gives a period, one for the records of a
+    period fundcheck has no rules for (2007-2013): neither gets the period suites."""
+    frame = record_set.frame
+    rules = _rule_lookup()
+    rows: list[dict[str, Any]] = []
+    undecided = frame[PERIOD].isna()
+    old = frame[PERIOD].eq(Period.P2007_2013.value).fillna(False).astype(bool)
+    for rule_id, mask in ((PERIOD_UNDECIDED_RULE, undecided), (PERIOD_NOT_COVERED_RULE, old)):
+        count = int(mask.sum())
+        if not count:
+            continue
+        rule = rules[rule_id]
+        first = int(frame.loc[mask, ROW].iloc[0])
+        values = {"count": count, "example": f"row {first}"}
+        rows.append(
+            {
+                "rule": rule.id,
+                "severity": rule.severity.value,
+                "scope": "dataset",
+                "source": record_set.provenance.name,
+                "count": count,
+                "value": f"row {first}",
+                "message_fr": render_message(rule.message_fr, **values),
+                "message_en": render_message(rule.message_en, **values),
+                "legal_basis": rule.legal_basis,
+            }
+        )
+    return findings_frame(rows)
+
+
+def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) -> pd.DataFrame:
+    """Fill ``region_basis``: a record finding takes its record's; a programme finding with a
+    region takes ``programme``; a programme finding without one is a national programme's."""
+    if findings.empty:
+        return findings
+    lookups = []
+    for record_set in record_sets:
+        frame = record_set.frame
+        if REGION_BASIS not in frame:
+            continue
+        lookups.append(
+            pd.DataFrame(
+                {
+                    "source": record_set.provenance.name,
+                    "row": frame[ROW].astype("Int64").to_numpy(),
+                    "_basis": frame[REGION_BASIS].astype(object).to_numpy(),
+                }
+            )
+        )
+    basis = pd.Series(None, index=findings.index, dtype=object)
+    if lookups:
+        table = pd.concat(lookups, ignore_index=True).drop_duplicates(["source", "row"])
+        keyed = findings[["source", "row"]].merge(table, on=["source", "row"], how="left")
+        basis = pd.Series(keyed["_basis"].to_numpy(), index=findings.index, dtype=object)
+    programme = findings["scope"].eq("programme") & basis.isna()
+    basis[programme & findings["region"].notna()] = "programme"
+    basis[programme & findings["region"].isna()] = "national_programme"
+    out = findings.copy()
+    out["region_basis"] = basis.where(basis.notna(), None)
+    return out
 
 
 def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, int]]:

@@ -117,3 +117,17 @@ def test_operation_rate_above_its_ceiling_is_a_record_warning(build, run):
 def test_operation_rate_falls_back_on_amounts(build, run):
     rows = ops([61_000.0], cofinancing_rate=None)
     assert run(OPERATION, build(rows))["value"].tolist() == [0.61]
+
+
+def test_a_misplaced_operation_keeps_its_programme_line(build, run):
+    """A Guadeloupe programme operation with a Paris postcode is tested against the Guadeloupe
+    lines (outermost, 85 %), never against the "more developed" 40 % of its location."""
+    guadeloupe = {
+        "programme_cci": "2021FR16FFPR013",
+        "operation_postcode": "75001",
+        "operation_department": "75",
+    }
+    rows = ops([70_000.0], **guadeloupe)
+    assert run(OPERATION, build(rows)).empty  # 70 % under 85 %
+    found = run(OPERATION, build(ops([90_000.0], **guadeloupe)))
+    assert found["expected"].tolist() == [0.85]

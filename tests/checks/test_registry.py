@@ -17,13 +17,16 @@ EXPECTED = {
     "eu.cofinancing.ceiling_aggregate", "eu.cofinancing.ceiling_operation",
     "eu.cofinancing.full_rate", "eu21.concentration.erdf_policy_objectives",
     "eu21.concentration.esf_social_inclusion", "eu21.concentration.esf_material_deprivation",
-    "eu21.concentration.sustainable_urban", "eu21.climate.erdf_contribution",
+    "eu21.climate.erdf_contribution",
     "eu21.climate.unknown_coefficients", "eu.progress.overprogramming",
     "eu.progress.decommitment_risk", "eu.publication.freshness",
     "eu.publication.edition_date_unknown", "eu.duplicates.identical_row",
     "eu.duplicates.operation_id_reused", "eu.duplicates.split_operation",
     "eu.duplicates.double_funding", "eu.outliers.eligible_cost", "eu.outliers.zero_amount",
-    "eu.outliers.long_duration",
+    "eu.outliers.long_duration", "eu.dates.selection_after_edition",
+    "eu.dates.completed_before_selection", "eu.beneficiary.identity",
+    "eu.beneficiary.several_regions",
+    "eu.risk.concentration_indicators",
 }  # fmt: skip
 
 
@@ -53,10 +56,10 @@ def test_parameters_take_the_type_of_their_default():
     check = CHECKS["eu.outliers.eligible_cost"]
     values = settings(check, {"outlier_robust_z": "3.5", "outlier_min_group": 10.0, "other": 1})
     assert values == {"outlier_robust_z": 3.5, "outlier_min_group": 10}
-    codes = settings(
-        CHECKS["eu21.concentration.sustainable_urban"], {"sud_territorial_codes": "01, 02"}
+    thresholds = settings(
+        CHECKS["eu.risk.concentration_indicators"], {"arachne_threshold_amounts": "100000, 200000"}
     )
-    assert codes["sud_territorial_codes"] == ("01", "02")
+    assert thresholds["arachne_threshold_amounts"] == ("100000", "200000")
     with pytest.raises(ConfigError, match="outlier_robust_z"):
         settings(check, {"outlier_robust_z": "high"})
 

@@ -3,8 +3,6 @@ dates."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
@@ -87,8 +85,9 @@ def test_same_fund_and_programme_is_never_double_funding(build, run):
     assert run(DOUBLE, build(pair(second={"eu_amount": 60_000.0}))).empty
 
 
-def test_a_hundred_thousand_rows_take_seconds():
-    """Blocking by beneficiary: 100,000 operations of 20,000 beneficiaries."""
+def test_a_hundred_thousand_rows_are_checked():
+    """Blocking by beneficiary: 100,000 operations of 20,000 beneficiaries (the time it takes is
+    measured by bench/, never by a test)."""
     n = 100_000
     rng = np.random.default_rng(4)
     titles = np.array([f"Projet {w} numéro {k}" for w in ("alpha", "beta", "gamma", "delta")
@@ -112,8 +111,5 @@ def test_a_hundred_thousand_rows_take_seconds():
     annotate(frame, load_reference())
     data = {"big.csv": RecordSet(RecordKind.OPERATIONS, frame, Provenance(
         name="big.csv", location="big.csv", format="csv"))}  # fmt: skip
-    began = time.perf_counter()
     found = CHECKS[SPLIT]().run(data, load_reference(), {})
-    elapsed = time.perf_counter() - began
     assert len(found) > 0
-    assert elapsed < 15, f"{elapsed:.1f} s"

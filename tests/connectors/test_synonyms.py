@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from fundcheck.attribution import detect_periods
 from fundcheck.connectors import list_profiles, read_operations
 from fundcheck.connectors.mapping_profiles import best_match, header_slugs, match_profile
 
@@ -72,7 +73,7 @@ def test_exact_profiles_win_and_synonyms_are_the_fallback() -> None:
     assert best_match(unknown, list_profiles()).profile.id == "annex_xii_synonyms"
 
 
-def test_unknown_english_layout_is_read_with_a_period_from_its_dates(write_csv) -> None:
+def test_unknown_english_layout_is_read_and_each_record_dated_by_its_dates(write_csv) -> None:
     path = write_csv(
         [
             ["List of operations", "", "", "", "", ""],
@@ -84,7 +85,9 @@ def test_unknown_english_layout_is_read_with_a_period_from_its_dates(write_csv) 
     )
     record_set = read_operations(path)
     assert record_set.provenance.profile == "annex_xii_synonyms"
-    assert record_set.provenance.period == "2014-2020"  # both start before 2021
+    assert record_set.provenance.period is None  # the format tells no period, never a majority
+    periods = detect_periods(record_set.frame, hint=record_set.provenance.period)
+    assert periods.tolist() == ["2014-2020", "2014-2020"]  # each record's dates (2016, 2017) do
     frame = record_set.frame
     assert frame["_row"].tolist() == [3, 4]
     assert frame["beneficiary_name"].tolist() == ["Port of Aarhus", "Vejle Kommune"]

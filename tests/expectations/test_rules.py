@@ -83,7 +83,8 @@ FAILING = [
         "programme_cci",
         "2021FR16FFXX001",
         "YEAR CC DG FF TP SEQ (e.g. 2021FR16FFPR001)",
-        "Programme CCI code, SFC2014/SFC2021 structure (CPR (EU) 2021/1060 Art 49(3))",
+        'SFC2014/SFC2021 CCI convention (Commission SFC support portal, "What does the CCI code '
+        'stand for?": YEAR CC DG FF TP SEQ)',
     ),
     Failing(
         "well-formed CCI of no programme (a gap in the sequence)",
@@ -113,29 +114,116 @@ FAILING = [
         "specific_objective",
         "RSO2.1",
         "ESF+",
-        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
-        "Reg. (EU) 2021/1056 Art 8",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3 (RSO, ERDF and CF); "
+        "Reg. (EU) 2021/1057 Art 4 (ESO, ESF+); Reg. (EU) 2021/1056 Art 2 (JSO, JTF); "
+        "Reg. (EU) 2021/1139 Art 14 (MSO, EMFAF)",
     ),
     Failing(
-        "unknown specific objective",
-        {"specific_objective": "RSO9.9"},
+        "ESF+ objective on an ERDF operation",
+        {"fund": "ERDF", "specific_objective": "ESO4.1"},
         "eu21.specific_objective.valid_for_fund",
         "error",
         "specific_objective",
-        "RSO9.9",
+        "ESO4.1",
         "ERDF",
-        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
-        "Reg. (EU) 2021/1056 Art 8",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3 (RSO, ERDF and CF); "
+        "Reg. (EU) 2021/1057 Art 4 (ESO, ESF+); Reg. (EU) 2021/1056 Art 2 (JSO, JTF); "
+        "Reg. (EU) 2021/1139 Art 14 (MSO, EMFAF)",
     ),
     Failing(
-        "one of two intervention codes not in Annex I",
-        {"intervention_field": "044|999"},
+        "well-formed objective not in the reference",
+        {"specific_objective": "RSO2.9"},
+        "eu21.specific_objective.not_in_reference",
+        "warning",
+        "specific_objective",
+        "RSO2.9",
+        "ERDF",
+        "CPR (EU) 2021/1060 Art 49(3)(j); Reg. (EU) 2021/1058 Art 3; Reg. (EU) 2021/1057 Art 4; "
+        "Reg. (EU) 2021/1056 Art 2 as amended by Reg. (EU) 2024/795",
+    ),
+    Failing(
+        "objective that is no code",
+        {"specific_objective": "Objectif inconnu"},
+        "eu21.specific_objective.not_decoded",
+        "warning",
+        "specific_objective",
+        "Objectif inconnu",
+        "a specific objective code (RSO2.1, ESO4.7, JSO8.1, ...)",
+        "CPR (EU) 2021/1060 Art 49(3)(j)",
+    ),
+    Failing(
+        "one of two intervention codes not in the Annex I reference",
+        {"intervention_field": "044|195"},
         "eu21.intervention_field.valid",
-        "error",
+        "warning",
         "intervention_field",
-        "044|999",
+        "044|195",
         "Annex I, Table 1 code(s), joined by |",
-        "CPR (EU) 2021/1060 Art 49(3)(n), Annex I Table 1",
+        "CPR (EU) 2021/1060 Art 49(3)(n), Annex I Table 1 (as amended)",
+    ),
+    Failing(
+        "intervention field that is no code",
+        {"intervention_field": "Soutien divers"},
+        "eu21.intervention_field.not_decoded",
+        "warning",
+        "intervention_field",
+        "Soutien divers",
+        "Annex I, Table 1 code(s)",
+        "CPR (EU) 2021/1060 Art 49(3)(n), Art 73(2)(g), Annex I Table 1",
+    ),
+    Failing(
+        "JTF on a programme without JTF",
+        {"fund": "JTF", "specific_objective": "JSO8.1"},
+        "eu21.programme.fund_not_in_programme",
+        "error",
+        "fund",
+        "JTF",
+        "2021FR16FFPR004",
+        "CPR (EU) 2021/1060 Art 49(3)(i), Art 112(1); Accord de partenariat France 2021-2027, "
+        "table 9B (funds of each programme)",
+    ),
+    Failing(
+        "policy objective of another specific objective",
+        {"policy_objective": "PO1"},
+        "eu21.policy_objective.consistent_with_objective",
+        "error",
+        "policy_objective",
+        "PO1",
+        "RSO2.1",
+        "CPR (EU) 2021/1060 Art 5(1); Reg. (EU) 2021/1058 Art 3(1); Reg. (EU) 2021/1057 Art 4(1) "
+        "(each specific objective belongs to one policy objective)",
+    ),
+    Failing(
+        "code and 'code et libellé' that disagree",
+        {"specific_objective_label": "RSO2.4 Favoriser l'adaptation au changement climatique"},
+        "eu21.specific_objective.label_mismatch",
+        "error",
+        "specific_objective",
+        "RSO2.1",
+        "RSO2.4 Favoriser l'adaptation au changement climatique",
+        "CPR (EU) 2021/1060 Art 49(3)(j)",
+    ),
+    Failing(
+        "ESF+-type intervention field on an ERDF row",
+        {"intervention_field": "044|140"},
+        "eu21.intervention_field.other_fund",
+        "warning",
+        "intervention_field",
+        "044|140",
+        "ERDF",
+        "CPR (EU) 2021/1060 Art 73(2)(g), Annex I; Reg. (EU) 2021/1058 Art 3; "
+        "Reg. (EU) 2021/1057 Art 4",
+    ),
+    Failing(
+        "outermost-region intervention field in a mainland programme",
+        {"intervention_field": "176"},
+        "eu21.intervention_field.outermost_only",
+        "warning",
+        "intervention_field",
+        "176",
+        "2021FR16FFPR004",
+        "CPR (EU) 2021/1060 Annex I Table 1 (codes 175-178); TFEU Art 349; "
+        "Reg. (EU) 2021/1058 Art 11",
     ),
     Failing(
         "4-digit operation postcode (not also reported as unknown)",
@@ -158,14 +246,34 @@ FAILING = [
         "CPR (EU) 2021/1060 Art 49(3)(m); La Poste postcode format",
     ),
     Failing(
-        "postcode not in the La Poste base",
+        "postcode of no département",
         {"operation_postcode": "99999"},
         "fr.postcode.exists",
         "warning",
         "operation_postcode",
         "99999",
-        "La Poste postcode",
+        "a postcode of an existing département",
         "CPR (EU) 2021/1060 Art 49(3)(l)-(m); La Poste postcode format",
+    ),
+    Failing(
+        "CEDEX postcode of a public body (info)",
+        {"beneficiary_postcode": "45057"},
+        "fr.postcode.special",
+        "info",
+        "beneficiary_postcode",
+        "45057",
+        "a La Poste distribution postcode",
+        "CPR (EU) 2021/1060 Art 49(3)(m); La Poste postcode format",
+    ),
+    Failing(
+        "INSEE commune code written as a postcode (info)",
+        {"beneficiary_postcode": "59653"},
+        "fr.postcode.insee_code",
+        "info",
+        "beneficiary_postcode",
+        "59653",
+        "a La Poste distribution postcode",
+        "CPR (EU) 2021/1060 Art 49(3)(m); La Poste postcode format",
     ),
     Failing(
         "country name instead of code",
@@ -214,18 +322,19 @@ FAILING = [
         "error",
         "cofinancing_rate",
         60.0,
-        "0 < rate ≤ 1",
+        "0 ≤ rate ≤ 1",
         "CPR (EU) 2021/1060 Art 49(3)(k)",
     ),
     Failing(
-        "rate of zero",
+        "rate of zero (withdrawn support?)",
         {"cofinancing_rate": 0.0, "eu_amount": None},
-        "eu.rate.range",
-        "error",
+        "eu.rate.zero",
+        "warning",
         "cofinancing_rate",
         0.0,
-        "0 < rate ≤ 1",
-        "CPR (EU) 2021/1060 Art 49(3)(k)",
+        "0 < rate",
+        "CPR (EU) 2021/1060 Art 49(3)(k); "
+        "CPR (EU) No 1303/2013 Annex XII §1 (Union co-financing rate)",
     ),
     Failing(
         "negative eligible cost",
@@ -245,7 +354,8 @@ FAILING = [
         "eu_amount",
         -10.0,
         "≥ 0",
-        "CPR (EU) 2021/1060 Art 49(3)(h)",
+        "CPR (EU) 2021/1060 Art 49(3)(k) (Union contribution: the co-financing rate applied to the "
+        "cost)",
         also=frozenset({"eu.amount.consistent_with_rate"}),
     ),
     Failing(
@@ -373,7 +483,12 @@ FAILING = [
 
 PASSING = {
     "first occurrence of a repeated id": {"operation_id": "OP-DUP"},
-    "same id in another programme": {"operation_id": "OP-DUP", "programme_cci": "2021FR05SFPR001"},
+    "same id in another programme": {
+        "operation_id": "OP-DUP",
+        "programme_cci": "2021FR05SFPR001",
+        "fund": "ESF+",
+        "specific_objective": "ESO4.1",
+    },
     "rate of exactly 100 %": {"cofinancing_rate": 1.0, "eu_amount": 100_000.0},
     "EU amount within the 0.5 % tolerance": {"eu_amount": 60_499.0},
     "zero cost and zero EU amount": {"total_eligible_cost": 0.0, "eu_amount": 0.0},
@@ -406,10 +521,46 @@ PASSING = {
     "foreign CCI: format only": {"programme_cci": "2021DK16RFPR001"},
     "national programme: no territory": {
         "programme_cci": "2021FR05SFPR001",
+        "fund": "ESF+",
+        "specific_objective": "ESO4.1",
         "operation_postcode": "35000",
     },
     "ESF+ objective on an ESF+ operation": {"fund": "ESF+", "specific_objective": "ESO4.1"},
-    "JTF objective on a JTF operation": {"fund": "JTF", "specific_objective": "JSO8.1"},
+    "labour-market infrastructure is an ERDF objective": {"specific_objective": "RSO4.1"},
+    "JTF on the national JTF programme": {
+        "programme_cci": "2021FR05JTPR001",
+        "fund": "JTF",
+        "specific_objective": "JSO8.1",
+    },
+    "policy objective of its specific objective": {"policy_objective": "PO2"},
+    "code and 'code et libellé' that agree": {
+        "specific_objective_label": "RSO2.1 Favoriser les mesures en matière d'efficacité"
+    },
+    "ESF+-type intervention field on an ESF+ row": {
+        "fund": "ESF+",
+        "specific_objective": "ESO4.1",
+        "intervention_field": "140",
+    },
+    "outermost-region intervention field in an outermost programme": {
+        "programme_cci": "2021FR16FFPR012",
+        "intervention_field": "176",
+        "operation_postcode": "97300",
+        "beneficiary_postcode": "97300",
+        "operation_department": "973",
+        "operation_region": "03",
+        "_region": "03",
+    },
+    "CEDEX-free distribution postcode": {"beneficiary_postcode": "31000"},
+    "JTF objective on a JTF operation": {
+        "programme_cci": "2021FR16FFPR006",
+        "fund": "JTF",
+        "specific_objective": "JSO8.1",
+        "operation_postcode": "76000",
+        "operation_department": "76",
+        "operation_region": "28",
+        "beneficiary_postcode": "76000",
+        "_region": "28",
+    },
     "Interreg programme with a partner country": {
         "programme_cci": "2021TC16RFCB006",
         "country": "AD",
@@ -491,7 +642,7 @@ def test_messages_in_both_languages(checked: tuple[pd.DataFrame, dict[str, int]]
     )
     rate = _at(checked, "rate given in percent").iloc[0]
     assert rate["message_fr"] == (
-        "Le taux de cofinancement 60 est hors de l'intervalle attendu (0 < rate ≤ 1)."
+        "Le taux de cofinancement 60 est hors de l'intervalle attendu (0 ≤ rate ≤ 1)."
     )
     location = _at(checked, "no location indicator").iloc[0]
     assert location["column"] == (

@@ -77,7 +77,7 @@ FAILING: dict[str, tuple[dict[str, Any], str, str, str | None, Any, str | None]]
     "French CCI of no 2014-2020 programme": (
         {"programme_cci": "2014FR16M0OP099"},
         "eu14.cci.known_programme",
-        "error",
+        "warning",
         "programme_cci",
         "2014FR16M0OP099",
         "French 2014-2020 operational programme CCI",
@@ -106,6 +106,22 @@ FAILING: dict[str, tuple[dict[str, Any], str, str, str | None, Any, str | None]]
         "2013-06-01",
         "≥ 2014-01-01",
     ),
+    "YEI operation started before its 2013-09-01 eligibility": (
+        {"start_date": "2013-06-01", "fund": "YEI"},
+        "eu14.dates.eligibility_window",
+        "warning",
+        "start_date",
+        "2013-06-01",
+        "≥ 2013-09-01 (YEI)",
+    ),
+    "end after 2023": (
+        {"end_date": "2024-03-31"},
+        "eu14.dates.eligibility_end",
+        "error",
+        "end_date",
+        "2024-03-31",
+        "≤ 2023-12-31",
+    ),
     "French postcode of 4 digits": (
         {"operation_postcode": "3100"},
         "fr.postcode.format",
@@ -125,6 +141,7 @@ FAILING: dict[str, tuple[dict[str, Any], str, str, str | None, Any, str | None]]
 }
 
 PASSING: dict[str, dict[str, Any]] = {
+    "YEI operation started in autumn 2013 (Art 65(3))": {"start_date": "2013-10-01", "fund": "YEI"},
     "Danish row: foreign CCI and a 4-digit postcode": {
         "programme_cci": "2014DK16RFOP001",
         "country": "DK",
@@ -211,9 +228,13 @@ def test_annex_xii_bases_are_cited(checked: tuple[pd.DataFrame, dict[str, int]])
     assert "no natural persons shall be named" in person["legal_basis"]
 
 
-def test_unverified_window_is_only_a_warning(suite_2014: SuiteFile) -> None:
-    rule = suite_2014.rule("eu14.dates.eligibility_window")
-    assert rule.status == "U" and rule.severity is Severity.WARNING
+def test_eligibility_end_is_an_error_and_an_early_start_a_warning(suite_2014: SuiteFile) -> None:
+    """Art 65(2) is verified: an end after 2023 is an error. A start before 2014 stays a warning:
+    operations phased from 2007-2013 (Art 118) and YEI operations (Art 65(3)) start earlier."""
+    end = suite_2014.rule("eu14.dates.eligibility_end")
+    assert end.status == "V" and end.severity is Severity.ERROR
+    start = suite_2014.rule("eu14.dates.eligibility_window")
+    assert start.severity is Severity.WARNING and "Art 118" in start.legal_basis
 
 
 def test_rules_shared_with_2021_2027_are_identical(suite_2014: SuiteFile) -> None:

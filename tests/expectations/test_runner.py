@@ -116,7 +116,12 @@ def test_operation_id_repeats_report_only_the_later_rows(
             {"operation_id": "A"},
             {"operation_id": "B"},
             {"operation_id": "A"},
-            {"operation_id": "A", "programme_cci": "2021FR05SFPR001"},  # another programme
+            {  # another programme
+                "operation_id": "A",
+                "programme_cci": "2021FR05SFPR001",
+                "fund": "ESF+",
+                "specific_objective": "ESO4.1",
+            },
             {"operation_id": "A"},
             {"operation_id": None},
             {"operation_id": None},

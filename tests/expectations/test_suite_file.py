@@ -33,14 +33,25 @@ CATALOGUE = {  # rule id: (severity, status) from the shared rule catalogue
     "eu.cci.format": ("error", "V"),
     "eu21.cci.known_programme": ("error", "V"),
     "eu21.fund.valid": ("error", "V"),
-    "eu21.specific_objective.valid_for_fund": ("error", "C"),
-    "eu21.intervention_field.valid": ("error", "V"),
+    "eu21.specific_objective.not_decoded": ("warning", "V"),
+    "eu21.specific_objective.valid_for_fund": ("error", "V"),
+    "eu21.specific_objective.not_in_reference": ("warning", "C"),
+    "eu21.intervention_field.not_decoded": ("warning", "V"),
+    "eu21.intervention_field.valid": ("warning", "C"),
+    "eu21.intervention_field.other_fund": ("warning", "U"),
+    "eu21.intervention_field.outermost_only": ("warning", "C"),
+    "eu21.programme.fund_not_in_programme": ("error", "V"),
+    "eu21.policy_objective.consistent_with_objective": ("error", "V"),
+    "eu21.specific_objective.label_mismatch": ("error", "V"),
     "fr.postcode.format": ("error", "V"),
     "fr.postcode.exists": ("warning", "V"),
+    "fr.postcode.special": ("info", "V"),
+    "fr.postcode.insee_code": ("info", "V"),
     "eu.country.valid": ("error", "V"),
     "eu.dates.start_before_end": ("error", "V"),
     "eu21.dates.eligibility_window": ("warning", "V"),
     "eu.rate.range": ("error", "V"),
+    "eu.rate.zero": ("warning", "V"),
     "eu.amount.non_negative": ("error", "V"),
     "eu.amount.eu_not_above_eligible": ("error", "V"),
     "eu.amount.consistent_with_rate": ("warning", "C"),
@@ -116,7 +127,7 @@ def test_references_are_resolved_at_load_time(suite: SuiteFile) -> None:
 def test_every_expectation_is_loaded_into_gx(suite: SuiteFile) -> None:
     """GX drops unknown types silently: the built suite must hold every YAML entry."""
     gx_suite = build_gx_suite(suite.name, _planned(suite))
-    assert len(gx_suite.expectations) == len(_document()["expectations"]) == 44
+    assert len(gx_suite.expectations) == len(_document()["expectations"]) == 57
     document = _document()["expectations"]
     for entry, expectation in zip(document, gx_suite.expectations, strict=True):
         config = expectation.configuration.to_json_dict()
@@ -150,7 +161,9 @@ def test_a_typo_in_a_type_is_a_suite_error() -> None:
 
 
 def test_a_misspelt_kwarg_is_a_suite_error() -> None:
-    suite = parse_suite(_suite_text(**{"strict_min: true": "strict_minimum: true"}))
+    rate = "max_value: 1}\n    meta: {rule: eu.rate.range"
+    misspelt = "max_value: 1, strict_minimum: true}\n    meta: {rule: eu.rate.range"
+    suite = parse_suite(_suite_text(**{rate: misspelt}))
     with pytest.raises(SuiteError, match="1 invalid expectation.*eu.rate.range.*strict_minimum"):
         check_suite(suite)
 
@@ -161,7 +174,7 @@ def test_a_misspelt_kwarg_is_a_suite_error() -> None:
         ("rule: eu.rate.range, expected", "rule: eu.rate.ranges, expected", "not in the suite"),
         ("{$reference: countries}", "{$reference: pays}", "unknown \\$reference 'pays'"),
         ("{$PARAMETER: rate_tolerance}", "{$PARAMETER: tolerance}", "unknown \\$PARAMETER"),
-        ("version: 1.1.0", "version: v1", "version"),
+        ("version: 1.3.0", "version: v1", "version"),
         ("    severity: warning\n", "    severity: fatal\n", "severity"),
         ("expected: 5 digits,", "expect: 5 digits,", "expect"),
     ],

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 
@@ -75,14 +73,11 @@ def test_a_failed_insert_leaves_no_half_written_run(make_history, result_of, tab
     assert [run.id for run in history.runs()] == [kept]
 
 
-def test_100k_findings_are_stored_in_seconds(make_history, result_of, table_counts):
+def test_100k_findings_are_stored_whole(make_history, result_of, table_counts):
     history = make_history()
     result = result_of(100_000)
-    started = time.perf_counter()
-    run_id = history.record(result)
-    elapsed = time.perf_counter() - started
+    run_id = history.record(result)  # its speed is measured by bench/reports_speed.py
     assert table_counts(history)[history.tables.findings.name] == 100_000
-    assert elapsed < 20, f"storing 100k findings took {elapsed:.1f} s"
     assert history.runs()[0].id == run_id
 
 

@@ -142,12 +142,17 @@ def test_luxembourg_is_read(runs) -> None:
 
 
 def test_luxembourg_findings(runs) -> None:
-    _, findings = runs["lu"]
-    # no country column, no summary column, no date of last update
-    assert _dataset(findings, "eu14.annex_xii.mandatory_field") == {"operation_summary", "country"}
-    # 2007-2013 projects in the file start before the 2014-2020 window
-    early = findings[findings["rule"] == "eu14.dates.eligibility_window"]
-    assert len(early) == 21 and 2 in set(early["row"])  # Hydropol, 2010-2013
+    record_set, findings = runs["lu"]
+    # 47 projects start before 2014 and have no CCI: 2007-2013, recognised and not validated
+    assert (record_set.frame[PERIOD] == "2007-2013").sum() == 47
+    assert (record_set.frame[PERIOD] == "2014-2020").sum() == 28
+    assert not findings["rule"].eq("eu14.dates.eligibility_window").any()
+    # the 28 projects of 2014-2020: no country, no summary, no rate in the file
+    assert _dataset(findings, "eu14.annex_xii.mandatory_field") == {
+        "operation_summary",
+        "country",
+        "cofinancing_rate",
+    }
 
 
 # -- Kohesio beneficiaries export: not a list of operations, read without error
@@ -160,7 +165,18 @@ def test_kohesio_export_is_read(runs) -> None:
     assert record_set.provenance.profile == "kohesio_beneficiaries"
     assert set(frame["country"]) <= {"BG", "CZ", "EE", "HR", "HU", "LT", "LV", "PL", "RO", "SI",
                                      "SK"}  # fmt: skip
-    # the EU contribution is one cent above the total budget on two hospitals
+    # Kohesio mixes periods and carries no CCI, programme or date: no period rule runs on it
+    assert record_set.frame[PERIOD].isna().all()
+    assert not findings["rule"].str.startswith(("eu14.", "eu21.")).any()
+
+
+def test_kohesio_export_with_a_period_is_validated(tmp_path: Path) -> None:
+    """Given --period, the rules run: the EU contribution is one cent above the total budget
+    on two hospitals, and three beneficiaries have no amount."""
+    record_set = read_operations(KOHESIO)
+    annotate(record_set.frame, load_reference(), period_override="2021-2027")
+    findings, _ = _validate_periods(record_set, load_reference(), {})
+    frame = record_set.frame
     above = findings[findings["rule"] == "eu.amount.eu_not_above_eligible"]
     names = frame.set_index("_row").loc[above["row"].astype(int), "beneficiary_name"].tolist()
     assert names == [
@@ -168,7 +184,6 @@ def test_kohesio_export_is_read(runs) -> None:
         "SPITALUL JUDETEAN DE URGENTA BUZAU",
     ]
     assert above["value"].tolist() == [5_095_435.28, 6_648_890.36]
-    # three beneficiaries without any amount
     empty = findings[
         (findings["rule"] == "eu21.art49.mandatory_field")
         & (findings["field"] == "total_eligible_cost")

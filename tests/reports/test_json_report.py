@@ -27,7 +27,7 @@ def test_the_published_schema_is_a_valid_draft_2020_12_schema():
 def test_a_rendered_report_validates_against_the_schema(sample_result, tmp_path):
     report = render(sample_result, tmp_path)
     VALIDATOR.validate(report)
-    assert report["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert report["schema_version"] == SCHEMA_VERSION == "1.2"
     assert {source["record_kind"] for source in report["sources"]} <= {
         "operations",
         "cper",
@@ -98,3 +98,35 @@ def test_large_runs_validate_too(many_findings, tmp_path):
     VALIDATOR.validate(report)
     assert len(report["findings"]) == 3000
     assert sum(report["summary"]["findings"].values()) == 3000
+
+
+def test_a_fetched_source_carries_its_provenance(sample_result, tmp_path):
+    from fundcheck.model import RemoteOrigin
+
+    sample_result.sources[0] = sample_result.sources[0].model_copy(
+        update={
+            "location": "datagouv:5c4ae55a634f4117716d5656",
+            "fetched_at": "2026-12-03T09:41:47+00:00",
+            "remote": RemoteOrigin(
+                uri="datagouv:5c4ae55a634f4117716d5656",
+                url="https://static.data.gouv.fr/resources/x/20240408-124817/liste.csv",
+                etag='"abc"',
+                last_modified="Mon, 08 Apr 2024 12:49:22 GMT",
+                edition="2024-04-08T12:49:22.303000+00:00",
+                checksum="sha1:36039b9eb7b667c972336984e0479c1923fb6755",
+            ),
+        }
+    )
+    report = render(sample_result, tmp_path)
+    VALIDATOR.validate(report)
+    source = report["sources"][0]
+    assert source["fetched_at"] == "2026-12-03T09:41:47+00:00"
+    assert source["remote"]["edition"] == "2024-04-08T12:49:22.303000+00:00"
+    del source["remote"]["url"]
+    with pytest.raises(jsonschema.ValidationError):
+        VALIDATOR.validate(report)
+
+
+def test_a_local_source_has_no_remote_block(sample_result, tmp_path):
+    source = render(sample_result, tmp_path)["sources"][0]
+    assert source["remote"] is None and source["fetched_at"] is None

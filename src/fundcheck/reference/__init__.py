@@ -6,6 +6,7 @@ The CSV files live in ``data/``; ``data/SOURCES.md`` gives the provenance of eve
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -17,10 +18,20 @@ from pathlib import Path
 from fundcheck.model import Period
 
 _DATA = "data"
+REFERENCE_DIR_ENV = "FUNDCHECK_REFERENCE_DIR"
 
 
 def data_path(name: str) -> Path:
-    """Path of a packaged reference file."""
+    """Path of a reference file: the packaged one, unless ``FUNDCHECK_REFERENCE_DIR`` names a
+    folder holding a snapshot of that file (written by ``fundcheck reference update``)."""
+    override = os.environ.get(REFERENCE_DIR_ENV)
+    if override and (Path(override) / name).is_file():
+        return Path(override) / name
+    return packaged_path(name)
+
+
+def packaged_path(name: str) -> Path:
+    """Path of the reference file packaged with fundcheck."""
     return Path(str(resources.files(__package__).joinpath(_DATA, name)))
 
 
@@ -74,6 +85,7 @@ class Programme:
     programme_type: str
     eu_allocation: Mapping[str, float]
     list_title: str | None = None
+    title_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,7 @@ def _load_programmes() -> dict[str, Programme]:
             funds=funds,
             programme_type="regional" if region else "national",
             eu_allocation=allocation,
+            title_en=row["title_en"] or None,
         )
     return programmes
 

@@ -1,0 +1,300 @@
+"""Beneficiary identity within one list, and ARACHNE-style concentration indicators.
+
+Identity (warnings, anti-fraud risk indicators of CPR 2021/1060 Art 74(1)(c); identifiers of
+Annex XVII): one SIREN under several names, one name under several SIRENs. One name with postcodes
+in several regions is information only: a university or a national network has establishments in
+several regions, and the lists publish no SIRET to tell them from namesakes. One finding per
+beneficiary, on its first row, naming the rows.
+
+Concentration (information for the controller's attention, with the figures; never a defect):
+per programme and specific objective, the share of the largest beneficiary and the Herfindahl
+index of EU amounts when the support is highly concentrated; beneficiaries present in many
+programmes; EU amounts clustered just under a threshold (de minimis and similar ceilings).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from fundcheck.checks.base import register, settings
+from fundcheck.checks.findings import aggregate, eur, pct, programme_region, records
+from fundcheck.checks.frames import operations, text
+from fundcheck.model import RecordSet, Rule, Severity, findings_frame
+from fundcheck.reference import Reference
+from fundcheck.reference.lookups import region_of_postcode, words
+
+_IDENTITY_BASIS = (
+    "CPR (EU) 2021/1060 Art 74(1)(c) (fraud risk), Annex XVII (beneficiary name and identifier)"
+)
+
+
+def _name_key(names: pd.Series) -> pd.Series:
+    return names.map(lambda n: words(str(n)) if isinstance(n, str) else None).astype("string")
+
+
+def _siren(ops: pd.DataFrame) -> pd.Series:
+    siren = text(ops, "beneficiary_siren")
+    from_siret = text(ops, "beneficiary_siret").str[:9]
+    return siren.fillna(from_siret)
+
+
+_SIREN_NAMES = ("SIREN {key} sous {n} noms", "SIREN {key} under {n} names")
+_NAME_SIRENS = ("« {key} » sous {n} SIREN", "'{key}' under {n} SIRENs")
+_NAME_REGIONS = (
+    "« {key} » avec des codes postaux de {n} régions",
+    "'{key}' with postcodes in {n} regions",
+)
+
+
+@register
+class BeneficiaryIdentity:
+    """One beneficiary, several identities (SIREN, name, region of its postcode)."""
+
+    rule: ClassVar[Rule] = Rule(
+        id="eu.beneficiary.identity",
+        severity=Severity.WARNING,
+        origin="check",
+        scope="record",
+        family="anti-fraud",
+        status="C",
+        title_fr="Bénéficiaire à identités multiples dans la liste",
+        title_en="Beneficiary with several identities in the list",
+        message_fr="{what_fr} (lignes {rows}) : homonymie ou erreur d'identification ?",
+        message_en="{what_en} (rows {rows}): a namesake or a wrong identification?",
+        legal_basis=_IDENTITY_BASIS,
+    )
+    parameters: ClassVar[Mapping[str, Any]] = {}
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        ops = operations(
+            data,
+            [
+                "operation_id", "programme_cci", "beneficiary_name", "beneficiary_siren",
+                "beneficiary_siret", "beneficiary_postcode",
+            ],
+        )  # fmt: skip
+        if ops.empty:
+            return findings_frame()
+        ops = self.prepare(ops)
+        pieces = [
+            self._groups(ops, "_siren", "_name", _SIREN_NAMES, "beneficiary_siren"),
+            self._groups(ops, "_name", "_siren", _NAME_SIRENS, "beneficiary_name"),
+        ]
+        found = [piece for piece in pieces if not piece.empty]
+        return findings_frame(pd.concat(found, ignore_index=True)) if found else findings_frame()
+
+    @staticmethod
+    def prepare(ops: pd.DataFrame) -> pd.DataFrame:
+        """The operations with their normalised name, SIREN and postcode region."""
+        return ops.assign(
+            _name=_name_key(ops["beneficiary_name"]),
+            _siren=_siren(ops),
+            _pc_region=text(ops, "beneficiary_postcode").map(
+                lambda p: region_of_postcode(p) if isinstance(p, str) else None
+            ),
+        )
+
+    def _groups(
+        self,
+        ops: pd.DataFrame,
+        key: str,
+        varying: str,
+        what: tuple[str, str],
+        field: str,
+    ) -> pd.DataFrame:
+        what_fr, what_en = what
+        known = ops.dropna(subset=[key, varying])
+        if known.empty:
+            return findings_frame()
+        counts = known.groupby(key)[varying].nunique()
+        several = counts[counts > 1]
+        firsts = []
+        messages = []
+        for value, n in several.items():
+            group = known[known[key] == value].sort_values("_row")
+            rows = ", ".join(str(int(r)) for r in group["_row"].head(10))
+            shown = group["beneficiary_name"].iloc[0] if key == "_name" else value
+            firsts.append(group.index[0])
+            values = {"key": shown, "n": n}
+            messages.append(
+                (
+                    self.rule.message_fr.format(what_fr=what_fr.format(**values), rows=rows),
+                    self.rule.message_en.format(what_en=what_en.format(**values), rows=rows),
+                )
+            )
+        chosen = ops.loc[firsts]
+        return records(
+            self.rule,
+            chosen,
+            field=field,
+            values=[str(v) for v in chosen[field].astype("string").fillna("")],
+            expected="one identity per beneficiary",
+            messages=messages,
+        )
+
+
+@register
+class BeneficiaryInSeveralRegions(BeneficiaryIdentity):
+    """One name with postcodes in several regions: establishments of one body (a university, a
+    national network) or namesakes; information, since the lists publish no SIRET to tell."""
+
+    rule: ClassVar[Rule] = Rule(
+        id="eu.beneficiary.several_regions",
+        severity=Severity.INFO,
+        origin="check",
+        scope="record",
+        family="anti-fraud",
+        status="C",
+        title_fr="Bénéficiaire présent dans plusieurs régions",
+        title_en="Beneficiary present in several regions",
+        message_fr="{what_fr} (lignes {rows}) : établissements d'un même organisme ou homonymes.",
+        message_en="{what_en} (rows {rows}): establishments of one body, or namesakes.",
+        legal_basis=_IDENTITY_BASIS,
+    )
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        ops = operations(
+            data,
+            ["operation_id", "programme_cci", "beneficiary_name", "beneficiary_siren",
+             "beneficiary_siret", "beneficiary_postcode"],
+        )  # fmt: skip
+        if ops.empty:
+            return findings_frame()
+        return self._groups(
+            self.prepare(ops), "_name", "_pc_region", _NAME_REGIONS, "beneficiary_postcode"
+        )
+
+
+@register
+class ConcentrationIndicators:
+    """ARACHNE-style indicators: concentrated support, ubiquitous beneficiaries, amounts just
+    under a threshold (information, with the figures)."""
+
+    rule: ClassVar[Rule] = Rule(
+        id="eu.risk.concentration_indicators",
+        severity=Severity.INFO,
+        origin="check",
+        scope="programme",
+        family="anti-fraud",
+        status="C",
+        title_fr="Indicateurs de concentration (type ARACHNE)",
+        title_en="Concentration indicators (ARACHNE-style)",
+        message_fr="{programme} : {detail_fr}",
+        message_en="{programme}: {detail_en}",
+        legal_basis=(
+            "CPR (EU) 2021/1060 Art 74(1)(c) (effective and proportionate anti-fraud measures; "
+            "the Commission's ARACHNE risk-scoring tool)"
+        ),
+    )
+    parameters: ClassVar[Mapping[str, Any]] = {
+        "arachne_concentration_min_operations": 5,
+        "arachne_concentration_hhi": 0.25,
+        "arachne_ubiquitous_programmes": 3,
+        "arachne_threshold_amounts": (200000.0, 300000.0),
+        "arachne_threshold_band": 0.05,
+        "arachne_threshold_min_operations": 3,
+    }
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        params = settings(self, parameters)
+        ops = operations(
+            data, ["programme_cci", "specific_objective", "beneficiary_name", "eu_amount"]
+        )
+        ops = ops.assign(_name=_name_key(ops["beneficiary_name"]))
+        ops = ops.dropna(subset=["programme_cci", "_name"])
+        rows: list[dict[str, Any]] = []
+        rows += self._concentrated(ops, params, reference)
+        rows += self._ubiquitous(ops, params)
+        rows += self._under_threshold(ops, params, reference)
+        return findings_frame(rows)
+
+    def _finding(
+        self, programme: str | None, region: str | None, value: Any, detail: tuple[str, str]
+    ) -> dict[str, Any]:
+        return aggregate(
+            self.rule,
+            "programme",
+            programme=programme,
+            region=region,
+            value=value,
+            expected=None,
+            message={
+                "programme": programme or "liste",
+                "detail_fr": detail[0],
+                "detail_en": detail[1],
+            },
+        )
+
+    def _concentrated(
+        self, ops: pd.DataFrame, params: dict[str, Any], reference: Reference
+    ) -> list[dict[str, Any]]:
+        out = []
+        amounts = ops.dropna(subset=["specific_objective", "eu_amount"])
+        amounts = amounts[amounts["eu_amount"] > 0]
+        for (cci, objective), group in amounts.groupby(["programme_cci", "specific_objective"]):
+            if len(group) < params["arachne_concentration_min_operations"]:
+                continue
+            shares = group.groupby("_name")["eu_amount"].sum() / group["eu_amount"].sum()
+            hhi = float((shares**2).sum())
+            if hhi < params["arachne_concentration_hhi"]:
+                continue
+            top = shares.sort_values(ascending=False)
+            share_fr, share_en = pct(float(top.iloc[0]))
+            name = group.loc[group["_name"] == top.index[0], "beneficiary_name"].iloc[0]
+            hhi_fr = f"{hhi:.2f}".replace(".", ",")
+            detail = (
+                f"{objective}, {len(group)} opérations, {len(shares)} bénéficiaires : le premier "
+                f"({name}) reçoit {share_fr} du montant UE ; indice de Herfindahl {hhi_fr}",
+                f"{objective}, {len(group)} operations, {len(shares)} beneficiaries: the largest "
+                f"({name}) receives {share_en} of the EU amount; Herfindahl index {hhi:.2f}",
+            )
+            region = programme_region(group, str(cci), reference)
+            out.append(self._finding(str(cci), region, round(hhi, 4), detail))
+        return out
+
+    def _ubiquitous(self, ops: pd.DataFrame, params: dict[str, Any]) -> list[dict[str, Any]]:
+        counts = ops.groupby("_name")["programme_cci"].nunique()
+        many = counts[counts >= params["arachne_ubiquitous_programmes"]]
+        out = []
+        for key, n in many.items():
+            name = ops.loc[ops["_name"] == key, "beneficiary_name"].iloc[0]
+            programmes = ", ".join(sorted(ops.loc[ops["_name"] == key, "programme_cci"].unique()))
+            detail = (
+                f"« {name} » est bénéficiaire dans {n} programmes ({programmes})",
+                f"'{name}' is a beneficiary in {n} programmes ({programmes})",
+            )
+            out.append(self._finding(None, None, int(n), detail))
+        return out
+
+    def _under_threshold(
+        self, ops: pd.DataFrame, params: dict[str, Any], reference: Reference
+    ) -> list[dict[str, Any]]:
+        out = []
+        band = float(params["arachne_threshold_band"])
+        for cci, group in ops.dropna(subset=["eu_amount"]).groupby("programme_cci"):
+            for threshold in params["arachne_threshold_amounts"]:
+                limit = float(threshold)
+                amounts = group["eu_amount"]
+                under = int(((amounts >= limit * (1 - band)) & (amounts < limit)).sum())
+                over = int(((amounts >= limit) & (amounts < limit * (1 + band))).sum())
+                if under < params["arachne_threshold_min_operations"] or under <= 2 * over:
+                    continue
+                limit_fr, limit_en = eur(limit)
+                detail = (
+                    f"{under} opérations ont un montant UE juste sous {limit_fr} "
+                    f"(dans les {band:.0%} en dessous), contre {over} juste au-dessus",
+                    f"{under} operations have an EU amount just under {limit_en} "
+                    f"(within {band:.0%} below), against {over} just above",
+                )
+                region = programme_region(group, str(cci), reference)
+                out.append(self._finding(str(cci), region, under, detail))
+        return out
