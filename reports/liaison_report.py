@@ -14,17 +14,19 @@ that the command line can tell the user.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pandas as pd
+from markupsafe import Markup
 
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
 from fundcheck.reference import load_reference
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
 from fundcheck.reports.cells import column_values, display
+from fundcheck.reports.cper_chart import execution_chart
 from fundcheck.reports.digest import (
     RegionSummary,
     RuleSummary,
@@ -37,6 +39,7 @@ from fundcheck.reports.templating import file_safe, html_template
 
 LIAISON_MAX_FINDINGS = 200
 NORMALISED = "read.normalised."
+CPER_PREFIX = "CPER-"  # rules of the contrats de plan État-Région, reported in their own section
 _PERIODS = {"2014": "2014-2020", "2021": "2021-2027"}
 _RULE_PERIOD = {"eu14.": "2014-2020", "eu21.": "2021-2027"}
 
@@ -128,6 +131,8 @@ class LiaisonDocument:
     findings: list[dict[str, str]]
     findings_total: int
     normalisations: list[Normalisation]
+    cper_anomalies: list[RuleSummary] = field(default_factory=list)
+    cper_chart: Markup = Markup("")
 
 
 def liaison_documents(result: RunResult) -> list[LiaisonDocument]:
@@ -140,7 +145,8 @@ def liaison_documents(result: RunResult) -> list[LiaisonDocument]:
     documents = []
     for region in region_summaries(result, "en"):
         group = groups.get(region.key, anomalies.iloc[0:0])
-        programmes = _programmes(result, region.key, group)
+        cper = group["rule"].astype(str).str.startswith(CPER_PREFIX)
+        programmes = _programmes(result, region.key, group[~cper])
         periods = sorted({p.period for p in programmes if p.period}) or _source_periods(result)
         documents.append(
             LiaisonDocument(
@@ -148,7 +154,9 @@ def liaison_documents(result: RunResult) -> list[LiaisonDocument]:
                 programmes=programmes,
                 periods=periods,
                 rules_checked=_rules_checked(result, periods),
-                anomalies=rule_summaries(result, group, "en"),
+                anomalies=rule_summaries(result, group[~cper], "en"),
+                cper_anomalies=rule_summaries(result, group[cper], "en"),
+                cper_chart=execution_chart(result.cper_pace.get(region.key, []), "en"),
                 findings=_finding_lines(group.head(LIAISON_MAX_FINDINGS)),
                 findings_total=len(group),
                 normalisations=normalisations,

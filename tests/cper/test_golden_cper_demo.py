@@ -120,3 +120,16 @@ def test_the_html_report_has_an_execution_chart_per_cper_region(demo_run, tmp_pa
     page = paths[0].read_text(encoding="utf-8")
     assert page.count('<figure class="cper-chart">') == len(result.cper_pace)
     assert "CPER-2021-24 — ETAT" in page
+
+
+def test_the_liaison_pack_has_a_cper_section_per_cper_region(demo_run):
+    from fundcheck.reports import liaison_report as liaison
+
+    _, result = demo_run
+    documents = {d.region.key: d for d in liaison.liaison_documents(result)}
+    centre = documents["24"]
+    assert centre.cper_anomalies and all(r.id.startswith("CPER-") for r in centre.cper_anomalies)
+    assert not any(r.id.startswith("CPER-") for r in centre.anomalies)
+    assert '<figure class="cper-chart">' in centre.cper_chart
+    html = liaison.render_document(result, centre, pdf_note=None)
+    assert "State-Region plan contracts (CPER)" in html and "CPER-2021-24 — ETAT" in html
