@@ -31,8 +31,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from fundcheck.connectors.plain_yaml import load_plain_yaml
 from fundcheck.errors import ConfigError
-from fundcheck.model import FIELDS
+from fundcheck.model import FIELDS, Period
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 
@@ -88,6 +89,14 @@ class MappingProfile(BaseModel):
         if unknown:
             raise ValueError(f"unknown canonical fields: {', '.join(unknown)}")
         return columns
+
+    @field_validator("period")
+    @classmethod
+    def _known_period(cls, period: str | None) -> str | None:
+        known = [p.value for p in Period]
+        if period is not None and period not in known:
+            raise ValueError(f"unknown period {period!r} (known: {', '.join(known)})")
+        return period
 
     @model_validator(mode="after")
     def _required_are_mapped(self) -> MappingProfile:
@@ -299,11 +308,12 @@ def _parse_profile(data: Any, *, origin: str) -> MappingProfile:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_plain_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError("mapping file not found", location=str(path)) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"mapping file cannot be read: {exc}", location=str(path)) from None
+        reason = " ".join(str(exc).split())  # one line (a YAML error spans several)
+        raise ConfigError(f"mapping file cannot be read: {reason}", location=str(path)) from None
 
 
 @cache
@@ -311,7 +321,7 @@ def list_profiles() -> list[MappingProfile]:
     """The packaged profiles, sorted by id."""
     folder = resources.files(__package__).joinpath("profiles")
     profiles = [
-        _parse_profile(yaml.safe_load(entry.read_text(encoding="utf-8")), origin=entry.name)
+        _parse_profile(load_plain_yaml(entry.read_text(encoding="utf-8")), origin=entry.name)
         for entry in folder.iterdir()
         if entry.name.endswith(".yaml")
     ]

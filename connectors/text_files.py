@@ -12,8 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,13 @@ class TextLayout:
     encoding: str
     delimiter: str
     width: int
+    other_encoding_lines: int = 0
+    """Lines written in the other of UTF-8 / cp1252 (a file assembled from two exports)."""
+    first_other_line: int | None = None
+
+
+BINARY_NUL_SHARE = 0.01
+"""A sample with more NUL bytes than this share is binary; fewer are stray bytes in cells."""
 
 
 def sniff_encoding(sample: bytes, *, location: str) -> str:
@@ -54,9 +62,11 @@ def sniff_encoding(sample: bytes, *, location: str) -> str:
         guess = from_bytes(sample).best()
         if guess is not None and guess.encoding.startswith(("utf_16", "utf_32")):
             return guess.encoding
-        raise SourceError(
-            "binary content: not a CSV, XLSX, XLS or Parquet table", location=location
-        )
+        if sample.count(b"\x00") > BINARY_NUL_SHARE * len(sample):
+            raise SourceError(
+                "binary content: not a CSV, XLSX, XLS or Parquet table", location=location
+            )
+        sample = sample.replace(b"\x00", b"")  # a stray NUL in a cell: reported per cell later
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
@@ -112,7 +122,7 @@ def sniff_layout(path: Path) -> TextLayout:
     return TextLayout(encoding, delimiter, width)
 
 
-def _read_with_pandas(path: Path, layout: TextLayout, encoding: str) -> pd.DataFrame:
+def _read_with_pandas(path: Path | io.StringIO, layout: TextLayout, encoding: str) -> pd.DataFrame:
     return pd.read_csv(
         path,
         sep=layout.delimiter,
@@ -177,9 +187,63 @@ def _read_with_csv_module(path: Path, layout: TextLayout, encoding: str) -> pd.D
     return pd.DataFrame(padded, dtype="str")
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _mixes_encodings(path: Path, encoding: str) -> bool:
+    """Whether a file read as UTF-8 has lines that are not, or one read as cp1252 has lines
+    that are valid UTF-8 with accented letters (streamed: the file is not held in memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            if encoding == "cp1252" and _UTF8_SEQUENCE.search(chunk):
+                return True
+            if encoding == "utf-8" and utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    return True
+    return False
+
+
+def _decode_per_line(path: Path, encoding: str) -> tuple[io.StringIO, int, int | None]:
+    """The text of a file mixing UTF-8 and cp1252, each line decoded in its own encoding;
+    also how many lines were not in ``encoding`` and the first of them (1-based)."""
+    parts: list[str] = []
+    other = 0
+    first: int | None = None
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                parts.append(line.decode("ascii"))
+                continue
+            try:
+                text, used = line.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                text, used = line.decode("cp1252", errors="replace"), "cp1252"
+            if used != encoding:
+                other += 1
+                first = first or number
+            parts.append(text)
+    return io.StringIO("".join(parts)), other, first
+
+
 def read_text_grid(path: Path) -> tuple[pd.DataFrame, TextLayout]:
     """All rows of a text table as ``str`` columns numbered 0..n (row i is line record i + 1)."""
     layout = sniff_layout(path)
+    if layout.encoding in ("utf-8", "cp1252") and _mixes_encodings(path, layout.encoding):
+        text, other, first = _decode_per_line(path, layout.encoding)
+        if other:
+            layout = replace(layout, other_encoding_lines=other, first_other_line=first)
+            try:
+                return _read_with_pandas(text, layout, layout.encoding), layout
+            except (pd.errors.ParserError, csv.Error, ValueError, OverflowError):
+                text.seek(0)
+                rows = list(csv.reader(text, delimiter=layout.delimiter, strict=False))
+                width = max((len(r) for r in rows), default=1)
+                padded = [r + [""] * (width - len(r)) for r in rows]
+                return pd.DataFrame(padded, dtype="str"), layout
     encodings = [layout.encoding] + [e for e in ("cp1252", "latin-1") if e != layout.encoding]
     fast = _read_with_pyarrow(path, layout, layout.encoding)
     if fast is not None:

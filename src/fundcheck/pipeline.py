@@ -173,7 +173,9 @@ def read_and_validate(
     suites: dict[str, SuiteRef] = {}
     for path in config.sources:
         say(f"reading {path.name}")
-        record_set = read_operations(path, sheet=config.sheet, mapping=config.mapping)
+        record_set = read_operations(
+            path, sheet=config.sheet, mapping=config.mapping, limits=config.limits
+        )
         annotate(
             record_set.frame,
             reference,
