@@ -65,7 +65,7 @@ def parse_field(name: str, cleaned: pd.Series, country: pd.Series | None = None)
     return parse_text(cleaned)
 
 
-def _blank_rows(body: pd.DataFrame) -> pd.Series:
+def blank_rows(body: pd.DataFrame) -> pd.Series:
     """Rows with no content in any column (checked on a shrinking set of candidate rows)."""
     candidates = pd.Series(True, index=body.index)
     for column in body.columns:
@@ -91,6 +91,13 @@ def _dropped_note(kind: str, mask: pd.Series, rows: pd.Series) -> list[Normalisa
     if not count:
         return []
     return [Normalisation(kind, None, None, count, f"row {int(rows[mask].iloc[0])}")]
+
+
+def mapped_only(body: pd.DataFrame, match: ProfileMatch) -> pd.DataFrame:
+    """The mapped columns, selected at once (deleting thousands of unmapped columns one at a
+    time is quadratic)."""
+    wanted = list(dict.fromkeys(match.positions.values()))
+    return body if len(wanted) == body.shape[1] else body[wanted]
 
 
 @dataclass
@@ -139,6 +146,7 @@ def build_canonical(
     headers: list[str],
     max_chars: int = 32_767,
     control_characters: bool = False,
+    blank: pd.Series | None = None,
 ) -> CanonicalTable:
     """The canonical table of the rows under the header (``first_row`` = row of body line 0).
 
@@ -146,15 +154,15 @@ def build_canonical(
     is held about once in memory rather than three times (raw, cleaned, parsed). Text cells
     longer than ``max_chars`` are cut to that length (reported as information), and, when the
     file holds NUL bytes (``control_characters``), control characters are removed from text
-    cells (reported too, with the first row).
+    cells (reported too, with the first row). ``blank`` marks the rows empty in every column,
+    when the caller computed it before keeping only the mapped columns (``mapped_only``).
     """
     body.index = pd.RangeIndex(len(body))
     rows = pd.Series(np.arange(first_row, first_row + len(body), dtype="int64"), index=body.index)
     labels = {name: headers[position] for name, position in match.positions.items()}
-    blank = _blank_rows(body)
-    mapped: set[object] = set(match.positions.values())
-    unmapped: list[object] = [c for c in body.columns if c not in mapped]
-    body.drop(columns=unmapped, inplace=True)  # at once: one column at a time is quadratic
+    if blank is None:
+        blank = blank_rows(body)
+    body = mapped_only(body, match)
     columns = {}
     cut_notes: list[Normalisation] = []
     for name, position in match.positions.items():

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from fundcheck.connectors.canonical import build_canonical
+from fundcheck.connectors.canonical import blank_rows, build_canonical, mapped_only
 from fundcheck.connectors.file_formats import SourceFile, inspect_file
 from fundcheck.connectors.header_rows import SCAN_ROWS, HeaderRow, find_header, header_texts
 from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
@@ -28,6 +28,7 @@ from fundcheck.connectors.mapping_profiles import (
 )
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
+from fundcheck.display import printable
 from fundcheck.errors import SourceError, UnmappableSourceError
 from fundcheck.model import Normalisation, Period, Provenance, RecordKind, RecordSet
 
@@ -210,8 +211,12 @@ def read_operations(
     first_row, headers, sheet_name = located.first_row, located.header.headers, located.sheet
     body, notes = located.body, list(located.notes)
     del located  # build_canonical consumes the body column by column
+    body.index = pd.RangeIndex(len(body))
+    blank = blank_rows(body)
+    body = mapped_only(body, match)  # the unmapped columns are freed here
     table = build_canonical(
         body,
+        blank=blank,
         first_row=first_row,
         match=match,
         headers=headers,
@@ -221,9 +226,9 @@ def read_operations(
     del body
     table.normalisations[:0] = notes
     table.normalisations.extend(apply_value_maps(table.frame, match, table.column_labels))
-    provenance = Provenance(
-        name=source.path.name,
-        location=str(source.path),
+    provenance = Provenance(  # names shown in reports: undecodable bytes escaped
+        name=printable(source.path.name),
+        location=printable(source.path),
         format=source.format,
         sha256=source.sha256,
         rows=len(table.frame),

@@ -104,7 +104,7 @@ def source_options(*, with_period: bool = True) -> Callable[[F], F]:
             ),
             click.option(
                 "--mapping",
-                type=click.Path(path_type=Path),
+                type=click.Path(readable=False, path_type=Path),
                 help="A YAML mapping {source header: canonical field} for a file fundcheck "
                 "does not recognise.",
             ),
@@ -137,7 +137,7 @@ def run_options(fn: F) -> F:
             ),
             click.option(
                 "--output",
-                type=click.Path(file_okay=False, path_type=Path),
+                type=click.Path(path_type=Path),
                 help="Folder for the reports (default: ./fundcheck-report).",
             ),
             click.option(
@@ -264,7 +264,7 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path))
 @source_options()
 @click.option(
     "--checks/--no-checks",
@@ -435,8 +435,8 @@ def _parse_diff_reports(value: str | None) -> list[str]:
 
 
 @cli.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=click.Path(readable=False, path_type=Path))
+@click.argument("new", type=click.Path(readable=False, path_type=Path))
 @source_options()
 @click.option(
     "--report",
@@ -446,7 +446,7 @@ def _parse_diff_reports(value: str | None) -> list[str]:
 )
 @click.option(
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Folder for the diff reports (default: ./fundcheck-diff).",
 )
 @click.option(
@@ -652,7 +652,7 @@ def history(target: str, limit: int, region: str | None, as_json: bool, debug: b
 
 
 @cli.command(name="inspect")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(readable=False, path_type=Path))
 @source_options(with_period=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the inspection as JSON.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
