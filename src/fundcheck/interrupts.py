@@ -30,7 +30,15 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
+class _State:
+    depth = 0
+    pending: int | None = None
+
+
 def _raise(signum: int, _frame: FrameType | None) -> None:
+    if _State.depth:
+        _State.pending = signum  # acted on when the critical step ends
+        return
     raise Interrupted(signum)
 
 
@@ -42,9 +50,13 @@ def install() -> None:
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back for the duration of the block."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    """Hold SIGINT and SIGTERM back for the duration of the block (whichever thread the
+    system delivers them to); a signal received meanwhile raises ``Interrupted`` at its end."""
+    _State.depth += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _State.depth -= 1
+        if not _State.depth and _State.pending is not None:
+            signum, _State.pending = _State.pending, None
+            raise Interrupted(signum)

@@ -118,13 +118,10 @@ def write_set(
     written last. Returns the final paths (manifest excluded)."""
     prepare_folder(out_dir, [manifest], inputs)
     _remove_stale(out_dir)
+    staging: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=out_dir))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write in the output folder: {exc.strerror or exc}", location=str(out_dir)
-        ) from None
-    try:
+        with deferred():  # a signal cannot fall between creating the folder and knowing it
+            staging = _staging_folder(out_dir)
         staged = render(staging)
         names = [path.relative_to(staging).as_posix() for path in staged]
         for name in names:
@@ -145,8 +142,18 @@ def write_set(
             _sync_folder(out_dir)
         return [out_dir / name for name in names]
     finally:
-        with deferred():
-            shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            with deferred():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_folder(out_dir: Path) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write in the output folder: {exc.strerror or exc}", location=str(out_dir)
+        ) from None
 
 
 def _sync_folder(folder: Path) -> None:
