@@ -191,51 +191,74 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 def _mixes_encodings(path: Path, encoding: str) -> bool:
-    """Whether a file read as UTF-8 has lines that are not, or one read as cp1252 has lines
-    that are valid UTF-8 with accented letters (streamed: the file is not held in memory)."""
+    """Whether a file read as UTF-8 has bytes that are not, or one read in a single-byte
+    encoding has UTF-8 sequences (streamed: the file is not held in memory)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 24):
-            if encoding == "cp1252" and _UTF8_SEQUENCE.search(chunk):
-                return True
-            if encoding == "utf-8" and utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
+            if encoding != "utf-8":
+                if _UTF8_SEQUENCE.search(chunk):
                     return True
+                continue
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return True
     return False
 
 
-def _decode_per_line(path: Path, encoding: str) -> tuple[io.StringIO, int, int | None]:
-    """The text of a file mixing UTF-8 and cp1252, each line decoded in its own encoding;
-    also how many lines were not in ``encoding`` and the first of them (1-based)."""
-    parts: list[str] = []
-    other = 0
-    first: int | None = None
+def _single_byte_encoding(lines: list[bytes]) -> str:
+    """The encoding of the lines that are not UTF-8 (a Western guess reads as cp1252)."""
+    guess = from_bytes(b"".join(lines)[:SAMPLE_BYTES]).best()
+    if guess is None or guess.encoding in _WESTERN or guess.encoding.startswith("utf"):
+        return "cp1252"
+    return str(guess.encoding)
+
+
+def _decode_per_line(path: Path) -> tuple[io.StringIO, str, int, int | None]:
+    """The text of a file mixing UTF-8 lines and lines in a single-byte encoding, each line
+    decoded in its own; also that single-byte encoding, how many lines are not in the
+    majority encoding and the first of them (1-based)."""
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.isascii():
-                parts.append(line.decode("ascii"))
-                continue
-            try:
-                text, used = line.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError:
-                text, used = line.decode("cp1252", errors="replace"), "cp1252"
-            if used != encoding:
-                other += 1
-                first = first or number
-            parts.append(text)
-    return io.StringIO("".join(parts)), other, first
+        lines = handle.read().splitlines(keepends=True)
+    utf8 = []
+    other: list[bytes] = []
+    for line in lines:
+        if line.isascii():
+            utf8.append(True)
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            utf8.append(False)
+            other.append(line)
+        else:
+            utf8.append(True)
+    single = _single_byte_encoding(other) if other else "cp1252"
+    wide = [
+        n for n, (line, ok) in enumerate(zip(lines, utf8, strict=True)) if ok and not line.isascii()
+    ]
+    minority_is_utf8 = len(wide) <= len(other)
+    minority = wide if minority_is_utf8 else [n for n, ok in enumerate(utf8) if not ok]
+    text = "".join(
+        line.decode("utf-8") if ok else line.decode(single, errors="replace")
+        for line, ok in zip(lines, utf8, strict=True)
+    )
+    first = minority[0] + 1 if minority and wide and other else None
+    count = len(minority) if wide and other else 0
+    return io.StringIO(text), single, count, first
 
 
 def read_text_grid(path: Path) -> tuple[pd.DataFrame, TextLayout]:
     """All rows of a text table as ``str`` columns numbered 0..n (row i is line record i + 1)."""
     layout = sniff_layout(path)
-    if layout.encoding in ("utf-8", "cp1252") and _mixes_encodings(path, layout.encoding):
-        text, other, first = _decode_per_line(path, layout.encoding)
+    single_byte = not layout.encoding.startswith(("utf", "UTF"))
+    if (single_byte or layout.encoding == "utf-8") and _mixes_encodings(path, layout.encoding):
+        text, encoding, other, first = _decode_per_line(path)
         if other:
-            layout = replace(layout, other_encoding_lines=other, first_other_line=first)
+            layout = replace(
+                layout, encoding=encoding, other_encoding_lines=other, first_other_line=first
+            )
             try:
                 return _read_with_pandas(text, layout, layout.encoding), layout
             except (pd.errors.ParserError, csv.Error, ValueError, OverflowError):
