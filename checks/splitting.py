@@ -118,6 +118,26 @@ def _sub_blocks(block: np.ndarray, places: np.ndarray) -> list[np.ndarray]:
     return groups or [block]
 
 
+SMALL_BLOCK = 300
+"""A block this small is compared row by row (at most SMALL_BLOCK² scores): less overhead."""
+
+
+def _small_block_pairs(
+    titles: np.ndarray, block: np.ndarray, similarity: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    scores = process.cdist(
+        titles[block], titles[block], scorer=fuzz.ratio, score_cutoff=similarity, dtype=np.uint8
+    )
+    similar = scores > 0 if similarity > 0 else np.ones_like(scores, dtype=bool)
+    second, first = np.nonzero(np.tril(similar, k=-1))  # first < second: below the diagonal
+    if not len(second):
+        return []
+    starts = np.flatnonzero(np.r_[True, second[1:] != second[:-1]])
+    rank = np.arange(len(second)) - np.repeat(starts, np.diff(np.r_[starts, len(second)]))
+    keep = rank < MAX_PARTNERS  # nonzero is row-major: each row's partners come earliest first
+    return [(block[first[keep]], block[second[keep]])]
+
+
 def _similar_titles(uniques: np.ndarray, similarity: float) -> np.ndarray:
     """For each distinct title, the (at most MAX_PARTNERS) first distinct titles similar to it,
     itself included (-1 pads); titles are in order of first appearance."""
@@ -149,6 +169,8 @@ def _similar_pairs(
     MAX_PARTNERS earliest partners. Distinct titles are compared, not rows, so a row is never
     compared with itself and memory stays proportional to the rows, whatever the titles."""
     count = len(block)
+    if count <= SMALL_BLOCK:
+        return _small_block_pairs(titles, block, similarity)
     codes, uniques = pd.factorize(pd.Series(titles[block], dtype=object))
     partners = _similar_titles(np.asarray(uniques, dtype=object), similarity)
     # the first MAX_PARTNERS rows (local positions) of each distinct title; ``count`` pads

@@ -246,3 +246,32 @@ def test_a_nul_byte_in_one_cell_is_reported_and_the_rest_read(
     assert notes["control_character"].count == 1
     assert notes["control_character"].example == "row 9"
     assert notes["control_character"].column == "Nom du bénéficiaire"
+
+
+def test_distinct_title_comparison_keeps_the_row_by_row_partners(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bounded comparison (distinct titles) finds the same earliest partners per row as
+    comparing every row with every other one."""
+    import numpy as np
+
+    from fundcheck.checks import splitting
+
+    chance = np.random.default_rng(9)
+    variants = np.array(
+        ["travaux de voirie", "travaux de voiries", "travaux de la voirie", "achat de bus",
+         "achat de bus électriques", "formation des agents", "formation des agent", ""],
+        dtype=object,
+    )  # fmt: skip
+    titles = variants[chance.integers(0, len(variants), 250)]
+    block = np.arange(250)
+    expected = splitting._similar_pairs(titles, block, 90)
+    monkeypatch.setattr(splitting, "SMALL_BLOCK", 0)
+    found = splitting._similar_pairs(titles, block, 90)
+
+    def pairs(result: list[tuple[np.ndarray, np.ndarray]]) -> set[tuple[int, int]]:
+        both = [zip(first, second, strict=True) for first, second in result]
+        return {(int(a), int(b)) for pairs_ in both for a, b in pairs_}
+
+    assert pairs(found) == pairs(expected)
+    assert len(pairs(found)) > 250
