@@ -339,7 +339,9 @@ def demo(
 
     out = output or Path("fundcheck-demo")
     with _execution_errors(debug):
-        out.mkdir(parents=True, exist_ok=True)
+        from fundcheck.safe_output import prepare_folder
+
+        prepare_folder(out, ["demo_liste_operations_2021_2027.xlsx"], [])
         dataset = generate_demo()
         source = write_demo(out / "demo_liste_operations_2021_2027.xlsx", dataset)
         values = {

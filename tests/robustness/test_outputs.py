@@ -114,3 +114,22 @@ def test_a_missing_source_or_a_folder_exits_3(case: Case, kind: str) -> None:
     case.check(outcome, ExitCode.EXECUTION, names=["absent.csv"])
     outcome = case.invoke("inspect", path)
     case.check(outcome, ExitCode.EXECUTION, names=["absent.csv"])
+
+
+def test_diff_reports_are_checked_before_the_editions_are_read(case: Case, small_csv: Path) -> None:
+    victim = case.work / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    out = case.work / "diff"
+    out.mkdir()
+    (out / "diff.json").symlink_to("../victim.txt")
+    case.sources = [small_csv, victim]
+    outcome = case.invoke("diff", small_csv, small_csv, "--output", out, "--report", "json,html")
+    case.check(outcome, ExitCode.EXECUTION, names=["diff.json", "symbolic link"], output=out)
+
+
+def test_demo_into_a_file_is_an_execution_error(case: Case) -> None:
+    target = case.work / "demo"
+    target.write_text("a file", encoding="utf-8")
+    case.sources = [target]
+    outcome = case.invoke("demo", "--output", target)
+    case.check(outcome, ExitCode.EXECUTION, names=["demo", "not a folder"])
