@@ -63,7 +63,7 @@ def near_duplicates(ops: pd.DataFrame, similarity: float, places: np.ndarray) ->
     siren = text(ops, "beneficiary_siren").str.replace(r"\D", "", regex=True).str[:9]
     key = names.fillna("siren " + siren).to_numpy(dtype=object)
     folded = plain(text(ops, "operation_name")).fillna("")
-    titles = folded.to_numpy(dtype=object)
+    titles = folded.str.slice(0, MAX_TITLE).to_numpy(dtype=object)  # a 5 MB title compares fast
     years = _years(folded)
     start = pd.to_datetime(ops["start_date"], errors="coerce").to_numpy()
     end = pd.to_datetime(ops["end_date"], errors="coerce").to_numpy()
@@ -96,11 +96,13 @@ def near_duplicates(ops: pd.DataFrame, similarity: float, places: np.ndarray) ->
 
 SUB_BLOCK = 500
 """A beneficiary with more operations than this is compared département by département."""
-CHUNK = 1000
-"""Rows compared at once against a block: bounds the similarity matrix to CHUNK × block."""
+CELLS = 4_000_000
+"""Similarity scores computed at once (distinct titles × distinct titles, chunk by chunk)."""
 MAX_PARTNERS = 5
 """Earlier partners kept per row: a finding names the earliest one and counts at most this many,
 so a beneficiary with thousands of identical titles stays linear, not quadratic."""
+MAX_TITLE = 500
+"""Characters of a title compared (beyond, two titles are told apart by their beginning)."""
 
 
 def _sub_blocks(block: np.ndarray, places: np.ndarray) -> list[np.ndarray]:
@@ -116,31 +118,76 @@ def _sub_blocks(block: np.ndarray, places: np.ndarray) -> list[np.ndarray]:
     return groups or [block]
 
 
+SMALL_BLOCK = 300
+"""A block this small is compared row by row (at most SMALL_BLOCK² scores): less overhead."""
+
+
+def _small_block_pairs(
+    titles: np.ndarray, block: np.ndarray, similarity: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    scores = process.cdist(
+        titles[block], titles[block], scorer=fuzz.ratio, score_cutoff=similarity, dtype=np.uint8
+    )
+    similar = scores > 0 if similarity > 0 else np.ones_like(scores, dtype=bool)
+    second, first = np.nonzero(np.tril(similar, k=-1))  # first < second: below the diagonal
+    if not len(second):
+        return []
+    starts = np.flatnonzero(np.r_[True, second[1:] != second[:-1]])
+    rank = np.arange(len(second)) - np.repeat(starts, np.diff(np.r_[starts, len(second)]))
+    keep = rank < MAX_PARTNERS  # nonzero is row-major: each row's partners come earliest first
+    return [(block[first[keep]], block[second[keep]])]
+
+
+def _similar_titles(uniques: np.ndarray, similarity: float) -> np.ndarray:
+    """For each distinct title, the (at most MAX_PARTNERS) first distinct titles similar to it,
+    itself included (-1 pads); titles are in order of first appearance."""
+    count = len(uniques)
+    partners = np.full((count, MAX_PARTNERS), -1, dtype=np.int64)
+    step = max(1, CELLS // max(count, 1))
+    for begin in range(0, count, step):
+        end = min(count, begin + step)
+        scores = process.cdist(
+            uniques[begin:end], uniques, scorer=fuzz.ratio, score_cutoff=similarity,
+            dtype=np.uint8,
+        )  # fmt: skip
+        similar = scores > 0 if similarity > 0 else np.ones_like(scores, dtype=bool)
+        del scores
+        lines = np.arange(end - begin)
+        similar[lines, lines + begin] = True  # a title is its own partner, whatever the scorer
+        for slot in range(MAX_PARTNERS):
+            column = similar.argmax(axis=1)
+            found = similar[lines, column]
+            partners[begin + lines[found], slot] = column[found]
+            similar[lines, column] = False
+    return partners
+
+
 def _similar_pairs(
     titles: np.ndarray, block: np.ndarray, similarity: float
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(first, second) positions with similar titles, first < second, chunk by chunk."""
-    out = []
-    for begin in range(0, len(block), CHUNK):
-        rows = block[begin : begin + CHUNK]
-        rest = block[begin:]
-        scores = process.cdist(
-            titles[rows], titles[rest], scorer=fuzz.ratio, score_cutoff=similarity,
-            dtype=np.uint8,
-        )  # fmt: skip
-        i, j = np.nonzero(scores)
-        keep = j > i  # rest starts at rows[0]: column j is row begin + j of the block
-        out.append((rows[i[keep]], rest[j[keep]]))
-    if not out:
-        return out
-    first = np.concatenate([f for f, _ in out])
-    second = np.concatenate([g for _, g in out])
-    order = np.lexsort((first, second))
-    first, second = first[order], second[order]
-    starts = np.flatnonzero(np.r_[True, second[1:] != second[:-1]])
-    rank = np.arange(len(second)) - np.repeat(starts, np.diff(np.r_[starts, len(second)]))
+    """(first, second) positions with similar titles, first < second; each row keeps its
+    MAX_PARTNERS earliest partners. Distinct titles are compared, not rows, so a row is never
+    compared with itself and memory stays proportional to the rows, whatever the titles."""
+    count = len(block)
+    if count <= SMALL_BLOCK:
+        return _small_block_pairs(titles, block, similarity)
+    codes, uniques = pd.factorize(pd.Series(titles[block], dtype=object))
+    partners = _similar_titles(np.asarray(uniques, dtype=object), similarity)
+    # the first MAX_PARTNERS rows (local positions) of each distinct title; ``count`` pads
+    order = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1]])
+    rank = np.arange(count) - np.repeat(starts, np.diff(np.r_[starts, count]))
+    first_rows = np.full((len(uniques) + 1, MAX_PARTNERS), count, dtype=np.int64)
     keep = rank < MAX_PARTNERS
-    return [(first[keep], second[keep])]
+    first_rows[codes[order][keep], rank[keep]] = order[keep]
+    candidates = first_rows[partners[codes]].reshape(count, -1)  # -1 picks the padding row
+    local = np.arange(count)
+    candidates[candidates >= local[:, None]] = count  # earlier rows only
+    candidates = np.sort(candidates, axis=1)[:, :MAX_PARTNERS]
+    second, slot = np.nonzero(candidates < count)
+    if not len(second):
+        return []
+    return [(block[candidates[second, slot]], block[second])]
 
 
 def _names_another(a: str, b: str) -> bool:

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from fundcheck.connectors.cells import ColumnResult, blank_mask, clean_cells, display_text
+from fundcheck.connectors.cells import (
+    ColumnResult,
+    blank_mask,
+    clean_cells,
+    cut_long_cells,
+    display_text,
+    strip_control_characters,
+)
 from fundcheck.connectors.codes import (
     NORMALISERS,
     POSTCODE_FIELDS,
@@ -58,7 +65,7 @@ def parse_field(name: str, cleaned: pd.Series, country: pd.Series | None = None)
     return parse_text(cleaned)
 
 
-def _blank_rows(body: pd.DataFrame) -> pd.Series:
+def blank_rows(body: pd.DataFrame) -> pd.Series:
     """Rows with no content in any column (checked on a shrinking set of candidate rows)."""
     candidates = pd.Series(True, index=body.index)
     for column in body.columns:
@@ -84,6 +91,13 @@ def _dropped_note(kind: str, mask: pd.Series, rows: pd.Series) -> list[Normalisa
     if not count:
         return []
     return [Normalisation(kind, None, None, count, f"row {int(rows[mask].iloc[0])}")]
+
+
+def mapped_only(body: pd.DataFrame, match: ProfileMatch) -> pd.DataFrame:
+    """The mapped columns, selected at once (deleting thousands of unmapped columns one at a
+    time is quadratic)."""
+    wanted = list(dict.fromkeys(match.positions.values()))
+    return body if len(wanted) == body.shape[1] else body[wanted]
 
 
 @dataclass
@@ -125,22 +139,44 @@ def _derived_objective(label_values: pd.Series, label: str) -> tuple[pd.Series, 
 
 
 def build_canonical(
-    body: pd.DataFrame, *, first_row: int, match: ProfileMatch, headers: list[str]
+    body: pd.DataFrame,
+    *,
+    first_row: int,
+    match: ProfileMatch,
+    headers: list[str],
+    max_chars: int = 32_767,
+    control_characters: bool = False,
+    blank: pd.Series | None = None,
 ) -> CanonicalTable:
     """The canonical table of the rows under the header (``first_row`` = row of body line 0).
 
     ``body`` is consumed: each raw column is deleted from it once cleaned, so that a large file
-    is held about once in memory rather than three times (raw, cleaned, parsed).
+    is held about once in memory rather than three times (raw, cleaned, parsed). Text cells
+    longer than ``max_chars`` are cut to that length (reported as information), and, when the
+    file holds NUL bytes (``control_characters``), control characters are removed from text
+    cells (reported too, with the first row). ``blank`` marks the rows empty in every column,
+    when the caller computed it before keeping only the mapped columns (``mapped_only``).
     """
     body.index = pd.RangeIndex(len(body))
     rows = pd.Series(np.arange(first_row, first_row + len(body), dtype="int64"), index=body.index)
     labels = {name: headers[position] for name, position in match.positions.items()}
-    blank = _blank_rows(body)
-    for unmapped in set(body.columns) - set(match.positions.values()):
-        del body[unmapped]
+    if blank is None:
+        blank = blank_rows(body)
+    body = mapped_only(body, match)
     columns = {}
+    cut_notes: list[Normalisation] = []
     for name, position in match.positions.items():
-        raw = body[position]
+        raw, cut = cut_long_cells(body[position], max_chars)
+        if cut is not None:
+            row = f"row {int(rows.iloc[cut[1]])}"
+            cut_notes.append(Normalisation("cell_truncated", name, labels[name], cut[0], row))
+        if control_characters:
+            raw, removed = strip_control_characters(raw)
+            if removed is not None:
+                row = f"row {int(rows.iloc[removed[1]])}"
+                cut_notes.append(
+                    Normalisation("control_character", name, labels[name], removed[0], row)
+                )
         cleaned, placeholder = clean_cells(raw)
         example = display_text(raw[placeholder].iloc[0]) if placeholder.any() else None
         columns[name] = _Column(name, labels[name], cleaned, placeholder, example)
@@ -150,7 +186,7 @@ def build_canonical(
 
     repeated = _repeated_headers({n: c.cleaned for n, c in columns.items()}, labels) & ~blank
     keep = (~blank & ~repeated).to_numpy()
-    notes = _dropped_note("blank_row", blank, rows)
+    notes = cut_notes + _dropped_note("blank_row", blank, rows)
     notes += _dropped_note("repeated_header", repeated, rows)
 
     values: dict[str, pd.Series] = {}

@@ -118,6 +118,35 @@ def _clean_scalar(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def cut_long_cells(raw: pd.Series, max_chars: int) -> tuple[pd.Series, tuple[int, int] | None]:
+    """Text cells cut to ``max_chars`` characters; also (how many were cut, position of the
+    first) or None. Typed columns are left alone (a workbook's texts are bounded on opening)."""
+    if not is_string_column(raw):
+        return raw, None
+    long = raw.str.len().gt(max_chars).fillna(False).to_numpy(dtype=bool)
+    if not long.any():
+        return raw, None
+    cut = raw.copy()
+    cut[long] = raw[long].str.slice(0, max_chars)
+    return cut, (int(long.sum()), int(np.argmax(long)))
+
+
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def strip_control_characters(raw: pd.Series) -> tuple[pd.Series, tuple[int, int] | None]:
+    """Text cells without control characters (NUL...); also (how many cells had some, position
+    of the first) or None."""
+    if not is_string_column(raw):
+        return raw, None
+    found = raw.str.contains(_CONTROL, regex=True).fillna(False).to_numpy(dtype=bool)
+    if not found.any():
+        return raw, None
+    clean = raw.copy()
+    clean[found] = raw[found].str.replace(_CONTROL, "", regex=True)
+    return clean, (int(found.sum()), int(np.argmax(found)))
+
+
 def clean_cells(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Strip text, turn empty and placeholder cells into missing values.
 

@@ -9,16 +9,17 @@ raw exception.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
 import pandas as pd
 
-from fundcheck.connectors.canonical import build_canonical
+from fundcheck.connectors.canonical import blank_rows, build_canonical, mapped_only
 from fundcheck.connectors.decoding import decode_in_context
 from fundcheck.connectors.file_formats import SourceFile, inspect_file
 from fundcheck.connectors.header_rows import SCAN_ROWS, HeaderRow, find_header, header_texts
+from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
 from fundcheck.connectors.mapping_profiles import (
     MappingProfile,
     ProfileMatch,
@@ -29,6 +30,7 @@ from fundcheck.connectors.mapping_profiles import (
 from fundcheck.connectors.remote.origin import with_origin
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
+from fundcheck.display import printable
 from fundcheck.errors import SourceError, UnmappableSourceError
 from fundcheck.model import Normalisation, Provenance, RecordKind, RecordSet
 
@@ -41,6 +43,7 @@ class LocatedTable:
     first_row: int
     header: HeaderRow
     sheet: str | None = None
+    notes: tuple[Normalisation, ...] = ()
 
 
 def _no_header(source: SourceFile, where: str = "") -> SourceError:
@@ -59,9 +62,12 @@ def _locate_in_grid(grid: pd.DataFrame, profiles: Sequence[MappingProfile]) -> L
 
 
 def _locate_in_workbook(
-    source: SourceFile, profiles: Sequence[MappingProfile], sheet: str | None
+    source: SourceFile,
+    profiles: Sequence[MappingProfile],
+    sheet: str | None,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> LocatedTable:
-    book = Workbook(source.path)
+    book = Workbook(source.path, limits)
     names = [sheet] if sheet is not None else book.sheet_names
     best: tuple[str, HeaderRow] | None = None
     for name in names:
@@ -92,16 +98,28 @@ def _locate_in_parquet(source: SourceFile, profiles: Sequence[MappingProfile]) -
 
 
 def _locate(
-    source: SourceFile, profiles: Sequence[MappingProfile], sheet: str | None
+    source: SourceFile,
+    profiles: Sequence[MappingProfile],
+    sheet: str | None,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> LocatedTable:
     if source.format in ("xlsx", "xls", "ods"):
-        return _locate_in_workbook(source, profiles, sheet)
+        return _locate_in_workbook(source, profiles, sheet, limits)
     if source.format == "parquet":
         return _locate_in_parquet(source, profiles)
-    grid, _ = read_text_grid(source.path)
+    grid, layout = read_text_grid(source.path)
     located = _locate_in_grid(grid, profiles)
     if located is None:
         raise _no_header(source)
+    if layout.other_encoding_lines:
+        note = Normalisation(
+            "mixed_encoding",
+            None,
+            None,
+            layout.other_encoding_lines,
+            f"line {layout.first_other_line}",
+        )
+        located = replace(located, notes=(note,))
     return located
 
 
@@ -161,16 +179,20 @@ def apply_value_maps(
 
 
 def read_operations(
-    path: Path, *, sheet: str | None = None, mapping: Path | None = None
+    path: Path,
+    *,
+    sheet: str | None = None,
+    mapping: Path | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
 ) -> RecordSet:
     """Read a list of operations into the canonical record set.
 
     ``sheet`` picks a workbook sheet (default: the sheet whose header matches best); ``mapping``
-    is a user mapping file that replaces profile detection.
+    is a user mapping file that replaces profile detection; ``limits`` bound what is read.
     """
     source = inspect_file(path)
     profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
-    located = _locate(source, profiles, sheet)
+    located = _locate(source, profiles, sheet, limits)
     match = located.header.match
     if not match.mappable:
         raise UnmappableSourceError(
@@ -180,15 +202,27 @@ def read_operations(
             row=located.first_row - 1,
         )
     first_row, headers, sheet_name = located.first_row, located.header.headers, located.sheet
-    body = located.body
+    body, notes = located.body, list(located.notes)
     del located  # build_canonical consumes the body column by column
-    table = build_canonical(body, first_row=first_row, match=match, headers=headers)
+    body.index = pd.RangeIndex(len(body))
+    blank = blank_rows(body)
+    body = mapped_only(body, match)  # the unmapped columns are freed here
+    table = build_canonical(
+        body,
+        blank=blank,
+        first_row=first_row,
+        match=match,
+        headers=headers,
+        max_chars=limits.max_cell_chars,
+        control_characters=source.nul_bytes > 0,
+    )
     del body
+    table.normalisations[:0] = notes
     table.normalisations.extend(apply_value_maps(table.frame, match, table.column_labels))
     table.normalisations.extend(decode_in_context(table.frame, table.column_labels))
-    provenance = Provenance(
-        name=source.path.name,
-        location=str(source.path),
+    provenance = Provenance(  # names shown in reports: undecodable bytes escaped
+        name=printable(source.path.name),
+        location=printable(source.path),
         format=source.format,
         sha256=source.sha256,
         rows=len(table.frame),
@@ -213,11 +247,17 @@ class FileConnector:
     kind: ClassVar[str] = "file"
 
     def __init__(
-        self, path: Path, *, sheet: str | None = None, mapping: Path | None = None
+        self,
+        path: Path,
+        *,
+        sheet: str | None = None,
+        mapping: Path | None = None,
+        limits: InputLimits = DEFAULT_LIMITS,
     ) -> None:
         self.path = Path(path)
         self.sheet = sheet
         self.mapping = mapping
+        self.limits = limits
 
     def fetch(self) -> Iterator[RecordSet]:
-        yield read_operations(self.path, sheet=self.sheet, mapping=self.mapping)
+        yield read_operations(self.path, sheet=self.sheet, mapping=self.mapping, limits=self.limits)

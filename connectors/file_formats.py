@@ -24,6 +24,8 @@ class SourceFile:
     format: str  # "csv", "xlsx", "xls", "ods" or "parquet"
     sha256: str
     size: int
+    nul_bytes: int = 0
+    """NUL bytes in the file (stray ones in a text file are removed from their cells)."""
 
 
 def inspect_file(path: Path) -> SourceFile:
@@ -36,7 +38,7 @@ def inspect_file(path: Path) -> SourceFile:
         raise SourceError("not a regular file", location=location)
     digest = hashlib.sha256()
     head = b""
-    size = 0
+    size = nuls = 0
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
@@ -44,6 +46,7 @@ def inspect_file(path: Path) -> SourceFile:
                     head = chunk[:16]
                 digest.update(chunk)
                 size += len(chunk)
+                nuls += chunk.count(b"\x00")
     except OSError as exc:
         raise SourceError(
             f"file cannot be read: {exc.strerror or exc}", location=location
@@ -53,4 +56,6 @@ def inspect_file(path: Path) -> SourceFile:
     file_format = next((name for magic, name in _MAGIC if head.startswith(magic)), "csv")
     if file_format == "xlsx" and path.suffix.lower() == ".ods":
         file_format = "ods"
-    return SourceFile(path=path, format=file_format, sha256=digest.hexdigest(), size=size)
+    return SourceFile(
+        path=path, format=file_format, sha256=digest.hexdigest(), size=size, nul_bytes=nuls
+    )

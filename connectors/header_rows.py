@@ -34,8 +34,9 @@ def find_header(head: pd.DataFrame, profiles: Sequence[MappingProfile]) -> Heade
     """The first row with the most recognised headers, or None when no row has at least two
     (one for a profile of a single column)."""
     found: HeaderRow | None = None
-    for index in range(min(SCAN_ROWS, len(head))):
-        headers = header_texts(head.iloc[index].tolist())
+    cells = head.iloc[:SCAN_ROWS].to_numpy(dtype=object)  # at once: row by row is slow when wide
+    for index in range(len(cells)):
+        headers = header_texts(cells[index].tolist())
         match = best_match(headers, profiles)
         least = min(2, len(match.profile.keys()))
         if match.recognised < least:

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -31,12 +31,14 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from fundcheck.connectors.plain_yaml import load_plain_yaml
 from fundcheck.errors import ConfigError
-from fundcheck.model import FIELDS
+from fundcheck.model import FIELDS, Period
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 
 
+@lru_cache(maxsize=1 << 16)  # a header row is matched against every profile, row after row
 def header_key(text: str) -> str:
     """The form under which two headers are considered the same column: case, spacing,
     apostrophes (' and ’) and accents do not matter ("NUMERO OPERATION" is "Numéro Opération")."""
@@ -52,6 +54,7 @@ SLUG_TRUNCATION = 60
 """A synonym slug this long may be a truncated name (the eu1420 inventory cut names at 63)."""
 
 
+@lru_cache(maxsize=1 << 16)
 def header_slug(text: str) -> str:
     """Lower case ASCII words joined by ``_`` (accents dropped, apostrophes removed, other
     scripts dropped): "Date de début de l'opération" -> "date_de_debut_de_loperation"."""
@@ -62,8 +65,15 @@ def header_slug(text: str) -> str:
 
 def header_slugs(text: str) -> list[str]:
     """The slug of a header, then the slugs of its parts (bilingual headers), without repeats."""
+    return list(_header_slugs(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a header row is matched against every profile, row after row
+def _header_slugs(text: str) -> tuple[str, ...]:
     slugs = [header_slug(text)] + [header_slug(part) for part in _PARTS.split(text)]
-    return [slug for position, slug in enumerate(slugs) if slug and slug not in slugs[:position]]
+    return tuple(
+        slug for position, slug in enumerate(slugs) if slug and slug not in slugs[:position]
+    )
 
 
 class MappingProfile(BaseModel):
@@ -88,6 +98,14 @@ class MappingProfile(BaseModel):
         if unknown:
             raise ValueError(f"unknown canonical fields: {', '.join(unknown)}")
         return columns
+
+    @field_validator("period")
+    @classmethod
+    def _known_period(cls, period: str | None) -> str | None:
+        known = [p.value for p in Period]
+        if period is not None and period not in known:
+            raise ValueError(f"unknown period {period!r} (known: {', '.join(known)})")
+        return period
 
     @model_validator(mode="after")
     def _required_are_mapped(self) -> MappingProfile:
@@ -121,6 +139,11 @@ class MappingProfile(BaseModel):
         return out
 
     @cached_property
+    def long_slugs(self) -> list[str]:
+        """Slugs long enough to be the truncated form of a longer name."""
+        return [slug for slug in self._slugs if len(slug) >= SLUG_TRUNCATION]
+
+    @cached_property
     def _slugs(self) -> dict[str, tuple[str, str | None]]:
         out: dict[str, tuple[str, str | None]] = {}
         for header, target in self.columns.items():
@@ -135,21 +158,20 @@ def _synonym_hit(
 ) -> tuple[str, tuple[str, str | None], str] | None:
     """(matched slug, (synonym, field), how) for a header of a synonyms profile, or None."""
     slugs = profile.slugs()
-    for position, slug in enumerate(header_slugs(header)):
+    for position, slug in enumerate(_header_slugs(header)):
         hit = slugs.get(slug)
         if hit is None:
-            hit = next(
-                (v for k, v in slugs.items() if len(k) >= SLUG_TRUNCATION and slug.startswith(k)),
-                None,
-            )
+            hit = next((slugs[k] for k in profile.long_slugs if slug.startswith(k)), None)
         if hit is not None:
             how = f"synonym {hit[0]!r}" + (f" (part {slug!r} of the header)" if position else "")
             return slug, hit, how
     whole = header_slug(header)
-    endings = [k for k in slugs if "_" in k and whole.endswith("_" + k)]
-    if endings:  # a snake-cased bilingual name: "nazwa_beneficjenta_beneficiary_name"
-        ending = max(endings, key=len)
-        return ending, slugs[ending], f"synonym {slugs[ending][0]!r} (end of the header)"
+    start = whole.find("_")
+    while start >= 0:  # a snake-cased bilingual name: "nazwa_beneficjenta_beneficiary_name"
+        ending = whole[start + 1 :]  # the longest known ending of several words wins
+        if "_" in ending and ending in slugs:
+            return ending, slugs[ending], f"synonym {slugs[ending][0]!r} (end of the header)"
+        start = whole.find("_", start + 1)
     return None
 
 
@@ -302,11 +324,12 @@ def _parse_profile(data: Any, *, origin: str) -> MappingProfile:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_plain_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError("mapping file not found", location=str(path)) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"mapping file cannot be read: {exc}", location=str(path)) from None
+        reason = " ".join(str(exc).split())  # one line (a YAML error spans several)
+        raise ConfigError(f"mapping file cannot be read: {reason}", location=str(path)) from None
 
 
 @cache
@@ -314,7 +337,7 @@ def list_profiles() -> list[MappingProfile]:
     """The packaged profiles, sorted by id."""
     folder = resources.files(__package__).joinpath("profiles")
     profiles = [
-        _parse_profile(yaml.safe_load(entry.read_text(encoding="utf-8")), origin=entry.name)
+        _parse_profile(load_plain_yaml(entry.read_text(encoding="utf-8")), origin=entry.name)
         for entry in folder.iterdir()
         if entry.name.endswith(".yaml")
     ]

@@ -123,8 +123,21 @@ NORMALISATION_KINDS: dict[str, tuple[str, str]] = {
         "header rows repeated inside the data, dropped",
     ),
     "blank_row": ("lignes vides ignorées", "blank rows dropped"),
+    "cell_truncated": (
+        "cellules trop longues coupées à la longueur maximale lue (limits.max_cell_chars)",
+        "cells too long cut to the maximum length read (limits.max_cell_chars)",
+    ),
+    "control_character": (
+        "caractères de contrôle (octet NUL…) retirés des cellules",
+        "control characters (NUL byte...) removed from cells",
+    ),
+    "mixed_encoding": (
+        "lignes d'un autre encodage (cp1252 dans un fichier UTF-8, ou l'inverse) décodées ligne "
+        "à ligne",
+        "lines in another encoding (cp1252 in a UTF-8 file, or the reverse) decoded line by line",
+    ),
 }
-_ROW_KINDS = {"repeated_header", "blank_row"}
+_ROW_KINDS = {"repeated_header", "blank_row", "mixed_encoding"}
 
 
 def _normalised_rule(kind: str, fr: str, en: str) -> Rule:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,13 @@ class TextLayout:
     encoding: str
     delimiter: str
     width: int
+    other_encoding_lines: int = 0
+    """Lines written in the other of UTF-8 / cp1252 (a file assembled from two exports)."""
+    first_other_line: int | None = None
+
+
+BINARY_NUL_SHARE = 0.01
+"""A sample with more NUL bytes than this share is binary; fewer are stray bytes in cells."""
 
 
 def sniff_encoding(sample: bytes, *, location: str) -> str:
@@ -54,9 +62,11 @@ def sniff_encoding(sample: bytes, *, location: str) -> str:
         guess = from_bytes(sample).best()
         if guess is not None and guess.encoding.startswith(("utf_16", "utf_32")):
             return guess.encoding
-        raise SourceError(
-            "binary content: not a CSV, XLSX, XLS or Parquet table", location=location
-        )
+        if sample.count(b"\x00") > BINARY_NUL_SHARE * len(sample):
+            raise SourceError(
+                "binary content: not a CSV, XLSX, XLS or Parquet table", location=location
+            )
+        sample = sample.replace(b"\x00", b"")  # a stray NUL in a cell: reported per cell later
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
     except UnicodeDecodeError:
@@ -112,7 +122,7 @@ def sniff_layout(path: Path) -> TextLayout:
     return TextLayout(encoding, delimiter, width)
 
 
-def _read_with_pandas(path: Path, layout: TextLayout, encoding: str) -> pd.DataFrame:
+def _read_with_pandas(path: Path | io.StringIO, layout: TextLayout, encoding: str) -> pd.DataFrame:
     return pd.read_csv(
         path,
         sep=layout.delimiter,
@@ -177,9 +187,86 @@ def _read_with_csv_module(path: Path, layout: TextLayout, encoding: str) -> pd.D
     return pd.DataFrame(padded, dtype="str")
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _mixes_encodings(path: Path, encoding: str) -> bool:
+    """Whether a file read as UTF-8 has bytes that are not, or one read in a single-byte
+    encoding has UTF-8 sequences (streamed: the file is not held in memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            if encoding != "utf-8":
+                if _UTF8_SEQUENCE.search(chunk):
+                    return True
+                continue
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return True
+    return False
+
+
+def _single_byte_encoding(lines: list[bytes]) -> str:
+    """The encoding of the lines that are not UTF-8 (a Western guess reads as cp1252)."""
+    guess = from_bytes(b"".join(lines)[:SAMPLE_BYTES]).best()
+    if guess is None or guess.encoding in _WESTERN or guess.encoding.startswith("utf"):
+        return "cp1252"
+    return str(guess.encoding)
+
+
+def _decode_per_line(path: Path) -> tuple[io.StringIO, str, int, int | None]:
+    """The text of a file mixing UTF-8 lines and lines in a single-byte encoding, each line
+    decoded in its own; also that single-byte encoding, how many lines are not in the
+    majority encoding and the first of them (1-based)."""
+    with path.open("rb") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    utf8 = []
+    other: list[bytes] = []
+    for line in lines:
+        if line.isascii():
+            utf8.append(True)
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            utf8.append(False)
+            other.append(line)
+        else:
+            utf8.append(True)
+    single = _single_byte_encoding(other) if other else "cp1252"
+    wide = [
+        n for n, (line, ok) in enumerate(zip(lines, utf8, strict=True)) if ok and not line.isascii()
+    ]
+    minority_is_utf8 = len(wide) <= len(other)
+    minority = wide if minority_is_utf8 else [n for n, ok in enumerate(utf8) if not ok]
+    text = "".join(
+        line.decode("utf-8") if ok else line.decode(single, errors="replace")
+        for line, ok in zip(lines, utf8, strict=True)
+    )
+    first = minority[0] + 1 if minority and wide and other else None
+    count = len(minority) if wide and other else 0
+    return io.StringIO(text), single, count, first
+
+
 def read_text_grid(path: Path) -> tuple[pd.DataFrame, TextLayout]:
     """All rows of a text table as ``str`` columns numbered 0..n (row i is line record i + 1)."""
     layout = sniff_layout(path)
+    single_byte = not layout.encoding.startswith(("utf", "UTF"))
+    if (single_byte or layout.encoding == "utf-8") and _mixes_encodings(path, layout.encoding):
+        text, encoding, other, first = _decode_per_line(path)
+        if other:
+            layout = replace(
+                layout, encoding=encoding, other_encoding_lines=other, first_other_line=first
+            )
+            try:
+                return _read_with_pandas(text, layout, layout.encoding), layout
+            except (pd.errors.ParserError, csv.Error, ValueError, OverflowError):
+                text.seek(0)
+                rows = list(csv.reader(text, delimiter=layout.delimiter, strict=False))
+                width = max((len(r) for r in rows), default=1)
+                padded = [r + [""] * (width - len(r)) for r in rows]
+                return pd.DataFrame(padded, dtype="str"), layout
     encodings = [layout.encoding] + [e for e in ("cp1252", "latin-1") if e != layout.encoding]
     fast = _read_with_pyarrow(path, layout, layout.encoding)
     if fast is not None:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from fundcheck.display import printable
 from fundcheck.model import RunResult
 from fundcheck.reports.base import Lang
 from fundcheck.reports.digest import (
@@ -50,7 +51,7 @@ def _region_table(result: RunResult, lang: Lang) -> Table:
         )
     for region in region_summaries(result, lang):
         table.add_row(
-            Text(region.label),
+            Text(printable(region.label)),
             number(region.records, lang),
             *(number(region.count(severity), lang) for severity in SEVERITIES),
         )
@@ -81,7 +82,7 @@ def _sources_table(result: RunResult, lang: Lang) -> Table:
     for source in result.sources:
         name = f"{source.name} [{source.sheet}]" if source.sheet else source.name
         table.add_row(
-            Text(name),
+            Text(printable(name)),
             Text(source.profile or ""),
             number(source.rows, lang),
             Text(source.period or ""),

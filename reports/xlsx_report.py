@@ -80,6 +80,7 @@ class XlsxReport:
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            "tmpdir": str(out_dir),  # its temporary files stay in the (temporary) output folder
         }
         with xlsxwriter.Workbook(str(path), settings) as workbook:
             _WorkbookWriter(workbook, result, lang, options).write()

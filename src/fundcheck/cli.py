@@ -15,10 +15,13 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from fundcheck import __version__
 from fundcheck.cli_remote import SOURCE, register, remote_options
+from fundcheck.display import markup_safe, printable
 from fundcheck.errors import ConfigError, FundcheckError
+from fundcheck.interrupts import Interrupted, install
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -33,17 +36,21 @@ class ExitCode(IntEnum):
     1: findings at or above ``--fail-on``
     2: usage error (unknown option, missing argument: click's own)
     3: execution error (unreadable source, unmappable columns, bad configuration or suite)
+    130: interrupted by SIGINT (Ctrl-C), 143: stopped by SIGTERM, after removing temporary files
     """
 
     OK = 0
     FINDINGS = 1
     USAGE = 2
     EXECUTION = 3
+    SIGINT = 130
+    SIGTERM = 143
 
 
 REPORT_FORMATS = ("json", "html", "xlsx", "junit", "markdown", "liaison")
 DEFAULT_DEMO_REPORTS = ("json", "html", "xlsx", "junit", "markdown")
 DIFF_FORMATS = ("json", "markdown", "html")
+DIFF_FILES = {"json": "diff.json", "markdown": "diff.md", "html": "diff.html"}
 
 stderr = Console(stderr=True)
 
@@ -56,7 +63,9 @@ def _execution_errors(debug: bool) -> Iterator[None]:
     except FundcheckError as exc:
         if debug:
             traceback.print_exc()
-        stderr.print(f"[bold red]error:[/] {exc.describe()}", highlight=False, soft_wrap=True)
+        stderr.print(
+            f"[bold red]error:[/] {markup_safe(exc.describe())}", highlight=False, soft_wrap=True
+        )
         sys.exit(ExitCode.EXECUTION)
     except (KeyboardInterrupt, click.exceptions.Exit, SystemExit):
         raise
@@ -64,7 +73,7 @@ def _execution_errors(debug: bool) -> Iterator[None]:
         if debug:
             traceback.print_exc()
         stderr.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc} "
+            f"[bold red]internal error:[/] {type(exc).__name__}: {markup_safe(exc)} "
             "(run again with --debug for the traceback)",
             highlight=False,
             soft_wrap=True,
@@ -96,7 +105,7 @@ def source_options(*, with_period: bool = True) -> Callable[[F], F]:
             ),
             click.option(
                 "--mapping",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                type=click.Path(readable=False, path_type=Path),
                 help="A YAML mapping {source header: canonical field} for a file fundcheck "
                 "does not recognise.",
             ),
@@ -129,7 +138,7 @@ def run_options(fn: F) -> F:
             ),
             click.option(
                 "--output",
-                type=click.Path(file_okay=False, path_type=Path),
+                type=click.Path(path_type=Path),
                 help="Folder for the reports (default: ./fundcheck-report).",
             ),
             click.option(
@@ -192,10 +201,20 @@ def _file_config(config_path: Path | None) -> dict[str, Any]:
     return load_toml(default) if default.exists() else {}
 
 
+def _inputs(
+    sources: list[Path], mapping: Path | None, config_path: Path | None, history: str | None
+) -> list[Path]:
+    """Every file the run reads: no report may be written over one of them."""
+    found = [*sources, *(p for p in (mapping, config_path) if p is not None)]
+    if history and "://" not in history:
+        found.append(Path(history))
+    return found
+
+
 def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = None) -> int:
     """Run the pipeline, write the reports, print the summary; return the exit code."""
     from fundcheck.config import build_config
-    from fundcheck.output import write_reports
+    from fundcheck.output import check_output, write_reports
     from fundcheck.pipeline import run
     from fundcheck.reports.console_report import print_summary
 
@@ -205,8 +224,11 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
     config = build_config(_file_config(config_path), **config_values)
     if as_of is not None:
         config.parameters["as_of"] = as_of.date().isoformat()
+    inputs = _inputs(config.sources, config.mapping, config_path, history)
+    if config.reports:
+        check_output(config.output, config.reports, inputs)
     with stderr.status("fundcheck", spinner="dots") as status:
-        result = run(config, progress=lambda message: status.update(message))
+        result = run(config, progress=lambda message: status.update(markup_safe(message)))
         written: list[Path] = []
         if config.reports:
             status.update("writing reports")
@@ -216,19 +238,20 @@ def _execute(config_values: dict[str, Any], *, quiet: bool, title: str | None = 
                 config.output,
                 lang=config.lang,
                 fail_on=config.fail_on.severity,
+                inputs=inputs,
             )
         stored = _store_history(history, result) if history else None
     console = Console()
     if not quiet:
         if title:
-            console.print(title)
+            console.print(markup_safe(title))
         print_summary(result, console, config.lang)
         for path in written:
-            console.print(f"report: {path}", highlight=False, soft_wrap=True)
+            console.print(f"report: {markup_safe(path)}", highlight=False, soft_wrap=True)
         for note in _report_notes(config.reports):
-            console.print(f"note: {note}", highlight=False, soft_wrap=True)
+            console.print(f"note: {markup_safe(note)}", highlight=False, soft_wrap=True)
         if stored:
-            console.print(stored, highlight=False, soft_wrap=True)
+            console.print(markup_safe(stored), highlight=False, soft_wrap=True)
     threshold = config.fail_on.severity
     failing = result.count_at_or_above(threshold) if threshold else 0
     counts = result.counts()
@@ -319,7 +342,9 @@ def demo(
 
     out = output or Path("fundcheck-demo")
     with _execution_errors(debug):
-        out.mkdir(parents=True, exist_ok=True)
+        from fundcheck.safe_output import prepare_folder
+
+        prepare_folder(out, ["demo_liste_operations_2021_2027.xlsx"], [])
         dataset = generate_demo()
         source = write_demo(out / "demo_liste_operations_2021_2027.xlsx", dataset)
         cper_sources, cper_demo = _cper_demo(out, dataset)
@@ -429,7 +454,7 @@ def _parse_diff_reports(value: str | None) -> list[str]:
 )
 @click.option(
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Folder for the diff reports (default: ./fundcheck-diff).",
 )
 @click.option(
@@ -473,28 +498,36 @@ def diff(
     from fundcheck.diff import Edition, compare
     from fundcheck.model import Severity
     from fundcheck.pipeline import read_and_validate
-    from fundcheck.reports.diff_report import write_diff
+    from fundcheck.safe_output import prepare_folder as check_output
 
     formats = _parse_diff_reports(reports)
     with _execution_errors(debug):
         file_values = _file_config(config_path)
         options = {"sheet": sheet, "mapping": mapping, "period": period, "lang": lang}
         editions = []
+        inputs = [old, new, *(p for p in (mapping, config_path) if p is not None)]
+        if formats:
+            names = ["diff-manifest.json", *(DIFF_FILES[name] for name in formats)]
+            check_output(output or Path("fundcheck-diff"), names, inputs)
         with stderr.status("fundcheck", spinner="dots") as status:
             for path in (old, new):
                 config = build_config(file_values, sources=[path], **options)
                 result, record_sets = read_and_validate(
-                    config, progress=lambda message: status.update(message)
+                    config, progress=lambda message: status.update(markup_safe(message))
                 )
                 editions.append(Edition(result, record_sets))
             status.update("comparing the editions")
             changes = compare(editions[0], editions[1])
-            written = write_diff(changes, formats, output or Path("fundcheck-diff"), config.lang)
+            written = _write_diff(
+                changes, formats, output or Path("fundcheck-diff"), config.lang, inputs
+            )
         console = Console()
         if not quiet:
             _print_diff(changes, console)
             for written_path in written:
-                console.print(f"report: {written_path}", highlight=False, soft_wrap=True)
+                console.print(
+                    f"report: {markup_safe(written_path)}", highlight=False, soft_wrap=True
+                )
         counts = changes.counts()
         threshold = FailOn(fail_on_new).severity
         failing = 0
@@ -509,6 +542,23 @@ def diff(
             highlight=False,
         )
     sys.exit(ExitCode.FINDINGS if failing else ExitCode.OK)
+
+
+def _write_diff(
+    changes: Any, formats: list[str], out: Path, lang: Any, inputs: list[Path]
+) -> list[Path]:
+    """The diff reports, written as one set (``diff-manifest.json`` last)."""
+    from fundcheck.reports.diff_report import write_diff
+    from fundcheck.safe_output import write_set
+
+    if not formats:
+        return []
+    return write_set(
+        out,
+        lambda folder: write_diff(changes, formats, folder, lang),
+        inputs=inputs,
+        manifest="diff-manifest.json",
+    )
 
 
 def _print_diff(changes: Any, console: Console) -> None:
@@ -589,7 +639,7 @@ def history(target: str, limit: int, region: str | None, as_json: bool, debug: b
         table.add_row(
             str(r.id),
             r.generated_at,
-            sources,
+            Text(printable(sources)),
             f"{r.records:,}",
             f"{r.error:,}",
             f"{r.warning:,}",
@@ -697,5 +747,12 @@ register(cli)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="fundcheck")
+    """Console-script entry point: SIGINT exits 130 and SIGTERM 143, after cleaning up."""
+    install()
+    try:
+        cli(prog_name="fundcheck")
+    except Interrupted as stop:
+        try:
+            stderr.print(f"interrupted ({stop}): nothing more written", highlight=False)
+        finally:
+            sys.exit(stop.exit_code)

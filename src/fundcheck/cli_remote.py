@@ -20,7 +20,7 @@ from fundcheck.errors import FundcheckError
 
 F = TypeVar("F", bound=Callable[..., Any])
 _META = "fundcheck.remote"
-_LOCAL = click.Path(exists=True, dir_okay=False, path_type=Path)
+_LOCAL = click.Path(readable=False, path_type=Path)  # checked by the connector (exit 3)
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:

@@ -9,6 +9,9 @@ Values come from the command line, over an optional ``fundcheck.toml``::
     fail_on = "error"
     lang = "fr"
     reports = ["json", "html"]
+
+    [limits]                # input limits (see fundcheck.connectors.limits.InputLimits)
+    max_unpacked_bytes = 1073741824
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fundcheck.connectors.limits import InputLimits
 from fundcheck.errors import ConfigError
 from fundcheck.model import Period, Severity
 
@@ -50,27 +54,62 @@ class RunConfig(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     checks: bool = True
     """Run the aggregate checks (``--no-checks``: record rules only)."""
+    limits: InputLimits = Field(default_factory=InputLimits)
 
 
 def load_toml(path: Path) -> dict[str, Any]:
     """Read a fundcheck.toml file (execution error if it is not valid TOML)."""
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            values = tomllib.load(handle)
     except OSError as exc:
         raise ConfigError(
-            f"cannot read the configuration: {exc.strerror}", location=str(path)
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", location=str(path)) from exc
+            f"cannot read the configuration: {exc.strerror or exc}", location=str(path)
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"invalid TOML: {exc}", location=str(path)) from None
+    check_file_values(values, location=str(path))
+    return values
+
+
+def check_file_values(values: dict[str, Any], *, location: str) -> None:
+    """Refuse unknown sections, unknown keys and invalid values, naming the key and the file."""
+    from fundcheck.parameters import check_parameters
+
+    unknown = set(values) - {"validate", "parameters", "limits"}
+    if unknown:
+        raise ConfigError(
+            f"unknown configuration section(s): {', '.join(sorted(unknown))}", location=location
+        )
+    for section in ("validate", "parameters", "limits"):
+        if not isinstance(values.get(section, {}), dict):
+            raise ConfigError(f"[{section}] must be a table", location=location)
+    check_parameters(values.get("parameters", {}), location=location)
+    try:
+        InputLimits(**values.get("limits", {}))
+    except ValidationError as exc:
+        raise ConfigError(_first_problem("limits", exc), location=location) from None
+    allowed = set(RunConfig.model_fields) - {"sources", "parameters", "limits"}
+    extra = set(values.get("validate", {})) - allowed
+    if extra:
+        raise ConfigError(
+            f"unknown key(s) in [validate]: {', '.join(sorted(extra))}", location=location
+        )
+
+
+def _first_problem(section: str, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"invalid value for {section}.{where}: {first['msg']}"
 
 
 def build_config(file_values: dict[str, Any], **cli_values: Any) -> RunConfig:
     """Merge file values and command-line values (command line wins; None means 'not given')."""
     merged: dict[str, Any] = dict(file_values.get("validate", {}))
     merged["parameters"] = dict(file_values.get("parameters", {}))
+    merged["limits"] = dict(file_values.get("limits", {}))
     merged.update({k: v for k, v in cli_values.items() if v is not None})
-    unknown = set(file_values) - {"validate", "parameters"}
+    unknown = set(file_values) - {"validate", "parameters", "limits"}
     if unknown:
         raise ConfigError(f"unknown configuration section(s): {', '.join(sorted(unknown))}")
     try:

@@ -1023,7 +1023,7 @@ def write_xlsx(path: Path, frame: pd.DataFrame) -> Path:
     import xlsxwriter
 
     path = Path(path)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
     workbook.set_properties({"created": dt.datetime(2026, 3, 16, 9, 0, 0), "author": "fundcheck"})
     sheet = workbook.add_worksheet(sheet_name())
     bold = workbook.add_format({"bold": True})

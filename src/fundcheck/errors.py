@@ -13,6 +13,8 @@ Every error names where it happened (file, row, column) when that is known.
 
 from __future__ import annotations
 
+from fundcheck.display import printable
+
 
 class FundcheckError(Exception):
     """A problem that stops the run. Its message is user-facing."""
@@ -35,11 +37,11 @@ class FundcheckError(Exception):
         """The message prefixed with file, row and column when known."""
         where = []
         if self.location:
-            where.append(str(self.location))
+            where.append(printable(self.location))
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column {self.column!r}")
+            where.append(f"column {printable(self.column)!r}")
         return f"{': '.join([', '.join(where), self.message]) if where else self.message}"
 
 

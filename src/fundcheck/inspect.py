@@ -14,8 +14,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from fundcheck.connectors.file_connector import locate_header
+from fundcheck.display import markup_safe, printable
 from fundcheck.model import OPERATION_FIELDS
 
 
@@ -103,34 +105,41 @@ def inspect_source(path: Path, sheet: str | None = None, mapping: Path | None = 
 
 
 def print_inspection(inspection: Inspection, console: Console) -> None:
-    """The inspection as a rich table and a few lines of text."""
+    """The inspection as a rich table and a few lines of text (every text from the file or its
+    name escaped: no markup, no control character reaches the terminal)."""
     where = inspection.path + (f", sheet {inspection.sheet!r}" if inspection.sheet else "")
     layout = inspection.format
     if inspection.encoding:
         layout += f", {inspection.encoding}, delimiter {inspection.delimiter!r}"
-    console.print(f"[bold]{where}[/] ({layout}), header on row {inspection.header_row}")
     console.print(
-        f"profile: [bold]{inspection.profile}[/] — {inspection.profile_description}",
+        f"[bold]{markup_safe(where)}[/] ({markup_safe(layout)}), "
+        f"header on row {inspection.header_row}"
+    )
+    console.print(
+        f"profile: [bold]{markup_safe(inspection.profile)}[/] — "
+        f"{markup_safe(inspection.profile_description)}",
         highlight=False,
     )
-    console.print(f"why: {inspection.reason}", highlight=False)
-    console.print(f"period suggested by the format: {inspection.period or 'none (read per CCI)'}")
+    console.print(f"why: {markup_safe(inspection.reason)}", highlight=False)
+    period = inspection.period or "none (read per CCI)"
+    console.print(f"period suggested by the format: {markup_safe(period)}")
     table = Table(title="columns")
     for name in ("#", "source header", "canonical field", "why"):
         table.add_column(name)
     for column in inspection.columns:
-        header = " ".join(column.header.split())
-        target = column.field or "[dim]—[/]"
-        table.add_row(str(column.position), header, target, column.how)
+        header = Text(printable(" ".join(column.header.split())))
+        target = Text(column.field) if column.field else Text("—", style="dim")
+        table.add_row(str(column.position), header, target, Text(printable(column.how)))
     console.print(table)
     unmapped = [" ".join(c.header.split()) for c in inspection.unmapped]
-    console.print(f"unmapped columns ({len(unmapped)}): {', '.join(unmapped) or 'none'}")
+    shown = markup_safe(", ".join(unmapped) or "none")
+    console.print(f"unmapped columns ({len(unmapped)}): {shown}")
     missing = inspection.missing_fields
     console.print(f"canonical fields not provided ({len(missing)}): {', '.join(missing) or 'none'}")
     for note in inspection.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {markup_safe(note)}")
     if not inspection.mappable:
         console.print(
             "[bold red]not mappable:[/] required fields not found: "
-            + ", ".join(inspection.missing_required)
+            + markup_safe(", ".join(inspection.missing_required))
         )

@@ -1,14 +1,33 @@
-"""Write the requested reports of a run into the output folder."""
+"""Write the requested reports of a run into the output folder, as one set (see safe_output)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from fundcheck.errors import ConfigError, FundcheckError
+from fundcheck.errors import ConfigError
 from fundcheck.model import RunResult, Severity
 from fundcheck.reports import REPORTS
 from fundcheck.reports.base import Lang, ReportOptions
+from fundcheck.safe_output import prepare_folder, write_set
+
+MANIFEST = "manifest.json"
+"""Written last in the output folder: the files of the run's set, with their SHA-256."""
+
+
+def report_names(formats: Sequence[str]) -> list[str]:
+    """The fixed file names of the requested formats (per-region files are known later)."""
+    unknown = [f for f in formats if f not in REPORTS]
+    if unknown:
+        raise ConfigError(f"unknown report format(s): {', '.join(unknown)}")
+    names = [getattr(REPORTS[name], "file_name", None) for name in formats]
+    return [MANIFEST, *(name for name in names if isinstance(name, str))]
+
+
+def check_output(out_dir: Path, formats: Sequence[str], inputs: Sequence[Path]) -> None:
+    """Before a run: the output folder is writable and no report would replace an input, a
+    link or a read-only file (exit code 3 naming the path, nothing written)."""
+    prepare_folder(out_dir, report_names(formats), inputs)
 
 
 def write_reports(
@@ -19,19 +38,19 @@ def write_reports(
     lang: Lang,
     fail_on: Severity | None,
     split_by_region: bool = False,
+    inputs: Sequence[Path] = (),
 ) -> list[Path]:
-    """Render each format into ``out_dir`` and return the files written."""
-    unknown = [f for f in formats if f not in REPORTS]
-    if unknown:
-        raise ConfigError(f"unknown report format(s): {', '.join(unknown)}")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise FundcheckError(
-            f"cannot create the output folder: {exc.strerror}", location=str(out_dir)
-        ) from exc
+    """Render each format into ``out_dir`` and return the files written.
+
+    The files appear together (with ``manifest.json`` last) or not at all; ``inputs`` (the
+    run's sources) are never overwritten."""
+    report_names(formats)
     options = ReportOptions(fail_on=fail_on, split_by_region=split_by_region)
-    written: list[Path] = []
-    for name in formats:
-        written.extend(REPORTS[name]().render(result, out_dir, lang, options))
-    return written
+
+    def render(folder: Path) -> list[Path]:
+        written: list[Path] = []
+        for name in formats:
+            written.extend(REPORTS[name]().render(result, folder, lang, options))
+        return written
+
+    return write_set(out_dir, render, inputs=inputs, manifest=MANIFEST)

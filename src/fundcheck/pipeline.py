@@ -190,7 +190,9 @@ def read_and_validate(
         if path in cper_paths:
             continue
         say(f"reading {path.name}")
-        record_set = read_operations(path, sheet=config.sheet, mapping=config.mapping)
+        record_set = read_operations(
+            path, sheet=config.sheet, mapping=config.mapping, limits=config.limits
+        )
         annotate(
             record_set.frame,
             reference,
