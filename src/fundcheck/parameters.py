@@ -77,9 +77,15 @@ def check_parameters(values: Mapping[str, Any], *, location: str | None = None) 
                         raise fail from None
             elif isinstance(default, tuple | list):
                 items = value if isinstance(value, list) else None
+                numeric = bool(default) and all(isinstance(d, int | float) for d in default)
+                kinds: tuple[type, ...] = (int, float) if numeric else (str,)
                 if not isinstance(value, str) and (
-                    items is None or not all(isinstance(item, str) for item in items)
+                    items is None
+                    or not all(
+                        isinstance(item, kinds) and not isinstance(item, bool) for item in items
+                    )
+                    or (numeric and not all(math.isfinite(i) and i >= 0 for i in items))
                 ):
-                    raise fail
+                    raise ConfigError(f"parameter {name} must be a list, not {value!r}")
         except ConfigError as error:
             raise ConfigError(error.message, location=location, column=None) from None

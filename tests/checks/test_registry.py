@@ -77,3 +77,13 @@ def test_every_check_returns_an_empty_findings_table_on_no_data(build):
     for check in CHECKS.values():
         found = check().run(empty, load_reference(), {})
         assert list(found.columns) == list(findings_frame().columns)
+
+
+def test_list_parameters_take_numbers_or_texts_as_their_default_does():
+    from fundcheck.parameters import check_parameters
+
+    check_parameters({"arachne_threshold_amounts": [100_000, 250_000.5]})
+    with pytest.raises(ConfigError, match="arachne_threshold_amounts must be a list"):
+        check_parameters({"arachne_threshold_amounts": [100_000, -1]})
+    with pytest.raises(ConfigError, match="arachne_threshold_amounts must be a list"):
+        check_parameters({"arachne_threshold_amounts": ["cent mille"]})
