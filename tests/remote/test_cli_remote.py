@@ -90,9 +90,11 @@ def test_inspect_reads_a_uri(served):
     assert json.loads(result.output)["format"] == "csv"
 
 
-def test_a_local_path_still_works_and_a_missing_one_is_a_usage_error(platform, tmp_path):
+def test_a_local_path_still_works_and_a_missing_one_is_an_execution_error(platform, tmp_path):
     assert invoke("inspect", str(platform.LIST_OF_OPERATIONS), "--json").exit_code == 0
-    assert invoke("inspect", str(tmp_path / "nope.csv")).exit_code == ExitCode.USAGE
+    missing = invoke("inspect", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == ExitCode.EXECUTION  # an unreadable source is exit 3
+    assert "nope.csv" in missing.output
 
 
 def test_fetch_writes_the_file_and_its_provenance(served, tmp_path):
