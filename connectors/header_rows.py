@@ -26,8 +26,14 @@ class HeaderRow:
         return self.match.rank()
 
 
+MAX_HEADER_LENGTH = 500
+"""A header is a few words (the longest published one, a bilingual Annex XII header, is under
+200 characters): a longer cell is data, and is looked at by its first characters only, so that a
+megabyte-long title among the first rows costs nothing to the header scan."""
+
+
 def header_texts(cells: Sequence[object]) -> list[str]:
-    return [display_text(cell) or "" for cell in cells]
+    return [(display_text(cell) or "")[:MAX_HEADER_LENGTH] for cell in cells]
 
 
 def find_header(head: pd.DataFrame, profiles: Sequence[MappingProfile]) -> HeaderRow | None:
