@@ -24,7 +24,7 @@ from fundcheck.checks.findings import aggregate, eur, pct, programme_region, rec
 from fundcheck.checks.frames import operations, text
 from fundcheck.model import RecordSet, Rule, Severity, findings_frame
 from fundcheck.reference import Reference
-from fundcheck.reference.lookups import region_of_postcode, words
+from fundcheck.reference.lookups import words
 
 _IDENTITY_BASIS = (
     "CPR (EU) 2021/1060 Art 74(1)(c) (fraud risk), Annex XVII (beneficiary name and identifier)"
@@ -80,7 +80,7 @@ class BeneficiaryIdentity:
         )  # fmt: skip
         if ops.empty:
             return findings_frame()
-        ops = self.prepare(ops)
+        ops = self.prepare(ops, reference)
         pieces = [
             self._groups(ops, "_siren", "_name", _SIREN_NAMES, "beneficiary_siren"),
             self._groups(ops, "_name", "_siren", _NAME_SIRENS, "beneficiary_name"),
@@ -89,13 +89,13 @@ class BeneficiaryIdentity:
         return findings_frame(pd.concat(found, ignore_index=True)) if found else findings_frame()
 
     @staticmethod
-    def prepare(ops: pd.DataFrame) -> pd.DataFrame:
+    def prepare(ops: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         """The operations with their normalised name, SIREN and postcode region."""
         return ops.assign(
             _name=_name_key(ops["beneficiary_name"]),
             _siren=_siren(ops),
             _pc_region=text(ops, "beneficiary_postcode").map(
-                lambda p: region_of_postcode(p) if isinstance(p, str) else None
+                lambda p: reference.region_of_postcode(p) if isinstance(p, str) else None
             ),
         )
 
@@ -167,9 +167,8 @@ class BeneficiaryInSeveralRegions(BeneficiaryIdentity):
         )  # fmt: skip
         if ops.empty:
             return findings_frame()
-        return self._groups(
-            self.prepare(ops), "_name", "_pc_region", _NAME_REGIONS, "beneficiary_postcode"
-        )
+        ops = self.prepare(ops, reference)
+        return self._groups(ops, "_name", "_pc_region", _NAME_REGIONS, "beneficiary_postcode")
 
 
 @register

@@ -13,13 +13,12 @@ from typing import Any
 
 from fundcheck.model import Period
 from fundcheck.reference import (
-    FUND_ALIASES,
     FUNDS_2014_2020,
     FUNDS_2021_2027,
     load_reference,
     read_rows,
 )
-from fundcheck.reference.lookups import programme_territory, region_of_postcode
+from fundcheck.reference.lookups import programme_territory
 
 EU_MEMBER_STATES = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -81,16 +80,11 @@ def funds_2021_2027() -> list[str]:
 
 
 def specific_objectives_by_fund() -> dict[str, list[str]]:
-    """Specific-objective codes valid for each fund (Interreg objectives count as ERDF).
-
-    Read from the packaged CSV: its ``fund`` cell joins funds with ``+`` ("CF+ERDF"), and a fund
-    code may itself end with ``+`` ("ESF+"), so it is split only before a capital letter.
-    """
+    """Specific-objective codes valid for each fund (Interreg objectives count as ERDF)."""
     by_fund: dict[str, set[str]] = {}
-    for row in read_rows("specific_objectives_2021_2027.csv"):
-        for fund in re.split(r"\+(?=[A-Z])", row["fund"]):
-            canonical = "ERDF" if fund == "Interreg" else FUND_ALIASES.get(fund.upper(), fund)
-            by_fund.setdefault(canonical, set()).add(row["code"])
+    for objective in load_reference().specific_objectives.values():
+        for fund in objective.funds:
+            by_fund.setdefault(fund, set()).add(objective.code)
     return {fund: sorted(codes) for fund, codes in sorted(by_fund.items())}
 
 
@@ -237,18 +231,15 @@ def region_of(kind: str, code: Any) -> str | None:
         regions = {region_of(kind, part) for part in code.split("|")}
         return regions.pop() if len(regions) == 1 else None
     reference = load_reference()
-    if kind == "cci":
-        programme = reference.programmes.get(code)
-        return programme.region if programme else None
-    if kind == "postcode":
-        return region_of_postcode(code)
-    if kind == "departement":
-        departement = reference.departements.get(code)
-        return departement.region if departement else None
-    if kind == "region":
-        return code if code in reference.regions else None
-    if kind == "nuts":
-        return _nuts_region(code)
+    answers: dict[str, Callable[[str], str | None]] = {
+        "cci": reference.region_of_programme,
+        "postcode": reference.region_of_postcode,
+        "departement": reference.region_of_departement,
+        "region": reference.region_of_region_code,
+        "nuts": _nuts_region,
+    }
+    if kind in answers:
+        return answers[kind](code)
     raise ValueError(f"unknown location kind {kind!r}")
 
 

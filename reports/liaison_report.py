@@ -23,7 +23,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
-from fundcheck.reference import load_reference
+from fundcheck.reference import Reference, load_reference
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
 from fundcheck.reports.cells import column_values, display
 from fundcheck.reports.cper_chart import execution_chart
@@ -40,7 +40,6 @@ from fundcheck.reports.templating import file_safe, html_template
 LIAISON_MAX_FINDINGS = 200
 NORMALISED = "read.normalised."
 CPER_PREFIX = "CPER-"  # rules of the contrats de plan État-Région, reported in their own section
-_PERIODS = {"2014": "2014-2020", "2021": "2021-2027"}
 _RULE_PERIOD = {"eu14.": "2014-2020", "eu21.": "2021-2027"}
 
 
@@ -165,10 +164,6 @@ def liaison_documents(result: RunResult) -> list[LiaisonDocument]:
     return documents
 
 
-def _period_of(cci: str) -> str:
-    return _PERIODS.get(cci[:4], "")
-
-
 def _programmes(result: RunResult, key: str, findings: pd.DataFrame) -> list[ProgrammeLine]:
     """Programmes with records in the region (or, without record counts, with findings)."""
     counts = dict(result.programmes_by_region.get(key, {}))
@@ -179,7 +174,7 @@ def _programmes(result: RunResult, key: str, findings: pd.DataFrame) -> list[Pro
     for cci in sorted(counts):
         programme = known.get(cci)
         title = programme.title if programme else "(programme not in the reference list)"
-        period = programme.period.value if programme else _period_of(cci)
+        period = programme.period.value if programme else Reference.period_of_cci(cci) or ""
         lines.append(ProgrammeLine(cci, title, period, counts[cci]))
     return lines
 

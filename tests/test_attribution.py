@@ -7,6 +7,8 @@ import pandas as pd
 from fundcheck.attribution import attribute_regions, detect_periods
 from fundcheck.reference import load_reference
 
+REF = load_reference()
+
 
 def _frame(**columns):
     return pd.DataFrame({k: pd.Series(v, dtype="string") for k, v in columns.items()})
@@ -79,9 +81,9 @@ def test_foreign_operations_and_operations_without_evidence_go_to_the_national_b
 
 def test_period_is_read_per_record_from_the_cci():
     frame = _frame(programme_cci=["2014FR16M0OP001", "2021FR16FFPR018", None, "garbage"])
-    assert detect_periods(frame).tolist() == ["2014-2020", "2021-2027", pd.NA, pd.NA]
-    assert detect_periods(frame, hint="2014-2020").tolist()[2:] == ["2014-2020", "2014-2020"]
-    assert set(detect_periods(frame, override="2014-2020")) == {"2014-2020"}
+    assert detect_periods(frame, REF).tolist() == ["2014-2020", "2021-2027", pd.NA, pd.NA]
+    assert detect_periods(frame, REF, hint="2014-2020").tolist()[2:] == ["2014-2020", "2014-2020"]
+    assert set(detect_periods(frame, REF, override="2014-2020")) == {"2014-2020"}
 
 
 def test_period_from_the_label_then_the_fund():
@@ -89,7 +91,8 @@ def test_period_from_the_label_then_the_fund():
         programme_title=["PO FEDER Alsace", "Programme Bretagne FEDER-FSE+ 2021-2027", None, None],
         fund=["ERDF", "ERDF", "ESF+", "YEI"],
     )
-    assert detect_periods(frame).tolist() == ["2014-2020", "2021-2027", "2021-2027", "2014-2020"]
+    expected = ["2014-2020", "2021-2027", "2021-2027", "2014-2020"]
+    assert detect_periods(frame, REF).tolist() == expected
 
 
 def test_the_dates_decide_only_when_they_are_unambiguous():
@@ -121,7 +124,7 @@ def test_the_dates_decide_only_when_they_are_unambiguous():
             ),
         }
     )
-    assert detect_periods(frame).tolist() == [
+    assert detect_periods(frame, REF).tolist() == [
         "2014-2020",
         "2021-2027",
         "2021-2027",
@@ -130,4 +133,4 @@ def test_the_dates_decide_only_when_they_are_unambiguous():
         pd.NA,
         "2021-2027",
     ]
-    assert detect_periods(frame, hint="2021-2027").tolist()[0] == "2021-2027"
+    assert detect_periods(frame, REF, hint="2021-2027").tolist()[0] == "2021-2027"

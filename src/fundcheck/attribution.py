@@ -28,17 +28,12 @@ suite runs on it and the run says so once, naming ``--period``. ``--period`` ove
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 import pandas as pd
 
 from fundcheck.model import PERIOD, REGION, REGION_BASIS, Period
 from fundcheck.reference import Reference
-from fundcheck.reference.lookups import (
-    programmes_for_label,
-    region_of_location_text,
-    region_of_postcode,
-)
 
 NATIONAL_PROGRAMME = "national_programme"
 FOREIGN_COUNTRY = "foreign_country"
@@ -57,22 +52,6 @@ REGION_BASES = (
 )
 
 
-def _single_region(code: object, reference: Reference) -> str | None:
-    """A known region code (several regions joined by "|" name no single region)."""
-    if not isinstance(code, str) or not code:
-        return None
-    return code if code in reference.regions else None
-
-
-def _departement_region(code: object, reference: Reference) -> str | None:
-    if not isinstance(code, str) or not code:
-        return None
-    regions = {
-        getattr(reference.departements.get(part), "region", None) for part in code.split("|")
-    }
-    return regions.pop() if len(regions) == 1 else None
-
-
 def _by_distinct(column: pd.Series, lookup: dict[object, str | None]) -> pd.Series:
     return column.map(lookup).astype("string")
 
@@ -88,20 +67,14 @@ def _evidence(frame: pd.DataFrame, reference: Reference) -> list[tuple[str, pd.S
         distinct = {value: lookup(value) for value in column.dropna().unique().tolist()}  # type: ignore[operator]
         out.append((basis, _by_distinct(column, distinct)))
 
-    add("operation_region", "operation_region", lambda v: _single_region(v, reference))
-    add("operation_postcode", "operation_postcode", region_of_postcode)
-    add("operation_department", "operation_department", lambda v: _departement_region(v, reference))
-    add("location_text", "location_text", region_of_location_text)
-    programme_region = {cci: p.region for cci, p in reference.programmes.items()}
-    add("programme", "programme_cci", programme_region.get)
-    add("programme_label", "programme_title", lambda v: _label_region(v, reference))
-    add("beneficiary_postcode", "beneficiary_postcode", region_of_postcode)
+    add("operation_region", "operation_region", reference.region_of_region_code)
+    add("operation_postcode", "operation_postcode", reference.region_of_postcode)
+    add("operation_department", "operation_department", reference.region_of_departement)
+    add("location_text", "location_text", reference.region_of_location)
+    add("programme", "programme_cci", reference.region_of_programme)
+    add("programme_label", "programme_title", reference.region_of_label)
+    add("beneficiary_postcode", "beneficiary_postcode", reference.region_of_postcode)
     return out
-
-
-def _label_region(label: str, reference: Reference) -> str | None:
-    regions = {reference.programmes[cci].region for cci in programmes_for_label(label)}
-    return regions.pop() if len(regions) == 1 else None
 
 
 def _national_programme(frame: pd.DataFrame, reference: Reference) -> pd.Series:
@@ -109,14 +82,14 @@ def _national_programme(frame: pd.DataFrame, reference: Reference) -> pd.Series:
     national = pd.Series(False, index=frame.index)
     if "programme_cci" in frame:
         cci = frame["programme_cci"].astype("string")
-        known = {c for c, p in reference.programmes.items() if p.region is None}
+        known = {c for c in reference.programmes if reference.is_national_programme(c)}
         national |= cci.isin(known).fillna(False).astype(bool)
     if "programme_title" in frame:
         titles = frame["programme_title"].astype("string")
         distinct = {
-            value: bool(found) and all(reference.programmes[c].region is None for c in found)
+            value: bool(found) and all(reference.is_national_programme(c) for c in found)
             for value in titles.dropna().unique().tolist()
-            for found in [programmes_for_label(value)]
+            for found in [reference.programmes_for_label(value)]
         }
         national |= titles.map(distinct).fillna(False).astype(bool)
     return national
@@ -142,37 +115,6 @@ def attribute_regions(frame: pd.DataFrame, reference: Reference) -> tuple[pd.Ser
 
 # --------------------------------------------------------------------------------------------
 # Period
-
-_FUND_PERIOD = {
-    "ESF+": Period.P2021_2027.value,
-    "JTF": Period.P2021_2027.value,
-    "EMFAF": Period.P2021_2027.value,
-    "YEI": Period.P2014_2020.value,
-    "EMFF": Period.P2014_2020.value,
-    "REACT-EU": Period.P2014_2020.value,
-}
-_LABEL_YEARS = re.compile(r"(20[0-2]\d)\s*[-–/à]\s*(20[0-3]\d)")
-
-
-def _period_of_year(year: int) -> str | None:
-    if 2007 <= year <= 2013:
-        return Period.P2007_2013.value
-    if 2014 <= year <= 2020:
-        return Period.P2014_2020.value
-    if 2021 <= year <= 2027:
-        return Period.P2021_2027.value
-    return None
-
-
-def _period_of_label(label: str) -> str | None:
-    years = _LABEL_YEARS.search(label)
-    if years:
-        return _period_of_year(int(years.group(1)))
-    periods = {
-        programme[:4] for programme in programmes_for_label(label)
-    }  # the CCI year of every programme the label may name
-    found = {_period_of_year(int(year)) for year in periods}
-    return found.pop() if len(found) == 1 else None
 
 
 def _periods_from_dates(frame: pd.DataFrame) -> pd.Series:
@@ -204,28 +146,30 @@ def _periods_from_dates(frame: pd.DataFrame) -> pd.Series:
 
 
 def detect_periods(
-    frame: pd.DataFrame, *, hint: str | None = None, override: str | None = None
+    frame: pd.DataFrame,
+    reference: Reference,
+    *,
+    hint: str | None = None,
+    override: str | None = None,
 ) -> pd.Series:
     """Programming period of each record, NA where no evidence decides (see the module doc)."""
     if override:
         return pd.Series(Period(override).value, index=frame.index, dtype="string")
     period = pd.Series(pd.NA, index=frame.index, dtype="string")
 
-    def fill(candidate: pd.Series) -> None:
+    def fill(field: str, answer: Callable[[str], str | None]) -> None:
         nonlocal period
-        period = period.fillna(candidate.astype("string"))
+        if field in frame:
+            column = frame[field].astype("string")
+            distinct = {value: answer(value) for value in column.dropna().unique().tolist()}
+            period = period.fillna(column.map(distinct).astype("string"))
 
-    if "programme_cci" in frame:
-        years = frame["programme_cci"].astype("string").str[:4]
-        fill(years.map(lambda y: _period_of_year(int(y)) if str(y).isdigit() else None))
-    if "programme_title" in frame:
-        titles = frame["programme_title"].astype("string")
-        fill(titles.map({v: _period_of_label(v) for v in titles.dropna().unique().tolist()}))
-    if "fund" in frame:
-        fill(frame["fund"].astype("string").map(_FUND_PERIOD))
+    fill("programme_cci", reference.period_of_cci)
+    fill("programme_title", reference.period_of_label)
+    fill("fund", reference.period_of_fund)
     if hint:
-        fill(pd.Series(Period(hint).value, index=frame.index, dtype="string"))
-    fill(_periods_from_dates(frame))
+        period = period.fillna(pd.Series(Period(hint).value, index=frame.index, dtype="string"))
+    period = period.fillna(_periods_from_dates(frame))
     return period
 
 
@@ -238,5 +182,5 @@ def annotate(
 ) -> pd.DataFrame:
     """Add the ``_region``, ``_region_basis`` and ``_period`` columns in place."""
     frame[REGION], frame[REGION_BASIS] = attribute_regions(frame, reference)
-    frame[PERIOD] = detect_periods(frame, hint=period_hint, override=period_override)
+    frame[PERIOD] = detect_periods(frame, reference, hint=period_hint, override=period_override)
     return frame

@@ -8,11 +8,11 @@ import pytest
 
 from fundcheck.connectors import codes
 from fundcheck.connectors.decoding import decode_in_context
+from fundcheck.reference import load_reference
 from fundcheck.reference.lookups import (
     postcode_class,
     programme_territory,
     programmes_for_label,
-    region_of_label,
     region_of_location_text,
 )
 
@@ -148,7 +148,8 @@ def test_programme_labels_long_and_abbreviated() -> None:
     assert programmes_for_label("Bretagne", "2021-2027") == ("2021FR16FFPR016",)
     assert programmes_for_label("PO FEDER Alsace") == ("2014FR16RFOP006",)  # not the ESF one
     assert len(programmes_for_label("PO Guyane", "2014-2020")) == 2
-    assert region_of_label("PO Guyane", "2014-2020") == "03"  # both programmes lie in Guyane
+    both_in_guyane = load_reference().region_of_label("PO Guyane", "2014-2020")
+    assert both_in_guyane == "03"
     assert programmes_for_label("Programme FEDER") == ()
 
 

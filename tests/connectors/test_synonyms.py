@@ -8,6 +8,7 @@ import pytest
 from fundcheck.attribution import detect_periods
 from fundcheck.connectors import list_profiles, read_operations
 from fundcheck.connectors.mapping_profiles import best_match, header_slugs, match_profile
+from fundcheck.reference import load_reference
 
 SYNONYMS = next(p for p in list_profiles() if p.id == "annex_xii_synonyms")
 EXACT = [p for p in list_profiles() if p.matching == "exact"]
@@ -86,7 +87,7 @@ def test_unknown_english_layout_is_read_and_each_record_dated_by_its_dates(write
     record_set = read_operations(path)
     assert record_set.provenance.profile == "annex_xii_synonyms"
     assert record_set.provenance.period is None  # the format tells no period, never a majority
-    periods = detect_periods(record_set.frame, hint=record_set.provenance.period)
+    periods = detect_periods(record_set.frame, load_reference(), hint=record_set.provenance.period)
     assert periods.tolist() == ["2014-2020", "2014-2020"]  # each record's dates (2016, 2017) do
     frame = record_set.frame
     assert frame["_row"].tolist() == [3, 4]

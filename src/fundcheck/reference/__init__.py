@@ -141,13 +141,39 @@ def _fraction(text: str) -> float | None:
     return float(text) / 100 if text else None
 
 
-def _funds(text: str) -> tuple[str, ...]:
-    out = []
+def split_funds(text: str) -> tuple[str, ...]:
+    """Canonical fund codes of a reference cell joining funds with ``+`` ("CF+ERDF",
+    "FEDER+FSE+IEJ", "ERDF+ESF++JTF"): a fund code may itself end with ``+`` (ESF+), so the cell
+    is split only before a capital letter; a parenthesis is a comment ("ERDF (Interreg)");
+    Interreg is ERDF; a word that is no fund ("multi-fund") is left out."""
+    out: list[str] = []
     for part in re.split(r"\+(?=[A-Z])", text.split(" (")[0]):
-        part = part.strip().upper()
-        if part in FUND_ALIASES:
-            out.append(FUND_ALIASES[part])
+        fund = FUND_ALIASES.get(part.strip().upper())
+        if fund and fund not in out:
+            out.append(fund)
     return tuple(out)
+
+
+_FUND_PERIOD = {
+    "ESF+": Period.P2021_2027.value,
+    "JTF": Period.P2021_2027.value,
+    "EMFAF": Period.P2021_2027.value,
+    "YEI": Period.P2014_2020.value,
+    "EMFF": Period.P2014_2020.value,
+    "REACT-EU": Period.P2014_2020.value,
+}
+_LABEL_YEARS = re.compile(r"(20[0-2]\d)\s*[-–/à]\s*(20[0-3]\d)")
+
+
+def period_of_year(year: int) -> str | None:
+    """The programming period a year opens (2007-2013, 2014-2020, 2021-2027), else None."""
+    if 2007 <= year <= 2013:
+        return Period.P2007_2013.value
+    if 2014 <= year <= 2020:
+        return Period.P2014_2020.value
+    if 2021 <= year <= 2027:
+        return Period.P2021_2027.value
+    return None
 
 
 @dataclass(frozen=True)
@@ -167,9 +193,103 @@ class Reference:
         region = self.regions.get(code or "")
         return region.name if region else None
 
-    def postcode_region(self, postcode: str) -> str | None:
-        dep = self.departements.get(self.postcode_departement.get(postcode, ""))
-        return dep.region if dep else None
+    # Regions: which region is this postcode, département, programme, label or location
+
+    def departement_of_postcode(self, postcode: str) -> str | None:
+        """The département a 5-digit postcode's prefix designates (distribution or CEDEX code).
+
+        Overseas départements use three digits (971-976); Corsica's "20" prefix designates both
+        Corsican départements, reported as "2A" (same region). None for an unknown prefix.
+        """
+        if not re.fullmatch(r"\d{5}", postcode):
+            return None
+        prefix = postcode[:3] if postcode.startswith("97") else postcode[:2]
+        if prefix == "20":
+            prefix = "2A"
+        return prefix if prefix in self.departements else None
+
+    def region_of_postcode(self, postcode: str) -> str | None:
+        """Region of a postcode: La Poste's département for a distribution code, else its
+        prefix's."""
+        departement = self.postcode_departement.get(postcode) or self.departement_of_postcode(
+            postcode
+        )
+        found = self.departements.get(departement or "")
+        return found.region if found else None
+
+    def region_of_departement(self, code: str) -> str | None:
+        """Region of a département code, or of several joined by "|" when they lie in one."""
+        regions = {getattr(self.departements.get(part), "region", None) for part in code.split("|")}
+        return regions.pop() if len(regions) == 1 else None
+
+    def region_of_region_code(self, code: str) -> str | None:
+        """A known region code (several regions joined by "|" name no single region)."""
+        return code if code in self.regions else None
+
+    def region_of_programme(self, cci: str) -> str | None:
+        """The region of a regional programme; None for a national or unknown one."""
+        programme = self.programmes.get(cci)
+        return programme.region if programme else None
+
+    def is_national_programme(self, cci: str) -> bool:
+        """A programme known to be national or multi-regional (no region of its own)."""
+        programme = self.programmes.get(cci)
+        return programme is not None and programme.region is None
+
+    def programmes_for_label(self, label: str, period: str | None = None) -> tuple[str, ...]:
+        """CCIs of the programmes a label names (long or abbreviated titles); several when the
+        label is ambiguous (see ``lookups.programmes_for_label``)."""
+        from fundcheck.reference.lookups import programmes_for_label  # indexes built once
+
+        return programmes_for_label(label, period)
+
+    def region_of_label(self, label: str, period: str | None = None) -> str | None:
+        """The region of the programme(s) a label names, when they all lie in one region."""
+        regions = {self.programmes[cci].region for cci in self.programmes_for_label(label, period)}
+        return regions.pop() if len(regions) == 1 else None
+
+    def region_of_location(self, text: str) -> str | None:
+        """The region a location text names ("REG/53/Bretagne | COMM/56036/Caudan")."""
+        from fundcheck.reference.lookups import region_of_location_text
+
+        return region_of_location_text(text)
+
+    # Funds
+
+    def funds_of_programme(self, cci: str) -> tuple[str, ...]:
+        """The funds a programme carries (Partnership Agreements: 2021-2027 Table 9B, 2014-2020
+        §1.6); empty for an unknown programme."""
+        programme = self.programmes.get(cci)
+        return programme.funds if programme else ()
+
+    # Periods: which programming period is this CCI, label, fund or year
+
+    @staticmethod
+    def period_of_year(year: int) -> str | None:
+        """The programming period a year opens."""
+        return period_of_year(year)
+
+    @staticmethod
+    def period_of_cci(cci: str) -> str | None:
+        """The period of a programme CCI: its first four digits are the first year of the
+        period it was adopted for (2014FR16RFOP006 -> 2014-2020)."""
+        year = cci[:4]
+        return period_of_year(int(year)) if year.isdigit() else None
+
+    def period_of_label(self, label: str) -> str | None:
+        """The period a programme label names: its years ("PO FEDER 2014-2020"), else the
+        period of every programme the label may name when they agree."""
+        years = _LABEL_YEARS.search(label)
+        if years:
+            return period_of_year(int(years.group(1)))
+        found = {self.period_of_cci(cci) for cci in self.programmes_for_label(label)}
+        return found.pop() if len(found) == 1 else None
+
+    @staticmethod
+    def period_of_fund(fund: str) -> str | None:
+        """The period of a fund that exists in one period only (ESF+, JTF, EMFAF: 2021-2027;
+        YEI, EMFF, REACT-EU: 2014-2020)."""
+        return _FUND_PERIOD.get(fund)
 
 
 def _departement_of_commune(insee_commune: str) -> str:
@@ -189,7 +309,7 @@ def _load_programmes() -> dict[str, Programme]:
             title=row["title"],
             period=Period.P2021_2027,
             region=row["region_insee"] or None,
-            funds=_funds(row["funds"]) or ("ERDF",),
+            funds=split_funds(row["funds"]) or ("ERDF",),
             programme_type=row["programme_type"],
             eu_allocation=allocation,
             list_title=row["title_in_list_of_operations_observed"] or None,
@@ -205,7 +325,7 @@ def _load_programmes() -> dict[str, Programme]:
             )
             if row.get(column)
         }
-        funds = tuple(FUND_ALIASES[f] for f in row["funds"].split("+") if f in FUND_ALIASES)
+        funds = split_funds(row["funds"])
         region = region_by_name.get(row["region"]) or None
         programmes[row["cci"]] = Programme(
             cci=row["cci"],
@@ -257,9 +377,7 @@ def load_reference() -> Reference:
     objectives = {
         row["code"]: SpecificObjective(
             code=row["code"],
-            funds=frozenset(
-                f.replace("Interreg", "ERDF") for f in re.split(r"\+(?=[A-Z])", row["fund"])
-            ),
+            funds=frozenset(split_funds(row["fund"])),
             policy_objective=row["policy_objective"],
             label_en=row["label_en"],
             label_fr=row["label_fr"],

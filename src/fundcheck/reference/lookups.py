@@ -71,21 +71,6 @@ def insee_communes() -> frozenset[str]:
     return frozenset(row["insee_commune"] for row in read_rows("laposte_postcodes.csv"))
 
 
-def departement_of_postcode(postcode: str) -> str | None:
-    """The département a 5-digit postcode's prefix designates (distribution or CEDEX code).
-
-    Overseas départements use three digits (971-976); Corsica's "20" prefix designates both
-    Corsican départements, reported as "2A" (same region). None for an unknown prefix.
-    """
-    if not re.fullmatch(r"\d{5}", postcode):
-        return None
-    departements = load_reference().departements
-    prefix = postcode[:3] if postcode.startswith("97") else postcode[:2]
-    if prefix == "20":
-        prefix = "2A"
-    return prefix if prefix in departements else None
-
-
 def postcode_class(postcode: str) -> PostcodeClass:
     """What a well-formed French postcode is (La Poste's base of distribution postcodes):
 
@@ -99,19 +84,11 @@ def postcode_class(postcode: str) -> PostcodeClass:
     reference = load_reference()
     if postcode in reference.postcode_departement:
         return "distribution"
-    if departement_of_postcode(postcode) is None:
+    if reference.departement_of_postcode(postcode) is None:
         return "unknown_departement"
     if postcode in insee_communes():
         return "insee_commune"
     return "special"
-
-
-def region_of_postcode(postcode: str) -> str | None:
-    """Region of a postcode: La Poste's département for a distribution code, else its prefix."""
-    reference = load_reference()
-    departement = reference.postcode_departement.get(postcode) or departement_of_postcode(postcode)
-    found = reference.departements.get(departement or "")
-    return found.region if found else None
 
 
 _LOCATION_TOKEN = re.compile(r"\b(REG|DEPT?|COMM?|CANT|EPCI|PAYS)\s*/\s*([0-9A-Za-z]+)")
@@ -219,15 +196,6 @@ _FUND_WORDS = {
 def _label_funds(label: str) -> set[str]:
     """Funds a label names ("PO FEDER-FSE Alsace" -> ERDF, ESF), to choose among programmes."""
     return {_FUND_WORDS[w] for w in words(label).split() if w in _FUND_WORDS}
-
-
-def region_of_label(label: str, period: str | None = None) -> str | None:
-    """The region of the programme(s) a label names, when they all lie in one region."""
-    programmes = load_reference().programmes
-    regions = {programmes[cci].region for cci in programmes_for_label(label, period)}
-    if len(regions) == 1:
-        return next(iter(regions))
-    return None
 
 
 @cache
