@@ -48,6 +48,7 @@ from great_expectations.expectations.metrics.metric_provider import metric_parti
 from great_expectations.expectations.metrics.util import get_dbms_compatible_metric_domain_kwargs
 
 from fundcheck.expectations.identifiers import VALIDATORS, embedded_siren
+from fundcheck.expectations.person_names import looks_like_person
 from fundcheck.expectations.references import (
     LOCATION_KINDS,
     REFERENCE_NAMES,
@@ -55,7 +56,6 @@ from fundcheck.expectations.references import (
     region_of,
     resolve_reference,
 )
-from fundcheck.naming import looks_like_person
 from fundcheck.reference.lookups import OBJECTIVE_CODE, specific_objective_code
 from fundcheck.reference.lookups import postcode_class as classify_postcode
 
@@ -644,7 +644,7 @@ REPEATED_NAME_OPERATIONS = 3
 
 class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
     """The value does not look like a natural person's name (civil title, or a given name and a
-    surname with no organisation word: see :mod:`fundcheck.naming`). A name that carries three
+    surname with no organisation word: see :mod:`.person_names`). A name that carries three
     operations or more of the list is taken for an organisation's (a company named after its
     founder).
 

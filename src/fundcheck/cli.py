@@ -675,7 +675,7 @@ def inspect_command(
     Example:
         fundcheck inspect ListOfOperations_20160513.csv
     """
-    from fundcheck.inspect import inspect_source, print_inspection
+    from fundcheck.inspection import inspect_source, print_inspection
 
     if _is_cper(path):
         _inspect_cper(path, as_json=as_json, debug=debug)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fundcheck.connectors import read_operations
-from fundcheck.naming import looks_like_person, person_name_reason
+from fundcheck.expectations.person_names import looks_like_person, person_name_reason
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "realfiles"
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from fundcheck.attribution import annotate
 from fundcheck.cli import cli
 from fundcheck.connectors import read_operations
-from fundcheck.inspect import inspect_source
+from fundcheck.inspection import inspect_source
 from fundcheck.model import PERIOD, RecordSet
 from fundcheck.pipeline import _validate_periods, reader_findings
 from fundcheck.reference import load_reference
