@@ -4,12 +4,11 @@ Run: ``.venv/bin/python bench/gx_formats.py [--rows 1000000] [--repeat 3]`` (bes
 
 Options timed, each on the whole ``eu_2021_2027.list_of_operations`` suite:
 
-* ``runner``             fundcheck's ``run_suite`` end to end (default strategy + findings table);
-* ``single``             GX only, the engine's ``single`` strategy: one COMPLETE run keeping only
+* ``runner``             fundcheck's ``run_suite`` end to end (GX run + findings table);
+* ``single``             GX only, the engine's run: one COMPLETE run keeping only
                          ``unexpected_index_list`` (values, partial lists, index query off);
-* ``two_phase``          the engine's ``two_phase`` strategy: BOOLEAN_ONLY, then the same lean
-                         COMPLETE on the failed expectations only, on one validator;
-* ``two_phase_fresh``    the same with a new batch for phase 2 (``batch.validate`` twice);
+* ``two_phase_fresh``    BOOLEAN_ONLY, then the same lean COMPLETE on the failed expectations
+                         only, on a new batch (the dropped two-phase strategy, for comparison);
 * ``complete_indexcols`` one COMPLETE run with ``unexpected_index_column_names`` (the
                          ARCHITECTURE §5 baseline);
 * ``boolean_only``, ``basic``, ``summary``: one run each, no row attribution.
@@ -31,9 +30,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 from fundcheck.expectations import load_suite, plan_suite, run_suite  # noqa: E402
 from fundcheck.expectations.engine import (  # noqa: E402
-    PHASE_1_FORMAT,
     ROWS_FORMAT,
-    Strategy,
     _context,
     _gx_parameter,
     build_gx_suite,
@@ -175,15 +172,12 @@ def main() -> None:
         run = run_suite(frame, suite, source="bench", column_labels={})
         return f"{len(run.findings):,} findings"
 
-    def engine(strategy: Strategy) -> Callable[[], str]:
-        def run() -> str:
-            positions = failing_rows(data, suite.name, plan.planned, parameters, strategy=strategy)
-            return f"{sum(len(p) for p in positions.values()):,} failing-row entries"
-
-        return run
+    def engine() -> str:
+        positions = failing_rows(data, suite.name, plan.planned, parameters)
+        return f"{sum(len(p) for p in positions.values()):,} failing-row entries"
 
     def two_phase_fresh() -> str:
-        first = _gx_run(data, suite, PHASE_1_FORMAT)
+        first = _gx_run(data, suite, {"result_format": "BOOLEAN_ONLY"})
         failed = {
             r.expectation_config.meta["fundcheck_key"] for r in first.results if not r.success
         }
@@ -203,8 +197,7 @@ def main() -> None:
 
     options: dict[str, Callable[[], str]] = {
         "runner": runner,
-        "single": engine("single"),
-        "two_phase": engine("two_phase"),
+        "single": engine,
         "two_phase_fresh": two_phase_fresh,
         "complete_indexcols": single(
             {"result_format": "COMPLETE", "unexpected_index_column_names": ["_row", "_region"]}

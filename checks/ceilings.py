@@ -141,7 +141,3 @@ class CeilingAggregate:
                 "eligible": eur(float(line["eligible"])),
             },
         )
-
-
-def _priority_text(priority: str) -> tuple[str, str] | str:
-    return (f", priorité {priority}", f", priority {priority}") if priority else ""

@@ -654,20 +654,3 @@ class ExpectColumnValuesToNotLookLikePersonNames(ColumnMapExpectation):
     map_metric = "column_values.not_person_names"
     success_keys = ("mostly",)
     args_keys = ("column",)
-
-
-CUSTOM_EXPECTATIONS = (
-    ExpectColumnPairDelimitedCodesToNotBeForbiddenForA,
-    ExpectColumnPairValuesToNameTheSameObjective,
-    ExpectColumnValuesToNotBePostcodeClass,
-    ExpectColumnValuesToBeInCodeList,
-    ExpectColumnValuesToBeDelimitedCodesInSet,
-    ExpectColumnPairValuesBToBeAllowedForA,
-    ExpectMulticolumnValuesToNotBeAllNull,
-    ExpectMulticolumnAmountToEqualBaseTimesRate,
-    ExpectColumnValuesToNotRepeatWithinGroup,
-    ExpectColumnValuesToBeValidIdentifier,
-    ExpectColumnPairValuesToCarryTheSameSiren,
-    ExpectColumnPairValuesToBeInTheSameRegion,
-    ExpectColumnValuesToNotLookLikePersonNames,
-)

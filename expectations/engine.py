@@ -5,14 +5,10 @@ at 1M rows) and the whole suite runs in one call. Failing rows come from
 ``unexpected_index_list`` of a lean ``COMPLETE`` result: failing values, partial lists and
 index queries are turned off, and the index list is complete (unlike the 200 values).
 
-Two strategies, measured by ``bench/gx_formats.py`` (1M rows, 33 expectations, 2 cores):
-
-* ``single`` (default): one lean COMPLETE run. 1.8 s on a clean file, 2.5-2.9 s with 0.5 to
-  20 % failing rows;
-* ``two_phase``: BOOLEAN_ONLY, then lean COMPLETE on the failed expectations only, on the same
-  validator. 1.5 s on a clean file but 2.9-3.3 s as soon as rows fail: GX recomputes the row
-  conditions of phase 2 (its metric cache does not serve them), and a dirty file fails most
-  expectations.
+One lean COMPLETE run, measured by ``bench/gx_formats.py`` (1M rows, 33 expectations, 2 cores):
+1.8 s on a clean file, 2.5-2.9 s with 0.5 to 20 % failing rows. A pass/fail BOOLEAN_ONLY run
+followed by a COMPLETE run of the failed expectations was measured and dropped: 1.5 s on a clean
+file but 2.9-3.3 s as soon as rows fail (GX recomputes the row conditions of the second run).
 """
 
 from __future__ import annotations
@@ -26,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,9 +33,6 @@ from fundcheck.expectations.suite import ExpectationSpec
 logger = logging.getLogger(__name__)
 
 KEY = "fundcheck_key"  # meta entry that ties a GX result back to its planned expectation
-Strategy = Literal["single", "two_phase"]
-DEFAULT_STRATEGY: Strategy = "single"
-PHASE_1_FORMAT: dict[str, Any] = {"result_format": "BOOLEAN_ONLY"}
 ROWS_FORMAT: dict[str, Any] = {
     "result_format": "COMPLETE",
     "partial_unexpected_count": 0,
@@ -119,8 +112,6 @@ def failing_rows(
     suite_name: str,
     planned: Sequence[PlannedExpectation],
     parameters: Mapping[str, Any],
-    *,
-    strategy: Strategy = DEFAULT_STRATEGY,
 ) -> dict[int, np.ndarray]:
     """Positions (0-based, in ``frame``) of the rows failing each planned expectation.
 
@@ -133,22 +124,6 @@ def failing_rows(
     gx_parameters = {name: _gx_parameter(value) for name, value in parameters.items()}
     with _validator(frame) as validator:
         to_attribute = list(planned)
-        if strategy == "two_phase":
-            started = time.perf_counter()
-            validator.result_format = PHASE_1_FORMAT
-            phase_1 = validator.validate_expectation_suite(
-                build_gx_suite(suite_name, planned), gx_parameters
-            )
-            to_attribute = [by_key[key] for key in _failed_keys(phase_1.results, by_key)]
-            logger.debug(
-                "GX pass/fail: %d expectations on %d rows in %.2f s, %d failed",
-                len(planned),
-                len(frame),
-                time.perf_counter() - started,
-                len(to_attribute),
-            )
-            if not to_attribute:
-                return {}
         started = time.perf_counter()
         validator.result_format = ROWS_FORMAT
         attributed = validator.validate_expectation_suite(
@@ -184,12 +159,6 @@ def _validator(frame: pd.DataFrame) -> Iterator[Any]:
         )
     finally:
         context.data_sources.delete(source_name)
-
-
-def _failed_keys(results: Sequence[Any], by_key: Mapping[int, PlannedExpectation]) -> list[int]:
-    return sorted(
-        key for key, result in _results_by_key(results, by_key).items() if not result.success
-    )
 
 
 def _results_by_key(

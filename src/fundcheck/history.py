@@ -342,10 +342,6 @@ class History:
         frame = pd.DataFrame({name: pd.Series(v, dtype=object) for name, v in columns.items()})
         return findings_frame(frame)
 
-    def run_ids(self) -> list[int]:
-        with self.engine.connect() as conn:
-            return list(conn.execute(sa.select(self.tables.runs.c.id)).scalars())
-
 
 # -------------------------------------------------------------------------------- helpers
 

@@ -138,7 +138,6 @@ ROW = "_row"  # the row as a spreadsheet shows it (header = row 1)
 REGION = "_region"  # INSEE region code the operation is attributed to; NA = national bucket
 PERIOD = "_period"  # Period value of the record; NA when no evidence decides
 REGION_BASIS = "_region_basis"  # the evidence the region was taken from (attribution.py)
-INTERNAL_COLUMNS = (ROW, REGION, REGION_BASIS, PERIOD)
 COVERED_PERIODS = ("2014-2020", "2021-2027")  # the periods fundcheck has rules for
 
 NATIONAL_BUCKET = "national"  # key of the national / multi-regional bucket in summaries
