@@ -7,7 +7,7 @@ become missing) and parsed by its field's type; every normalisation is counted p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,15 +30,16 @@ from fundcheck.connectors.codes import (
 from fundcheck.connectors.dates import parse_dates
 from fundcheck.connectors.mapping_profiles import ProfileMatch
 from fundcheck.connectors.numbers import parse_amounts, parse_rates
-from fundcheck.model import FIELDS, OPERATION_FIELDS, ROW, FieldType, Normalisation
-
-
-@dataclass
-class CanonicalTable:
-    frame: pd.DataFrame
-    column_labels: dict[str, str]
-    normalisations: list[Normalisation] = field(default_factory=list)
-    unreadable: dict[str, pd.Series] = field(default_factory=dict)
+from fundcheck.model import (
+    FIELDS,
+    OPERATION_FIELDS,
+    ROW,
+    FieldType,
+    Normalisation,
+    Provenance,
+    RecordKind,
+    RecordSet,
+)
 
 
 def parse_field(name: str, cleaned: pd.Series, country: pd.Series | None = None) -> ColumnResult:
@@ -147,8 +148,11 @@ def build_canonical(
     max_chars: int = 32_767,
     control_characters: bool = False,
     blank: pd.Series | None = None,
-) -> CanonicalTable:
-    """The canonical table of the rows under the header (``first_row`` = row of body line 0).
+    provenance: Provenance,
+) -> RecordSet:
+    """The canonical record set of the rows under the header (``first_row`` = row of body line
+    0), with what was normalised and the cells that could not be read; ``provenance`` gets the
+    row count.
 
     ``body`` is consumed: each raw column is deleted from it once cleaned, so that a large file
     is held about once in memory rather than three times (raw, cleaned, parsed). Text cells
@@ -212,8 +216,10 @@ def build_canonical(
     ordered = [spec.name for spec in OPERATION_FIELDS if spec.name in values]
     frame = pd.DataFrame({name: values[name] for name in ordered}, index=range(int(keep.sum())))
     frame[ROW] = rows[keep].to_numpy()
-    return CanonicalTable(
+    return RecordSet(
+        kind=RecordKind.OPERATIONS,
         frame=frame,
+        provenance=provenance.model_copy(update={"rows": len(frame)}),
         column_labels={name: labels[name] for name in ordered},
         normalisations=notes,
         unreadable=unreadable,

@@ -8,13 +8,13 @@ raw exception.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
 
 import pandas as pd
 
+from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import blank_rows, build_canonical, mapped_only
 from fundcheck.connectors.decoding import decode_in_context
 from fundcheck.connectors.file_formats import SourceFile, inspect_file
@@ -32,7 +32,8 @@ from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
 from fundcheck.display import printable
 from fundcheck.errors import SourceError, UnmappableSourceError
-from fundcheck.model import Normalisation, Provenance, RecordKind, RecordSet
+from fundcheck.model import PERIOD, Normalisation, Provenance, RecordSet
+from fundcheck.reference import Reference
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def locate_header(
 def period_hint(profile: MappingProfile) -> str | None:
     """The period a source's format tells (a format published for one period only), else None.
     Records with a CCI, a programme label, a one-period fund or telling dates are dated by them
-    (``fundcheck.attribution``); a file is never dated by a majority of its records."""
+    (``fundcheck.connectors.attribution``); a file is never dated by a majority of its records."""
     return profile.period
 
 
@@ -207,7 +208,16 @@ def read_operations(
     body.index = pd.RangeIndex(len(body))
     blank = blank_rows(body)
     body = mapped_only(body, match)  # the unmapped columns are freed here
-    table = build_canonical(
+    provenance = Provenance(  # names shown in reports: undecodable bytes escaped
+        name=printable(source.path.name),
+        location=printable(source.path),
+        format=source.format,
+        sha256=source.sha256,
+        profile=match.profile.id,
+        sheet=sheet_name,
+        period=period_hint(match.profile),
+    )
+    record_set = build_canonical(
         body,
         blank=blank,
         first_row=first_row,
@@ -215,49 +225,35 @@ def read_operations(
         headers=headers,
         max_chars=limits.max_cell_chars,
         control_characters=source.nul_bytes > 0,
+        provenance=with_origin(provenance, source.path),  # a fetched file: URI, URL, fetch time
     )
     del body
-    table.normalisations[:0] = notes
-    table.normalisations.extend(apply_value_maps(table.frame, match, table.column_labels))
-    table.normalisations.extend(decode_in_context(table.frame, table.column_labels))
-    provenance = Provenance(  # names shown in reports: undecodable bytes escaped
-        name=printable(source.path.name),
-        location=printable(source.path),
-        format=source.format,
-        sha256=source.sha256,
-        rows=len(table.frame),
-        profile=match.profile.id,
-        sheet=sheet_name,
-        period=period_hint(match.profile),
+    frame, labels = record_set.frame, record_set.column_labels
+    record_set.normalisations[:0] = notes
+    record_set.normalisations.extend(apply_value_maps(frame, match, labels))
+    record_set.normalisations.extend(decode_in_context(frame, labels))
+    return record_set
+
+
+def read_source(
+    path: Path,
+    reference: Reference,
+    *,
+    sheet: str | None = None,
+    mapping: Path | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+    period: str | None = None,
+) -> RecordSet:
+    """Read a list of operations into a complete record set: canonical records, each with its
+    region (and the evidence for it) and its programming period (``period`` overrides the
+    evidence); the provenance names the periods found."""
+    record_set = read_operations(path, sheet=sheet, mapping=mapping, limits=limits)
+    annotate(
+        record_set.frame,
+        reference,
+        period_hint=record_set.provenance.period,
+        period_override=period,
     )
-    provenance = with_origin(provenance, source.path)  # a fetched file: URI, URL, fetch time
-    return RecordSet(
-        kind=RecordKind.OPERATIONS,
-        frame=table.frame,
-        provenance=provenance,
-        column_labels=table.column_labels,
-        normalisations=table.normalisations,
-        unreadable=table.unreadable,
-    )
-
-
-class FileConnector:
-    """A list of operations stored in one file (CSV, XLSX, XLS or Parquet)."""
-
-    kind: ClassVar[str] = "file"
-
-    def __init__(
-        self,
-        path: Path,
-        *,
-        sheet: str | None = None,
-        mapping: Path | None = None,
-        limits: InputLimits = DEFAULT_LIMITS,
-    ) -> None:
-        self.path = Path(path)
-        self.sheet = sheet
-        self.mapping = mapping
-        self.limits = limits
-
-    def fetch(self) -> Iterator[RecordSet]:
-        yield read_operations(self.path, sheet=self.sheet, mapping=self.mapping, limits=self.limits)
+    periods = sorted(record_set.frame[PERIOD].dropna().unique())
+    record_set.provenance.period = ", ".join(str(p) for p in periods) or None
+    return record_set

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fundcheck.attribution import attribute_regions, detect_periods
+from fundcheck.connectors.attribution import attribute_regions, detect_periods
 from fundcheck.reference import load_reference
 
 REF = load_reference()

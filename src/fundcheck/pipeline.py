@@ -15,12 +15,11 @@ from typing import Any
 import pandas as pd
 
 from fundcheck import __version__
-from fundcheck.attribution import annotate
 from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
 from fundcheck.checks.freshness import edition_date
 from fundcheck.config import RunConfig
-from fundcheck.connectors import READER_RULES, read_operations
+from fundcheck.connectors import READER_RULES, read_source
 from fundcheck.connectors.rules import (
     OLDER_EDITION_RULE,
     PERIOD_NOT_COVERED_RULE,
@@ -190,18 +189,16 @@ def read_and_validate(
         if path in cper_paths:
             continue
         say(f"reading {path.name}")
-        record_set = read_operations(
-            path, sheet=config.sheet, mapping=config.mapping, limits=config.limits
+        read.append(
+            read_source(
+                path,
+                reference,
+                sheet=config.sheet,
+                mapping=config.mapping,
+                limits=config.limits,
+                period=config.period.value if config.period else None,
+            )
         )
-        annotate(
-            record_set.frame,
-            reference,
-            period_hint=record_set.provenance.period,
-            period_override=config.period.value if config.period else None,
-        )
-        periods = sorted(record_set.frame[PERIOD].dropna().unique())
-        record_set.provenance.period = ", ".join(str(p) for p in periods) or None
-        read.append(record_set)
     kept, replaced = newest_editions(read)
     findings.append(older_edition_findings(replaced))
     for record_set in kept:

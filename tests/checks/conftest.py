@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from fundcheck.attribution import annotate
 from fundcheck.checks import CHECKS
+from fundcheck.connectors.attribution import annotate
 from fundcheck.model import FIELDS, FieldType, Provenance, RecordKind, RecordSet
 from fundcheck.reference import load_reference
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fundcheck.attribution import annotate
 from fundcheck.checks import CHECKS
-from fundcheck.connectors import read_operations
+from fundcheck.connectors import read_source
 from fundcheck.model import RecordSet
 from fundcheck.reference import load_reference
 
@@ -18,8 +17,7 @@ DANISH = Path(__file__).parents[1] / "data" / "connectors" / "ERDF_Denmark_2014-
 
 @pytest.fixture(scope="module")
 def danish() -> dict[str, RecordSet]:
-    record_set = read_operations(DANISH)
-    annotate(record_set.frame, load_reference(), period_hint=record_set.provenance.period)
+    record_set = read_source(DANISH, load_reference())
     return {record_set.provenance.name: record_set}
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from fundcheck.attribution import annotate
 from fundcheck.checks import CHECKS
+from fundcheck.connectors.attribution import annotate
 from fundcheck.model import Provenance, RecordKind, RecordSet
 from fundcheck.reference import load_reference
 

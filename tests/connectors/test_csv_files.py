@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fundcheck.connectors import FileConnector, read_operations
+from fundcheck.connectors import read_operations, read_source
 from fundcheck.errors import SourceError, UnmappableSourceError
-from fundcheck.model import ROW, RecordKind
+from fundcheck.model import PERIOD, REGION, REGION_BASIS, ROW, RecordKind
+from fundcheck.reference import load_reference
 
 
 def _notes(records) -> dict[tuple[str, str | None], tuple[int, str | None]]:
@@ -214,13 +215,15 @@ def test_user_mapping_reads_an_unknown_layout(write_csv, tmp_path: Path):
     assert records.frame["operation_id"].tolist() == ["D1"]
 
 
-def test_file_connector_yields_one_record_set(write_csv, headers, row):
-    connector = FileConnector(write_csv([headers, row()]))
-    assert FileConnector.kind == "file"
-    (records,) = list(connector.fetch())
+def test_read_source_gives_records_with_region_period_and_provenance(write_csv, headers, row):
+    records = read_source(write_csv([headers, row()]), load_reference())
     assert records.provenance.name == "liste.csv"
     assert Path(records.provenance.location).is_absolute()
     assert len(records.provenance.sha256 or "") == 64
+    assert records.provenance.rows == 1
+    assert records.provenance.period == "2021-2027"  # the national format's CCI
+    assert records.frame[PERIOD].tolist() == ["2021-2027"]
+    assert records.frame[REGION].notna().all() and records.frame[REGION_BASIS].notna().all()
 
 
 @pytest.mark.parametrize(

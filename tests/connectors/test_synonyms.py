@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fundcheck.attribution import detect_periods
-from fundcheck.connectors import list_profiles, read_operations
+from fundcheck.connectors import list_profiles, read_operations, read_source
 from fundcheck.connectors.mapping_profiles import best_match, header_slugs, match_profile
+from fundcheck.model import PERIOD
 from fundcheck.reference import load_reference
 
 SYNONYMS = next(p for p in list_profiles() if p.id == "annex_xii_synonyms")
@@ -84,11 +84,12 @@ def test_unknown_english_layout_is_read_and_each_record_dated_by_its_dates(write
         ],
         delimiter=",",
     )
-    record_set = read_operations(path)
+    assert read_operations(path).provenance.period is None  # the format tells no period
+    record_set = read_source(path, load_reference())
     assert record_set.provenance.profile == "annex_xii_synonyms"
-    assert record_set.provenance.period is None  # the format tells no period, never a majority
-    periods = detect_periods(record_set.frame, load_reference(), hint=record_set.provenance.period)
+    periods = record_set.frame[PERIOD]
     assert periods.tolist() == ["2014-2020", "2014-2020"]  # each record's dates (2016, 2017) do
+    assert record_set.provenance.period == "2014-2020"
     frame = record_set.frame
     assert frame["_row"].tolist() == [3, 4]
     assert frame["beneficiary_name"].tolist() == ["Port of Aarhus", "Vejle Kommune"]

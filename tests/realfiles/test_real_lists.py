@@ -10,13 +10,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from fundcheck.attribution import annotate
 from fundcheck.cli import cli
-from fundcheck.connectors import read_operations
+from fundcheck.config import RunConfig
 from fundcheck.inspection import inspect_source
-from fundcheck.model import PERIOD, RecordSet
-from fundcheck.pipeline import _validate_periods, reader_findings
-from fundcheck.reference import load_reference
+from fundcheck.model import PERIOD, Period, RecordSet
+from fundcheck.pipeline import read_and_validate
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DK_UTF8 = DATA / "connectors" / "ERDF_Denmark_2014-2020.csv"
@@ -27,12 +25,12 @@ KOHESIO = DATA / "realfiles" / "kohesio-data-export.sample.tsv"
 ALL = {"dk": DK, "dk_utf8": DK_UTF8, "gr": GR, "lu": LU, "kohesio": KOHESIO}
 
 
-def _validated(path: Path) -> tuple[RecordSet, pd.DataFrame]:
-    """Read, attribute and validate one file the way the pipeline does (checks left out)."""
-    record_set = read_operations(path)
-    annotate(record_set.frame, load_reference(), period_hint=record_set.provenance.period)
-    found, _ = _validate_periods(record_set, load_reference(), {})
-    return record_set, pd.concat([reader_findings(record_set), found], ignore_index=True)
+def _validated(path: Path, period: Period | None = None) -> tuple[RecordSet, pd.DataFrame]:
+    """One file read and validated by the pipeline, record rules only (checks left out)."""
+    result, (record_set,) = read_and_validate(
+        RunConfig(sources=[path], checks=False, period=period)
+    )
+    return record_set, result.findings
 
 
 @pytest.fixture(scope="module")
@@ -173,9 +171,7 @@ def test_kohesio_export_is_read(runs) -> None:
 def test_kohesio_export_with_a_period_is_validated(tmp_path: Path) -> None:
     """Given --period, the rules run: the EU contribution is one cent above the total budget
     on two hospitals, and three beneficiaries have no amount."""
-    record_set = read_operations(KOHESIO)
-    annotate(record_set.frame, load_reference(), period_override="2021-2027")
-    findings, _ = _validate_periods(record_set, load_reference(), {})
+    record_set, findings = _validated(KOHESIO, Period.P2021_2027)
     frame = record_set.frame
     above = findings[findings["rule"] == "eu.amount.eu_not_above_eligible"]
     names = frame.set_index("_row").loc[above["row"].astype(int), "beneficiary_name"].tolist()
