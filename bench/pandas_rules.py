@@ -51,7 +51,13 @@ RATE_TOLERANCE = 0.005
 
 
 def read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, engine="pyarrow")
+    """The CSV as text: pyarrow's reader, or pandas' own when a cell spans several lines (real
+    descriptions do; pyarrow's fast reader cannot split such a file)."""
+    options: dict[str, Any] = {"sep": ";", "dtype": str, "keep_default_na": False}
+    try:
+        return pd.read_csv(path, engine="pyarrow", **options)
+    except pd.errors.ParserError:
+        return pd.read_csv(path, engine="c", **options)
 
 
 def text(values: pd.Series) -> pd.Series:
@@ -86,7 +92,11 @@ def normalise(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for field in ("start_date", "end_date"):
         parsed = per_value(
             out[field],
-            lambda u: pd.to_datetime(u, format="%d/%m/%Y", errors="coerce").to_numpy(),
+            lambda u: (
+                pd.to_datetime(u, format="%d/%m/%Y", errors="coerce")
+                .fillna(pd.to_datetime(u, format="ISO8601", errors="coerce"))
+                .to_numpy()
+            ),
             np.datetime64("NaT"),
         )
         unreadable[field] = out[field].notna() & parsed.isna()
@@ -113,7 +123,7 @@ def normalise(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     out["specific_objective"] = per_value(
         out["specific_objective"],
-        lambda u: u.str.extract(r"^([A-Z]{3})\s?(\d\.\d{1,2})").agg("".join, axis=1),
+        lambda u: u.str.extract(r"^([A-Z]{3})\s?(\d\.\d{1,2})").fillna("").agg("".join, axis=1),
         None,
     )
     fund = out["fund"].str.upper()

@@ -1,18 +1,22 @@
 """Benchmark fundcheck end to end against a hand-written vectorised pandas pass of the same rules.
 
 Usage:
-    .venv/bin/python bench/run.py --rows 10000 100000 1000000 [--defect-rate 0.05]
-                                  [--skip-cli] [--skip-pandas] [--results bench/RESULTS.md]
+    .venv/bin/python bench/run.py --rows 10000 200000 1000000 [--data generated real]
+                                  [--defect-rate 0.05] [--skip-cli] [--skip-pandas]
+                                  [--results bench/RESULTS.md]
 
-For each size: generate the list once (bench/generate.py, cached under bench/data/, gitignored,
-keyed by size, defect rate and a fingerprint of the generator),
-then in the same run
-  (a) ``fundcheck validate FILE --report json --output DIR`` as a subprocess, and
-  (b) bench/pandas_rules.py FILE as a subprocess (read CSV, normalise, one boolean mask per rule,
-      counts per region),
+For each data set and size: make the list once (cached under bench/data/, gitignored):
+``generated`` is bench/generate.py (the demo generator's rows with injected defects, keyed by
+size, defect rate and a fingerprint of the generator); ``real`` is bench/real_copies.py (copies
+of the real 2021-2027 extract in the tests, each copy with its own beneficiaries). Then, in the
+same run, as subprocesses:
+  (a) ``fundcheck validate FILE --no-checks --report json --output DIR`` (record rules only),
+  (b) ``fundcheck validate FILE --report json --output DIR`` (the default command), and
+  (c) bench/pandas_rules.py FILE (read CSV, normalise, one boolean mask per rule, counts per
+      region),
 measuring each one's wall time and peak resident memory (``os.wait4`` rusage of that child only).
-Prints a table and writes it, with the machine and the per-rule counts of both, to
-bench/RESULTS.md.
+Prints a table with both ratios to the pandas pass and writes it, with the machine and the
+per-rule counts, to bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ class Measure:
 
 @dataclass
 class SizeResult:
+    data: str
     rows: int
     file_mb: float
     defective_rows: int
@@ -86,6 +91,16 @@ def generator_fingerprint() -> str:
     return digest.hexdigest()[:8]
 
 
+def real_dataset(rows: int) -> tuple[Path, dict[str, object]]:
+    """Copies of the real extract (no injected defect: the defects are the publication's)."""
+    path = DATA / f"real_copies_{rows}.csv"
+    if not path.exists():
+        print(f"copying the real extract to {rows:,} rows", file=sys.stderr)
+        command = [PYTHON, str(BENCH / "real_copies.py"), str(rows), "--out", str(path)]
+        subprocess.run(command, check=True)
+    return path, {"defective_rows": 0}
+
+
 def dataset(rows: int, rate: float) -> tuple[Path, dict[str, object]]:
     path = DATA / f"operations_{rows}_{rate:g}_{generator_fingerprint()}.csv"
     summary = Path(f"{path}.defects.json")
@@ -105,9 +120,9 @@ def findings_by_rule(report: Path) -> dict[str, int]:
     return counts
 
 
-def run_size(rows: int, rate: float, skip_cli: bool, skip_pandas: bool) -> SizeResult:
-    path, info = dataset(rows, rate)
-    result = SizeResult(rows, path.stat().st_size / 1e6, int(str(info["defective_rows"])))
+def run_size(data: str, rows: int, rate: float, skip_cli: bool, skip_pandas: bool) -> SizeResult:
+    path, info = real_dataset(rows) if data == "real" else dataset(rows, rate)
+    result = SizeResult(data, rows, path.stat().st_size / 1e6, int(str(info["defective_rows"])))
     if not skip_cli:
         with tempfile.TemporaryDirectory() as out:
             command = [PYTHON, "-m", "fundcheck", "validate", str(path)]
@@ -140,37 +155,40 @@ def cell(measure: Measure | None, attribute: str, digits: int = 1) -> str:
     return f"{getattr(measure, attribute):,.{digits}f}"
 
 
+def ratio(measure: Measure | None, pandas: Measure | None) -> str:
+    if measure is None or pandas is None or measure.exit_code not in (0, 1) or pandas.exit_code:
+        return "—"
+    return f"{measure.seconds / pandas.seconds:.1f}×"
+
+
 def table(results: list[SizeResult]) -> str:
     lines = [
-        "| rows | CSV MB | rows with a defect | fundcheck record rules s | peak MB "
-        "| pandas s (compute s) | pandas peak MB | fundcheck ÷ pandas "
-        "| full run with checks s | full peak MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| data | rows | CSV MB | pandas s (compute s) | pandas peak MB "
+        "| `--no-checks` s | peak MB | ÷ pandas | default run s | peak MB | ÷ pandas |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         compute = r.pandas_report.get("seconds", {}) if r.pandas_report else {}
         inner = f" ({compute['total']:.2f})" if isinstance(compute, dict) and compute else ""
-        ratio = "—"
-        if r.cli and r.pandas and r.cli.exit_code in (0, 1) and r.pandas.exit_code == 0:
-            ratio = f"{r.cli.seconds / r.pandas.seconds:.1f}×"
         lines.append(
-            f"| {r.rows:,} | {r.file_mb:,.0f} | {r.defective_rows:,} | {cell(r.cli, 'seconds')} "
-            f"| {cell(r.cli, 'peak_mb', 0)} | {cell(r.pandas, 'seconds')}{inner} "
-            f"| {cell(r.pandas, 'peak_mb', 0)} | {ratio} "
-            f"| {cell(r.full, 'seconds')} | {cell(r.full, 'peak_mb', 0)} |"
+            f"| {r.data} | {r.rows:,} | {r.file_mb:,.0f} | {cell(r.pandas, 'seconds')}{inner} "
+            f"| {cell(r.pandas, 'peak_mb', 0)} "
+            f"| {cell(r.cli, 'seconds')} | {cell(r.cli, 'peak_mb', 0)} | {ratio(r.cli, r.pandas)} "
+            f"| {cell(r.full, 'seconds')} | {cell(r.full, 'peak_mb', 0)} "
+            f"| {ratio(r.full, r.pandas)} |"
         )
     return "\n".join(lines)
 
 
 def rule_table(results: list[SizeResult]) -> str:
-    largest = results[-1]
+    largest = max(results, key=lambda r: (r.data == "generated", r.rows))
     pandas_counts = largest.pandas_report.get("findings", {}) if largest.pandas_report else {}
     assert isinstance(pandas_counts, dict)
     rules = sorted(set(pandas_counts) | set(largest.cli_findings))
     lines = [
-        f"Findings per rule at {largest.rows:,} rows (full run; errors and warnings; the pandas "
-        "pass has the record rules only, and checks postcodes on every row where fundcheck "
-        "checks French rows only):",
+        f"Findings per rule, {largest.data} data, {largest.rows:,} rows (default run; errors and "
+        "warnings; the pandas pass has the record rules only, and checks postcodes on every row "
+        "where fundcheck checks French rows only):",
         "",
         "| rule | fundcheck | pandas pass |",
         "|---|---:|---:|",
@@ -181,29 +199,30 @@ def rule_table(results: list[SizeResult]) -> str:
     return "\n".join(lines)
 
 
-def write_results(path: Path, results: list[SizeResult], rate: float) -> None:
-    phases = ""
-    if results[-1].pandas_report:
-        seconds = results[-1].pandas_report["seconds"]
-        phases = f"\nPandas pass phases at {results[-1].rows:,} rows (s): `{json.dumps(seconds)}`\n"
+def write_results(path: Path, results: list[SizeResult], rate: float, command: str) -> None:
     text = f"""# fundcheck benchmark
 
-Generated by `.venv/bin/python bench/run.py --rows {" ".join(str(r.rows) for r in results)}`
+Generated by `{command}`
 on {time.strftime("%Y-%m-%d")}: Python {platform.python_version()}, {platform.machine()},
-{os.cpu_count()} CPU(s). Data: `bench/generate.py` (the demo generator's row builder), French
-national 2021-2027 format, `;`-separated UTF-8 CSV, {rate:.0%} of rows with one injected defect.
+{os.cpu_count()} CPU(s). French national 2021-2027 format, `;`-separated UTF-8 CSV. Data sets:
 
-*fundcheck record rules*: `fundcheck validate FILE --no-checks --report json --output DIR` end to
-end (start-up, reading, normalisation, region attribution, GX suite, JSON report): the rules the
-pandas pass implements. *full run*: the same command with the aggregate checks (ceilings,
-concentration, climate, progress, duplicates and split operations, outliers), which have no
-pandas counterpart. *pandas*: `bench/pandas_rules.py`, the same record rules as hand-written
-vectorised pandas (read, normalise, masks, counts per region), wall time
-of the subprocess and, in brackets, its compute time without interpreter start-up. Peak MB is the
+- *generated*: `bench/generate.py` (the demo generator's row builder), {rate:.0%} of rows with one
+  injected defect;
+- *real*: `bench/real_copies.py`, copies of the 180 real operations of the extract in
+  `tests/data/realfiles` (cells as published, multi-line descriptions), each copy with its own
+  beneficiaries and operation ids.
+
+*pandas*: `bench/pandas_rules.py`, the record rules as hand-written vectorised pandas (read,
+normalise, masks, counts per region), wall time of the subprocess and, in brackets, its compute
+time without interpreter start-up. *`--no-checks`*: `fundcheck validate FILE --no-checks --report
+json --output DIR` end to end (start-up, reading, normalisation, region attribution, GX suite,
+JSON report): the rules the pandas pass implements. *default run*: `fundcheck validate FILE
+--report json --output DIR`, what a user runs: the same with the aggregate checks (ceilings,
+concentration, climate, progress, duplicates and split operations, outliers...). Peak MB is each
 child's maximum resident set size.
 
 {table(results)}
-{phases}
+
 {rule_table(results)}
 """
     path.write_text(text, encoding="utf-8")
@@ -211,20 +230,24 @@ child's maximum resident set size.
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 200_000])
+    parser.add_argument("--data", nargs="+", choices=("generated", "real"), default=["generated"])
     parser.add_argument("--defect-rate", type=float, default=0.05)
     parser.add_argument("--skip-cli", action="store_true", help="only the pandas pass")
     parser.add_argument("--skip-pandas", action="store_true", help="only fundcheck")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args(argv)
     results = []
-    for rows in sorted(args.rows):
-        results.append(run_size(rows, args.defect_rate, args.skip_cli, args.skip_pandas))
-        print(table(results[-1:]).splitlines()[-1], file=sys.stderr)
+    for data in args.data:
+        for rows in sorted(args.rows):
+            results.append(run_size(data, rows, args.defect_rate, args.skip_cli, args.skip_pandas))
+            print(table(results[-1:]).splitlines()[-1], file=sys.stderr)
     print(table(results))
-    write_results(args.results, results, args.defect_rate)
+    command = ".venv/bin/python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    write_results(args.results, results, args.defect_rate, command)
     print(f"written {args.results}", file=sys.stderr)
-    failed = [r for r in results for m in (r.cli, r.pandas) if m and m.exit_code not in (0, 1)]
+    every = (m for r in results for m in (r.cli, r.full, r.pandas))
+    failed = [m for m in every if m and m.exit_code not in (0, 1)]
     return 1 if failed else 0
 
 
