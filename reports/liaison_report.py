@@ -23,7 +23,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
-from fundcheck.reference import Reference, load_reference
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
 from fundcheck.reports.cells import column_values, display
 from fundcheck.reports.cper_chart import execution_chart
@@ -169,13 +168,11 @@ def _programmes(result: RunResult, key: str, findings: pd.DataFrame) -> list[Pro
     counts = dict(result.programmes_by_region.get(key, {}))
     if not counts:
         counts = {str(cci): 0 for cci in findings["programme"].dropna().unique()}
-    known = load_reference().programmes
     lines = []
     for cci in sorted(counts):
-        programme = known.get(cci)
-        title = programme.title if programme else "(programme not in the reference list)"
-        period = programme.period.value if programme else Reference.period_of_cci(cci) or ""
-        lines.append(ProgrammeLine(cci, title, period, counts[cci]))
+        name = result.programme_names.get(cci)
+        title = (name.title if name else None) or "(programme not in the reference list)"
+        lines.append(ProgrammeLine(cci, title, (name.period if name else None) or "", counts[cci]))
     return lines
 
 

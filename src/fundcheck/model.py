@@ -326,6 +326,15 @@ class SuiteRef(BaseModel):
 # Run result
 
 
+@dataclass(frozen=True)
+class ProgrammeName:
+    """How a report names a programme: its title in the reference list (None when the CCI is
+    not in it) and its programming period."""
+
+    title: str | None
+    period: str | None
+
+
 @dataclass
 class RunResult:
     """Everything a renderer needs: sources, rules run, records read and the findings table."""
@@ -341,6 +350,8 @@ class RunResult:
     records_by_region: dict[str, int] = field(default_factory=dict)
     programmes_by_region: dict[str, dict[str, int]] = field(default_factory=dict)
     """Records per region bucket and programme CCI (the liaison pack names the programmes)."""
+    programme_names: dict[str, ProgrammeName] = field(default_factory=dict)
+    """Title and period of every programme the records or findings name."""
     cper_pace: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """CPER execution per region bucket: contract, financer, AE and CP as shares of the
     contracted credits, theoretical rate (the HTML execution chart)."""

@@ -39,6 +39,7 @@ from fundcheck.model import (
     ROW,
     FieldType,
     Period,
+    ProgrammeName,
     RecordSet,
     RunResult,
     SuiteRef,
@@ -232,6 +233,7 @@ def read_and_validate(
             records_by_region[str(region)] = records_by_region.get(str(region), 0) + int(count)
     region_names = {code: region.name for code, region in reference.regions.items()}
     programmes_by_region = count_programmes(record_sets)
+    all_findings = with_region_basis(concat_findings(findings), record_sets)
     result = RunResult(
         fundcheck_version=__version__,
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -239,10 +241,11 @@ def read_and_validate(
         suites=list(suites.values()),
         rules=all_rules(),
         records=sum(len(rs.frame) for rs in record_sets) + (cper.records() if cper else 0),
-        findings=with_region_basis(concat_findings(findings), record_sets),
+        findings=all_findings,
         region_names=region_names,
         records_by_region=records_by_region,
         programmes_by_region=programmes_by_region,
+        programme_names=programme_names(reference, programmes_by_region, all_findings),
         cper_pace=execution_pace(cper, config.parameters) if cper else {},
     )
     return result, record_sets
@@ -378,6 +381,23 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
     basis[programme & findings["region"].isna()] = "national_programme"
     out = findings.copy()
     out["region_basis"] = basis.where(basis.notna(), None)
+    return out
+
+
+def programme_names(
+    reference: Reference, by_region: dict[str, dict[str, int]], findings: pd.DataFrame
+) -> dict[str, ProgrammeName]:
+    """Title and period of every programme of the records and findings (reports name them
+    without reading the reference themselves)."""
+    ccis = {cci for counts in by_region.values() for cci in counts}
+    ccis |= {str(cci) for cci in findings["programme"].dropna().unique()}
+    out = {}
+    for cci in sorted(ccis):
+        programme = reference.programmes.get(cci)
+        if programme is not None:
+            out[cci] = ProgrammeName(programme.title, programme.period.value)
+        else:
+            out[cci] = ProgrammeName(None, reference.period_of_cci(cci))
     return out
 
 

@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from fundcheck.pipeline import programme_names
+from fundcheck.reference import load_reference
 from fundcheck.reports import REPORTS
 from fundcheck.reports import liaison_report as liaison
 
@@ -34,11 +36,15 @@ def _needs_pdf():
 
 def test_documents_per_region_say_programme_period_rules_anomalies_normalisations(sample_result):
     sample_result.programmes_by_region = {"84": {"2021FR16FFPR018": 120, "2021FR05SFPR001": 3}}
+    sample_result.programme_names = programme_names(
+        load_reference(), sample_result.programmes_by_region, sample_result.findings
+    )
     documents = {d.region.key: d for d in liaison.liaison_documents(sample_result)}
     assert set(documents) == {"84", "11", "93", "national"}
     ara = documents["84"]
     assert [p.cci for p in ara.programmes] == ["2021FR05SFPR001", "2021FR16FFPR018"]
     assert "Auvergne-Rhône-Alpes" in ara.programmes[1].title
+    assert ara.programmes[1].period == "2021-2027"
     assert ara.periods == ["2021-2027"]
     assert {a.id: a.findings for a in ara.anomalies} == {
         "eu21.art49.mandatory_field": 3,
