@@ -11,9 +11,8 @@ from typing import Any
 from urllib.parse import quote
 
 from fundcheck.connectors.remote.cache import CachedSource, SourceCache
-from fundcheck.connectors.remote.files import conditional_headers, file_name, now, refuse_html
+from fundcheck.connectors.remote.files import conditional_headers, downloaded_origin, refuse_html
 from fundcheck.connectors.remote.http import FetchError, HttpClient
-from fundcheck.connectors.remote.origin import Origin
 from fundcheck.connectors.remote.uris import SourceURI
 
 TABULAR_FORMATS = frozenset({"csv", "tsv", "txt", "xlsx", "xls", "ods", "parquet"})
@@ -58,21 +57,15 @@ def fetch_datagouv(
         return previous
     refuse_html(staged, download.url, uri.raw)
     notes = _verify(uri, resource, download.digests, download.size, checksum, algorithm, url)
-    origin = Origin(
-        uri=uri.raw,
-        url=download.url,
-        fetched_at=now(),
-        sha256=download.sha256 or "",
-        size=download.size,
-        filename=file_name(download, f"{resource.get('id', 'resource')}.data"),
-        etag=download.headers.get("etag"),
-        last_modified=download.headers.get("last-modified"),
+    origin = downloaded_origin(
+        uri.raw,
+        download,
+        client.requests,
+        fallback_name=f"{resource.get('id', 'resource')}.data",
         edition=str(resource.get("last_modified") or dataset.get("last_update") or "") or None,
         checksum=checksum,
-        headers=download.headers,
         validators=validators,
         notes=notes,
-        requests=client.requests,
     )
     return cache.store(uri.raw, staged, origin)
 

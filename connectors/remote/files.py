@@ -1,4 +1,5 @@
-"""Checks and names shared by every platform: HTML instead of data, file names, timestamps."""
+"""Checks and names shared by every platform: HTML instead of data, file names, timestamps, the
+provenance of a downloaded file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from fundcheck.connectors.remote.http import Download, FetchError
+from fundcheck.connectors.remote.origin import Origin
 
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
@@ -52,3 +54,34 @@ def file_name(download: Download, fallback: str) -> str:
         name = unquote(urlsplit(download.url).path.rsplit("/", 1)[-1])
     name = _UNSAFE.sub("_", name).strip("._")[:120]
     return name or fallback
+
+
+def downloaded_origin(
+    uri: str,
+    download: Download,
+    requests: int,
+    *,
+    fallback_name: str,
+    edition: str | None,
+    checksum: str | None = None,
+    validators: dict[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> Origin:
+    """The provenance of one downloaded file: final URL, fetch time, SHA-256, size, a safe file
+    name, the HTTP validators (ETag, Last-Modified) and the edition as the platform states it."""
+    return Origin(
+        uri=uri,
+        url=download.url,
+        fetched_at=now(),
+        sha256=download.sha256 or "",
+        size=download.size,
+        filename=file_name(download, fallback_name),
+        etag=download.headers.get("etag"),
+        last_modified=download.headers.get("last-modified"),
+        edition=edition,
+        checksum=checksum,
+        headers=download.headers,
+        validators=validators or {},
+        notes=notes or [],
+        requests=requests,
+    )

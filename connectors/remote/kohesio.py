@@ -12,7 +12,7 @@ import csv
 from typing import Any
 
 from fundcheck.connectors.remote.cache import CachedSource, SourceCache
-from fundcheck.connectors.remote.files import file_name, now, refuse_html
+from fundcheck.connectors.remote.files import downloaded_origin, now, refuse_html
 from fundcheck.connectors.remote.http import FetchError, HttpClient
 from fundcheck.connectors.remote.origin import Origin
 from fundcheck.connectors.remote.socrata import _sha256
@@ -78,18 +78,12 @@ def _dump(uri: SourceURI, client: HttpClient, cache: SourceCache) -> CachedSourc
     staged = cache.staging()
     download = client.download(url, staged, params={"id": uri.resource or ""})
     refuse_html(staged, download.url, uri.raw)
-    origin = Origin(
-        uri=uri.raw,
-        url=download.url,
-        fetched_at=now(),
-        sha256=download.sha256 or "",
-        size=download.size,
-        filename=file_name(download, "kohesio-dump.csv"),
-        etag=download.headers.get("etag"),
-        last_modified=download.headers.get("last-modified"),
+    origin = downloaded_origin(
+        uri.raw,
+        download,
+        client.requests,
+        fallback_name="kohesio-dump.csv",
         edition=_dump_date(uri.resource or ""),
-        headers=download.headers,
-        requests=client.requests,
     )
     return cache.store(uri.raw, staged, origin)
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from fundcheck.connectors.remote.cache import CachedSource, SourceCache
-from fundcheck.connectors.remote.files import conditional_headers, file_name, now, refuse_html
+from fundcheck.connectors.remote.files import conditional_headers, downloaded_origin, refuse_html
 from fundcheck.connectors.remote.http import HttpClient
-from fundcheck.connectors.remote.origin import Origin
 from fundcheck.connectors.remote.uris import SourceURI
 
 
@@ -21,17 +20,11 @@ def fetch_url(
     if download.not_modified and previous is not None:
         return previous
     refuse_html(staged, download.url, uri.raw)
-    origin = Origin(
-        uri=uri.raw,
-        url=download.url,
-        fetched_at=now(),
-        sha256=download.sha256 or "",
-        size=download.size,
-        filename=file_name(download, "download.data"),
-        etag=download.headers.get("etag"),
-        last_modified=download.headers.get("last-modified"),
+    origin = downloaded_origin(
+        uri.raw,
+        download,
+        client.requests,
+        fallback_name="download.data",
         edition=download.headers.get("last-modified"),
-        headers=download.headers,
-        requests=client.requests,
     )
     return cache.store(uri.raw, staged, origin)
