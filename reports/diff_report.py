@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from fundcheck.diff import (
+from fundcheck.diff_result import (
     CHANGE_COLUMNS,
     COUNT_KEYS,
     FINDING_STATUSES,
