@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 
-from fundcheck.model import Provenance, Rule, RunResult, Severity, SuiteRef, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import Provenance, Rule, RunResult, Severity, SuiteRef
 from fundcheck.reports import REPORTS, ReportOptions, print_summary
 
 REGIONS = {

@@ -22,7 +22,8 @@ import pandas as pd
 from fundcheck.checks.base import register, settings
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region, records
 from fundcheck.checks.frames import operations, text
-from fundcheck.model import RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 from fundcheck.reference.lookups import words
 

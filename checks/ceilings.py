@@ -21,7 +21,8 @@ from fundcheck.checks.base import register, settings
 from fundcheck.checks.categories import Ceiling, categories, ceiling
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
 from fundcheck.checks.frames import SOURCE, amounts, operations, text
-from fundcheck.model import PERIOD, RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import PERIOD, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COLUMNS = (

@@ -24,7 +24,8 @@ from fundcheck.checks.base import register, settings
 from fundcheck.checks.findings import aggregate, eur, for_information, pct, programme_region
 from fundcheck.checks.frames import intervention_codes
 from fundcheck.checks.shares import PARAMETERS, coverage, fund_operations, where
-from fundcheck.model import RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 from fundcheck.reference.targets import thematic_targets
 

@@ -13,7 +13,8 @@ from fundcheck.checks.base import as_of
 from fundcheck.checks.cper_base import contract_regions
 from fundcheck.checks.cper_rules import READ_RULE
 from fundcheck.cper_model import CperDataset
-from fundcheck.model import RecordSet, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import RecordSet
 from fundcheck.reference import Reference
 
 PARAMETERS: Mapping[str, Any] = {

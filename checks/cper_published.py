@@ -10,7 +10,7 @@ import pandas as pd
 
 from fundcheck.checks.cper_base import finding, records
 from fundcheck.checks.cper_rules import RULE
-from fundcheck.model import findings_frame
+from fundcheck.findings import findings_frame
 
 Rows = list[dict[str, Any]]
 FACT_KEY = ["generation", "region_code_2016", "perimetre", "volet_ou_mode", "financeur",

@@ -22,7 +22,8 @@ import pandas as pd
 from fundcheck.checks.base import register
 from fundcheck.checks.findings import records, render
 from fundcheck.checks.frames import SOURCE, operations, text
-from fundcheck.model import OPERATION_FIELDS, ROW, RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import OPERATION_FIELDS, ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 MIN_FILLED = 3  # a row with fewer filled fields is not compared

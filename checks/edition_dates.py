@@ -24,7 +24,8 @@ from fundcheck.checks.base import register
 from fundcheck.checks.findings import records
 from fundcheck.checks.frames import operations
 from fundcheck.checks.freshness import edition_date
-from fundcheck.model import RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 

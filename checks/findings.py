@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from fundcheck.checks.frames import SOURCE
-from fundcheck.model import FIELDS, REGION, ROW, Rule, Scope, findings_frame, render_message
+from fundcheck.findings import finding, findings_frame, record_findings, render_message
+from fundcheck.model import FIELDS, REGION, Rule, Scope
 from fundcheck.reference import Reference
 
 Text = tuple[str, str]
@@ -65,21 +66,20 @@ def aggregate(
     """
     defaults = {"programme": programme, "region": region, "count": count}
     fr, en = render(rule, {**defaults, "value": value, "expected": expected, **message})
-    return {
-        "rule": rule.id,
-        "severity": rule.severity.value,
-        "scope": scope,
-        "source": source,
-        "programme": programme,
-        "region": region,
-        "field": field,
-        "value": value,
-        "expected": expected,
-        "count": count,
-        "message_fr": fr,
-        "message_en": en,
-        "legal_basis": legal_basis or rule.legal_basis,
-    }
+    return finding(
+        rule,
+        scope,
+        source=source,
+        programme=programme,
+        region=region,
+        field=field,
+        value=value,
+        expected=expected,
+        count=count,
+        message_fr=fr,
+        message_en=en,
+        legal_basis=legal_basis,
+    )
 
 
 def one(values: pd.Series) -> str | None:
@@ -113,42 +113,18 @@ def records(
         return findings_frame()
     spec = FIELDS.get(field or "")
     column = (labels or {}).get(field or "") or (spec.label_fr if spec else None)
-    return findings_frame(
-        pd.DataFrame(
-            {
-                "rule": rule.id,
-                "severity": rule.severity.value,
-                "scope": "record",
-                "source": rows[SOURCE].to_numpy(),
-                "row": rows[ROW].to_numpy(),
-                "operation_id": _cells(rows, "operation_id"),
-                "programme": _cells(rows, "programme_cci"),
-                "region": _cells(rows, REGION),
-                "field": field,
-                "column": column,
-                "value": pd.Series(list(values), dtype=object).to_numpy(),
-                "expected": (
-                    pd.Series(list(expected), dtype=object).to_numpy()
-                    if isinstance(expected, list | tuple)
-                    else expected
-                ),
-                "message_fr": [m[0] for m in messages],
-                "message_en": [m[1] for m in messages],
-                "legal_basis": (
-                    list(legal_basis)
-                    if isinstance(legal_basis, list | tuple)
-                    else legal_basis or rule.legal_basis
-                ),
-            }
-        )
+    return record_findings(
+        rule,
+        rows,
+        source=rows[SOURCE].to_numpy(),
+        field=field,
+        column=column,
+        values=values,
+        expected=expected,
+        messages_fr=[m[0] for m in messages],
+        messages_en=[m[1] for m in messages],
+        legal_basis=legal_basis,
     )
-
-
-def _cells(rows: pd.DataFrame, column: str) -> Any:
-    if column not in rows.columns:
-        return None
-    values = rows[column].astype("string")
-    return values.astype(object).where(values.notna(), None).to_numpy()
 
 
 MEMBER_STATE_LEVEL = (

@@ -20,7 +20,8 @@ import pandas as pd
 
 from fundcheck.checks.base import as_of, register, settings
 from fundcheck.checks.findings import aggregate
-from fundcheck.model import PERIOD, Period, RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import PERIOD, Period, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 _DATED = re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)")

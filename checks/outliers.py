@@ -23,7 +23,8 @@ import pandas as pd
 from fundcheck.checks.base import register, settings
 from fundcheck.checks.findings import eur, records, render
 from fundcheck.checks.frames import amounts, intervention_codes, operations, text
-from fundcheck.model import FIELDS, RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import FIELDS, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COLUMNS = (

@@ -25,7 +25,8 @@ import pandas as pd
 from fundcheck.checks.base import as_of, register, settings
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
 from fundcheck.checks.frames import SOURCE, allocation, amounts, operations, text
-from fundcheck.model import PERIOD, Period, RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import PERIOD, Period, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COMMITMENT_YEARS = {

@@ -29,7 +29,8 @@ from fundcheck.checks.shares import (
     share_finding,
     share_rule,
 )
-from fundcheck.model import RecordSet, Rule, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import RecordSet, Rule
 from fundcheck.reference import Reference
 from fundcheck.reference.targets import thematic_targets
 

@@ -36,7 +36,8 @@ from fundcheck.checks.base import register, settings
 from fundcheck.checks.duplicates import common_fields, identical_rows
 from fundcheck.checks.findings import eur, records, render
 from fundcheck.checks.frames import SOURCE, amounts, operations, plain, text
-from fundcheck.model import ROW, RecordSet, Rule, Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COLUMNS = (

@@ -27,6 +27,7 @@ from fundcheck.connectors.mapping_profiles import (
     list_profiles,
     load_mapping,
 )
+from fundcheck.connectors.reader_findings import reading_findings
 from fundcheck.connectors.remote.origin import with_origin
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
@@ -246,7 +247,7 @@ def read_source(
 ) -> RecordSet:
     """Read a list of operations into a complete record set: canonical records, each with its
     region (and the evidence for it) and its programming period (``period`` overrides the
-    evidence); the provenance names the periods found."""
+    evidence), the findings of reading it; the provenance names the periods found."""
     record_set = read_operations(path, sheet=sheet, mapping=mapping, limits=limits)
     annotate(
         record_set.frame,
@@ -256,4 +257,5 @@ def read_source(
     )
     periods = sorted(record_set.frame[PERIOD].dropna().unique())
     record_set.provenance.period = ", ".join(str(p) for p in periods) or None
+    record_set.findings = reading_findings(record_set)
     return record_set

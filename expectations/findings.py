@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import string
 from collections.abc import Mapping
@@ -13,7 +12,15 @@ import pandas as pd
 
 from fundcheck.expectations.references import LOCATION_KINDS, region_label
 from fundcheck.expectations.suite import ExpectationSpec
-from fundcheck.model import FIELDS, REGION, ROW, Rule, findings_frame, render_message
+from fundcheck.findings import (
+    display,
+    finding,
+    json_column,
+    json_value,
+    record_findings,
+    render_message,
+)
+from fundcheck.model import FIELDS, ROW, Rule
 
 _LOOKUP = re.compile(r"\{(\w+):(" + "|".join((*LOCATION_KINDS, "field")) + r")_region\}")
 """``{field:<kind>_region}`` in a template: the name of the region the field's code lies in;
@@ -24,7 +31,7 @@ ABSENT_MESSAGE_FR = "Colonne(s) absente(s) du fichier : {column}. {title} pour l
 ABSENT_MESSAGE_EN = "Column(s) missing from the file: {column}. {title} for all {count} rows."
 
 
-def record_findings(
+def failing_row_findings(
     frame: pd.DataFrame,
     positions: np.ndarray,
     spec: ExpectationSpec,
@@ -38,7 +45,7 @@ def record_findings(
     rows = frame.iloc[positions]
     field = spec.field
     column = _column_label(spec, column_labels)
-    values = json_cells(rows[field]) if field in rows.columns else [None] * len(rows)
+    values = json_column(rows[field]) if field in rows.columns else [None] * len(rows)
     texts = [display(value) for value in values]
     expected = _expected_texts(spec, rows, parameters)
     if _LOOKUP.search(rule.message_fr + rule.message_en):
@@ -48,28 +55,18 @@ def record_findings(
     else:
         message_fr = _render_rows(rule.message_fr, column, texts, expected)
         message_en = _render_rows(rule.message_en, column, texts, expected)
-    row_numbers = rows[ROW] if ROW in rows.columns else pd.Series(positions + 2)
-    return findings_frame(
-        pd.DataFrame(
-            {
-                "rule": rule.id,
-                "severity": rule.severity.value,
-                "scope": "record",
-                "source": source,
-                "row": row_numbers.to_numpy(),
-                "operation_id": _optional_cells(rows, "operation_id"),
-                "programme": _optional_cells(rows, "programme_cci"),
-                "region": _optional_cells(rows, REGION),
-                "field": field,
-                "column": column,
-                "value": pd.Series(values, dtype=object).to_numpy(),
-                "expected": expected,
-                "count": None,
-                "message_fr": message_fr,
-                "message_en": message_en,
-                "legal_basis": spec.meta.legal_basis or rule.legal_basis,
-            }
-        )
+    return record_findings(
+        rule,
+        rows,
+        source=source,
+        field=field,
+        column=column,
+        values=values,
+        expected=expected,
+        messages_fr=message_fr,
+        messages_en=message_en,
+        legal_basis=spec.meta.legal_basis,
+        row_numbers=None if ROW in rows.columns else (positions + 2).tolist(),
     )
 
 
@@ -93,24 +90,22 @@ def absent_column_finding(
         expected = render_message(expected, **_parameter_texts(parameters))
     else:
         expected = None
-    return {
-        "rule": rule.id,
-        "severity": rule.severity.value,
-        "scope": "dataset",
-        "source": source,
-        "row": None,
-        "field": field,
-        "column": column,
-        "expected": expected,
-        "count": rows,
-        "message_fr": render_message(
+    return finding(
+        rule,
+        "dataset",
+        source=source,
+        field=field,
+        column=column,
+        expected=expected,
+        count=rows,
+        message_fr=render_message(
             ABSENT_MESSAGE_FR, column=labels_fr, title=rule.title_fr, count=rows
         ),
-        "message_en": render_message(
+        message_en=render_message(
             ABSENT_MESSAGE_EN, column=labels_en, title=rule.title_en, count=rows
         ),
-        "legal_basis": spec.meta.legal_basis or rule.legal_basis,
-    }
+        legal_basis=spec.meta.legal_basis,
+    )
 
 
 EMPTY_MESSAGE_FR = "Colonne « {column} » vide sur les {count} lignes du fichier. {title}."
@@ -127,38 +122,17 @@ def empty_column_finding(
 ) -> dict[str, Any]:
     """One dataset finding: a column the rule needs is present but empty on every row."""
     column = _column_label(spec, column_labels)
-    return {
-        "rule": rule.id,
-        "severity": rule.severity.value,
-        "scope": "dataset",
-        "source": source,
-        "field": spec.field,
-        "column": column,
-        "count": rows,
-        "message_fr": render_message(
-            EMPTY_MESSAGE_FR, column=column, title=rule.title_fr, count=rows
-        ),
-        "message_en": render_message(
-            EMPTY_MESSAGE_EN, column=column, title=rule.title_en, count=rows
-        ),
-        "legal_basis": spec.meta.legal_basis or rule.legal_basis,
-    }
-
-
-def json_cells(series: pd.Series) -> list[Any]:
-    """Cells as JSON-friendly values: ISO dates, floats, strings; missing cells are None."""
-    missing = series.isna().to_numpy()
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        cells: list[Any] = series.dt.strftime("%Y-%m-%d").tolist()
-    elif pd.api.types.is_float_dtype(series.dtype):
-        cells = series.astype("float64").tolist()
-    elif pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-        cells = series.tolist()
-    else:
-        cells = [_json_scalar(value) for value in series.tolist()]
-    if not missing.any():
-        return cells
-    return [None if gap else cell for cell, gap in zip(cells, missing, strict=True)]
+    return finding(
+        rule,
+        "dataset",
+        source=source,
+        field=spec.field,
+        column=column,
+        count=rows,
+        message_fr=render_message(EMPTY_MESSAGE_FR, column=column, title=rule.title_fr, count=rows),
+        message_en=render_message(EMPTY_MESSAGE_EN, column=column, title=rule.title_en, count=rows),
+        legal_basis=spec.meta.legal_basis,
+    )
 
 
 def _render_rows(
@@ -206,29 +180,6 @@ def _render_lookups(
     return out
 
 
-def display(value: Any) -> str:
-    """A cell as shown in a message: floats without a trailing ``.0``, missing as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return format(value, ".15g")
-    return str(value)
-
-
-def _json_scalar(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp | dt.date):
-        return value.isoformat()[:10]
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
-
-
-def _optional_cells(rows: pd.DataFrame, column: str) -> Any:
-    if column not in rows.columns:
-        return None
-    return pd.Series(json_cells(rows[column]), dtype=object).to_numpy()
-
-
 def _column_label(spec: ExpectationSpec, column_labels: Mapping[str, str]) -> str:
     if spec.field is not None:
         return column_labels.get(spec.field, spec.field)
@@ -249,7 +200,7 @@ def _template_fields(template: str) -> set[str]:
 
 
 def _parameter_texts(parameters: Mapping[str, Any]) -> dict[str, str]:
-    return {name: display(_json_scalar(value)) for name, value in parameters.items()}
+    return {name: display(json_value(value)) for name, value in parameters.items()}
 
 
 def _expected_texts(
@@ -264,7 +215,7 @@ def _expected_texts(
     if lookups:
         rows = rows.assign(
             **{
-                name: [region_label(kind, cell) for cell in json_cells(rows[source])]
+                name: [region_label(kind, cell) for cell in json_column(rows[source])]
                 if source in rows.columns
                 else EMPTY
                 for name, (source, kind) in lookups.items()
@@ -280,7 +231,7 @@ def _expected_texts(
         text = render_message(template, **constants)
         return [text] * len(rows)
     columns = {
-        name: [EMPTY if value is None else display(value) for value in json_cells(rows[name])]
+        name: [EMPTY if value is None else display(value) for value in json_column(rows[name])]
         for name in row_names
     }
     return [

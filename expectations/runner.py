@@ -25,10 +25,11 @@ from fundcheck.expectations.engine import PlannedExpectation, build_gx_suite, fa
 from fundcheck.expectations.findings import (
     absent_column_finding,
     empty_column_finding,
-    record_findings,
+    failing_row_findings,
 )
 from fundcheck.expectations.suite import ExpectationSpec, RowFilter, SuiteFile
-from fundcheck.model import FIELDS, FieldType, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import FIELDS, FieldType
 from fundcheck.reference import Reference
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ def run_suite(
             )
             continue
         if item.key in positions:
-            piece = record_findings(
+            piece = failing_row_findings(
                 frame,
                 positions[item.key],
                 item.spec,

@@ -25,9 +25,9 @@ from fundcheck.diff_result import (
     DiffResult,
     EditionInfo,
 )
-from fundcheck.model import FINDING_COLUMNS, NATIONAL_BUCKET
+from fundcheck.findings import FINDING_COLUMNS, display, json_column
+from fundcheck.model import NATIONAL_BUCKET
 from fundcheck.reports.base import Lang
-from fundcheck.reports.cells import column_values, display
 from fundcheck.reports.templating import html_template
 from fundcheck.reports.ui_text import number, severity_label, text
 
@@ -113,7 +113,7 @@ def write_diff(
 
 def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
     """Rows of ``frame`` as JSON objects with ``columns``."""
-    values = [column_values(frame[name]) for name in columns]
+    values = [json_column(frame[name]) for name in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
@@ -181,7 +181,7 @@ def _label(diff: DiffResult, key: str, lang: Lang) -> str:
 
 
 def _cells(frame: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
-    values = [[display(v) for v in column_values(frame[name])] for name in columns]
+    values = [[display(v) for v in json_column(frame[name])] for name in columns]
     return [list(row) for row in zip(*values, strict=True)]
 
 

@@ -19,9 +19,9 @@ from typing import Any, ClassVar
 import pandas as pd
 from markupsafe import Markup
 
+from fundcheck.findings import display, json_column
 from fundcheck.model import NATIONAL_BUCKET, RunResult
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
-from fundcheck.reports.cells import column_values, display
 from fundcheck.reports.cper_chart import execution_chart
 from fundcheck.reports.digest import (
     SEVERITIES,
@@ -141,12 +141,12 @@ def _top_anomalies(
     for rule in rules[:_TOP_RULES]:
         examples = group[group["rule"] == rule.id].head(examples_per_rule)
         places = zip(
-            column_values(examples["source"]),
-            column_values(examples["row"]),
-            column_values(examples["operation_id"]),
+            json_column(examples["source"]),
+            json_column(examples["row"]),
+            json_column(examples["operation_id"]),
             strict=True,
         )
-        messages = column_values(examples[message_column(lang)])
+        messages = json_column(examples[message_column(lang)])
         lines = []
         for (source, row, operation_id), message in zip(places, messages, strict=True):
             place = finding_place(source, row, operation_id, lang)
@@ -159,16 +159,16 @@ def _table_data(findings: pd.DataFrame, lang: Lang) -> dict[str, Any]:
     """The rows of the findings table, as column-ordered lists of display values."""
     location = findings["column"].where(findings["column"].notna(), findings["field"])
     columns = {
-        "severity": column_values(findings["severity"]),
-        "rule": column_values(findings["rule"]),
-        "programme": column_values(findings["programme"]),
-        "source": column_values(findings["source"]),
-        "row": column_values(findings["row"]),
-        "operation_id": column_values(findings["operation_id"]),
-        "column": column_values(location),
-        "value": [display(value) for value in column_values(findings["value"])],
-        "expected": [display(value) for value in column_values(findings["expected"])],
-        "message": column_values(findings[message_column(lang)]),
+        "severity": json_column(findings["severity"]),
+        "rule": json_column(findings["rule"]),
+        "programme": json_column(findings["programme"]),
+        "source": json_column(findings["source"]),
+        "row": json_column(findings["row"]),
+        "operation_id": json_column(findings["operation_id"]),
+        "column": json_column(location),
+        "value": [display(value) for value in json_column(findings["value"])],
+        "expected": [display(value) for value in json_column(findings["expected"])],
+        "message": json_column(findings[message_column(lang)]),
     }
     rows = list(zip(*(columns[name] for name in TABLE_COLUMNS), strict=True))
     return {"columns": list(TABLE_COLUMNS), "rows": rows}

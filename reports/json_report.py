@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from fundcheck.model import FINDING_COLUMNS, RunResult
+from fundcheck.findings import FINDING_COLUMNS, json_column
+from fundcheck.model import RunResult
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
-from fundcheck.reports.cells import column_values
 from fundcheck.reports.digest import in_reading_order, region_summaries
 
 SCHEMA_VERSION = "1.2"  # 1.2: sources carry their record_kind (operations, cper...)
@@ -49,7 +49,7 @@ def write_json(result: RunResult, handle: TextIO, lang: Lang) -> None:
     findings = in_reading_order(result.findings)
     for start in range(0, len(findings), _CHUNK):
         chunk = findings.iloc[start : start + _CHUNK]
-        columns = [column_values(chunk[name]) for name in FINDING_COLUMNS]
+        columns = [json_column(chunk[name]) for name in FINDING_COLUMNS]
         lines = (
             dict(zip(FINDING_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)
         )

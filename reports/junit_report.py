@@ -19,9 +19,9 @@ from typing import ClassVar
 
 import pandas as pd
 
+from fundcheck.findings import json_column
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
-from fundcheck.reports.cells import column_values
 from fundcheck.reports.digest import (
     SEVERITY_RANK,
     catalogue,
@@ -152,9 +152,9 @@ class _CaseBuilder:
         if len(examples):
             lines.append(f"{text('examples', lang)}{colon(lang)}")
         places = zip(
-            column_values(examples["source"]),
-            column_values(examples["row"]),
-            column_values(examples["operation_id"]),
+            json_column(examples["source"]),
+            json_column(examples["row"]),
+            json_column(examples["operation_id"]),
             strict=True,
         )
         messages = examples[message_column(lang)].tolist()

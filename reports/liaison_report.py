@@ -22,9 +22,9 @@ from typing import Any, ClassVar
 import pandas as pd
 from markupsafe import Markup
 
+from fundcheck.findings import display, json_column
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
-from fundcheck.reports.cells import column_values, display
 from fundcheck.reports.cper_chart import execution_chart
 from fundcheck.reports.digest import (
     RegionSummary,
@@ -196,14 +196,14 @@ def _rules_checked(result: RunResult, periods: list[str]) -> list[Rule]:
 def _finding_lines(findings: pd.DataFrame) -> list[dict[str, str]]:
     location = findings["column"].where(findings["column"].notna(), findings["field"])
     columns = {
-        "severity": column_values(findings["severity"]),
-        "rule": column_values(findings["rule"]),
-        "programme": column_values(findings["programme"]),
-        "row": column_values(findings["row"]),
-        "operation_id": column_values(findings["operation_id"]),
-        "column": column_values(location),
-        "value": column_values(findings["value"]),
-        "message": column_values(findings["message_en"]),
+        "severity": json_column(findings["severity"]),
+        "rule": json_column(findings["rule"]),
+        "programme": json_column(findings["programme"]),
+        "row": json_column(findings["row"]),
+        "operation_id": json_column(findings["operation_id"]),
+        "column": json_column(location),
+        "value": json_column(findings["value"]),
+        "message": json_column(findings["message_en"]),
     }
     names = list(columns)
     return [
@@ -216,11 +216,11 @@ def _normalisations(result: RunResult, notes: pd.DataFrame) -> list[Normalisatio
     rules = {rule.id: rule for rule in result.rules}
     lines = []
     for rule_id, column, count, example, source in zip(
-        column_values(notes["rule"]),
-        column_values(notes["column"].where(notes["column"].notna(), notes["field"])),
-        column_values(notes["count"]),
-        column_values(notes["value"]),
-        column_values(notes["source"]),
+        json_column(notes["rule"]),
+        json_column(notes["column"].where(notes["column"].notna(), notes["field"])),
+        json_column(notes["count"]),
+        json_column(notes["value"]),
+        json_column(notes["source"]),
         strict=True,
     ):
         rule = rules.get(str(rule_id))

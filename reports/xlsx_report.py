@@ -18,9 +18,9 @@ from typing import Any, ClassVar
 import pandas as pd
 import xlsxwriter
 
+from fundcheck.findings import display, json_column
 from fundcheck.model import RunResult
 from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
-from fundcheck.reports.cells import column_values, display
 from fundcheck.reports.digest import (
     SEVERITIES,
     RegionSummary,
@@ -248,15 +248,15 @@ class _WorkbookWriter:
     def _values(self, findings: pd.DataFrame, key: str) -> list[Any]:
         if key == "severity":
             labels = {s: severity_label(s, self.lang) for s in SEVERITIES}
-            return [labels.get(str(s), s) for s in column_values(findings["severity"])]
+            return [labels.get(str(s), s) for s in json_column(findings["severity"])]
         if key == "message":
-            return column_values(findings[message_column(self.lang)])
+            return json_column(findings[message_column(self.lang)])
         if key == "column":  # the source header, or the canonical field when there is none
             located = findings["column"].where(findings["column"].notna(), findings["field"])
-            return column_values(located)
+            return json_column(located)
         if key in {"value", "expected"}:
-            return [_spreadsheet_value(v) for v in column_values(findings[key])]
-        return column_values(findings[key])
+            return [_spreadsheet_value(v) for v in json_column(findings[key])]
+        return json_column(findings[key])
 
     # -- cells -----------------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from fundcheck.connectors.cper_published import is_published_table, read_publish
 from fundcheck.connectors.cper_sgar import is_sgar_workbook, read_sgar_workbook
 from fundcheck.connectors.cper_workbook import is_cper_workbook, read_cper_workbook
 from fundcheck.cper_model import CperDataset
-from fundcheck.model import NATIONAL_BUCKET, Provenance, RecordSet, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import NATIONAL_BUCKET, Provenance, RecordSet
 from fundcheck.reference import Reference
 
 

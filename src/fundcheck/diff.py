@@ -33,15 +33,8 @@ from fundcheck.diff_result import (
     DiffResult,
     EditionInfo,
 )
-from fundcheck.model import (
-    FINDING_COLUMNS,
-    NATIONAL_BUCKET,
-    REGION,
-    ROW,
-    RecordSet,
-    RunResult,
-    findings_frame,
-)
+from fundcheck.findings import FINDING_COLUMNS, findings_frame
+from fundcheck.model import NATIONAL_BUCKET, REGION, ROW, RecordSet, RunResult
 
 
 @dataclass(frozen=True)

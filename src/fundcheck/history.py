@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +26,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from fundcheck.errors import ConfigError, FundcheckError
-from fundcheck.model import (
-    FINDING_COLUMNS,
-    NATIONAL_BUCKET,
-    RunResult,
-    Severity,
-    findings_frame,
-)
+from fundcheck.findings import FINDING_COLUMNS, findings_frame, json_text
+from fundcheck.model import NATIONAL_BUCKET, RunResult, Severity
 
 SCHEMA_VERSION = 1
 _CHUNK = 10_000  # findings sent per executemany
@@ -403,7 +397,7 @@ def _finding_rows(findings: pd.DataFrame, run_id: int) -> Iterator[list[dict[str
         for name in FINDING_COLUMNS:
             series = chunk[name]
             if name in _JSON_COLUMNS:
-                columns[name] = [_json_text(v) for v in series.tolist()]
+                columns[name] = [json_text(v) for v in series.tolist()]
             else:
                 missing = series.isna().tolist()
                 columns[name] = [
@@ -419,26 +413,3 @@ def _finding_rows(findings: pd.DataFrame, run_id: int) -> Iterator[list[dict[str
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.date):
-        return value.isoformat()[:10]
-    if isinstance(value, list | tuple):
-        return [_json_value(item) for item in value]
-    if isinstance(value, dict):
-        return {str(key): _json_value(item) for key, item in value.items()}
-    if isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def _json_text(value: Any) -> str | None:
-    plain = _json_value(value)
-    return None if plain is None else json.dumps(plain, ensure_ascii=False)

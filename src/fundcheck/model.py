@@ -11,14 +11,13 @@ a renderer needs them one by one.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict
 
 # --------------------------------------------------------------------------------------------
 # Severities, periods, record kinds
@@ -179,77 +178,6 @@ class Rule(BaseModel):
             raise ValueError(f"rule {self.id}: an unverified rule cannot be an error")
 
 
-class _SafeDict(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def render_message(template: str, **values: Any) -> str:
-    """Fill a message template, leaving unknown placeholders as they are."""
-    return template.format_map(_SafeDict({k: "" if v is None else v for k, v in values.items()}))
-
-
-# --------------------------------------------------------------------------------------------
-# Findings
-
-
-class Finding(BaseModel):
-    """One anomaly: which rule, where (source, row, column, region), and on what legal basis."""
-
-    model_config = ConfigDict(frozen=True)
-
-    rule: str
-    severity: Severity
-    scope: Scope
-    source: str | None = None
-    row: int | None = None
-    operation_id: str | None = None
-    programme: str | None = None
-    region: str | None = None
-    region_basis: str | None = None
-    field: str | None = None
-    column: str | None = None
-    value: JsonValue = None
-    expected: JsonValue = None
-    count: int | None = None
-    message_fr: str
-    message_en: str
-    legal_basis: str | None
-
-
-FINDING_COLUMNS: tuple[str, ...] = tuple(Finding.model_fields)
-
-
-def findings_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame | None = None) -> pd.DataFrame:
-    """A findings table with exactly ``FINDING_COLUMNS``, in order (missing ones are NA)."""
-    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows or []))
-    for column in FINDING_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = None
-    frame = frame.loc[:, list(FINDING_COLUMNS)]
-    frame["row"] = frame["row"].astype("Int64")
-    frame["count"] = frame["count"].astype("Int64")
-    return frame.reset_index(drop=True)
-
-
-def _json_cell(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:  # NaN
-        return None
-    if isinstance(value, pd.Timestamp | dt.date):
-        return value.isoformat()[:10]
-    if hasattr(value, "item"):  # numpy scalar
-        return value.item()
-    return value
-
-
-def iter_findings(frame: pd.DataFrame) -> Iterator[Finding]:
-    """Build Finding objects one by one from a findings table."""
-    for record in frame.to_dict(orient="records"):
-        yield Finding(**{str(k): _json_cell(v) for k, v in record.items()})
-
-
 # --------------------------------------------------------------------------------------------
 # Sources and record sets
 
@@ -305,7 +233,9 @@ class RecordSet:
     ``frame`` has canonical field columns (a subset of the kind's fields) plus ``_row``;
     ``column_labels`` maps each canonical field to the source header it came from;
     ``unreadable`` maps a field to the raw values (indexed like ``frame``) that could not be
-    read as the field's type: those cells are NA in ``frame``.
+    read as the field's type: those cells are NA in ``frame``; ``findings`` is the findings
+    table of reading it (normalisations, unreadable cells, undecided periods), filled by
+    ``connectors.read_source``.
     """
 
     kind: RecordKind
@@ -314,6 +244,7 @@ class RecordSet:
     column_labels: dict[str, str] = field(default_factory=dict)
     normalisations: list[Normalisation] = field(default_factory=list)
     unreadable: dict[str, pd.Series] = field(default_factory=dict)
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 class SuiteRef(BaseModel):
@@ -384,9 +315,6 @@ class RunResult:
         if self.findings.empty:
             return None
         return max((Severity(s) for s in self.findings["severity"].unique()), key=lambda s: s.rank)
-
-    def iter_findings(self) -> Iterator[Finding]:
-        return iter_findings(self.findings)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -19,131 +19,29 @@ from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
 from fundcheck.checks.freshness import edition_date
 from fundcheck.config import RunConfig
-from fundcheck.connectors import READER_RULES, read_source
-from fundcheck.connectors.rules import (
-    OLDER_EDITION_RULE,
-    PERIOD_NOT_COVERED_RULE,
-    PERIOD_UNDECIDED_RULE,
-)
+from fundcheck.connectors import read_source
+from fundcheck.connectors.reader_findings import reader_rule
+from fundcheck.connectors.rules import OLDER_EDITION_RULE
 from fundcheck.cper_model import CperDataset
 from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, validate
+from fundcheck.findings import concat_findings, finding, findings_frame, render_message
 from fundcheck.model import (
     COVERED_PERIODS,
-    FIELDS,
     NATIONAL_BUCKET,
     PERIOD,
     REGION,
     REGION_BASIS,
     ROW,
-    FieldType,
-    Period,
     ProgrammeName,
     RecordSet,
     RunResult,
     SuiteRef,
-    findings_frame,
-    render_message,
 )
 from fundcheck.reference import Reference, load_reference
 
 Progress = Callable[[str], None]
-
-UNREADABLE_RULE = "read.unreadable_value"
-
-
-def _rule_lookup() -> dict[str, Any]:
-    return {rule.id: rule for rule in READER_RULES}
-
-
-def reader_findings(record_set: RecordSet) -> pd.DataFrame:
-    """Findings about reading: one info per normalisation kind and column, one error per cell
-    that could not be read as its field's type."""
-    rules = _rule_lookup()
-    source = record_set.provenance.name
-    rows: list[dict[str, Any]] = []
-    for note in record_set.normalisations:
-        rule = rules[f"read.normalised.{note.kind}"]
-        values = {"column": note.column or "", "count": note.count, "example": note.example}
-        rows.append(
-            {
-                "rule": rule.id,
-                "severity": rule.severity.value,
-                "scope": "dataset",
-                "source": source,
-                "field": note.field,
-                "column": note.column,
-                "value": note.example,
-                "count": note.count,
-                "message_fr": render_message(rule.message_fr, **values),
-                "message_en": render_message(rule.message_en, **values),
-                "legal_basis": rule.legal_basis,
-            }
-        )
-    frames = [findings_frame(rows)]
-    rule = rules[UNREADABLE_RULE]
-    frame = record_set.frame
-    for field, raw in record_set.unreadable.items():
-        if raw.empty:
-            continue
-        column = record_set.column_labels.get(field, field)
-        part = frame.loc[raw.index]
-        raw_values = raw.astype("string")
-        frames.append(
-            findings_frame(
-                pd.DataFrame(
-                    {
-                        "rule": rule.id,
-                        "severity": rule.severity.value,
-                        "scope": "record",
-                        "source": source,
-                        "row": part[ROW].to_numpy(),
-                        "operation_id": _column(part, "operation_id"),
-                        "programme": _column(part, "programme_cci"),
-                        "region": part[REGION].to_numpy() if REGION in part else None,
-                        "field": field,
-                        "column": column,
-                        "value": raw_values.to_numpy(),
-                        "expected": _readable_form(field),
-                        "message_fr": [
-                            render_message(rule.message_fr, column=column, value=v)
-                            for v in raw_values
-                        ],
-                        "message_en": [
-                            render_message(rule.message_en, column=column, value=v)
-                            for v in raw_values
-                        ],
-                        "legal_basis": rule.legal_basis,
-                    }
-                )
-            )
-        )
-    return concat_findings(frames)
-
-
-_READABLE = {
-    FieldType.DATE: "a date (dd/mm/yyyy, yyyy-mm-dd or an Excel date)",
-    FieldType.AMOUNT: "an amount in euros",
-    FieldType.RATE: "a rate (0.4, 40 or 40 %)",
-}
-
-
-def _readable_form(field: str) -> str | None:
-    """What a readable value of a field looks like (the ``expected`` of an unreadable cell)."""
-    spec = FIELDS.get(field)
-    return _READABLE.get(spec.type) if spec else None
-
-
-def _column(frame: pd.DataFrame, name: str) -> Any:
-    return frame[name].astype("string").to_numpy() if name in frame else None
-
-
-def concat_findings(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    parts = [f for f in frames if not f.empty]
-    if not parts:
-        return findings_frame()
-    return findings_frame(pd.concat(parts, ignore_index=True))
 
 
 def _validate_periods(
@@ -204,8 +102,7 @@ def read_and_validate(
     findings.append(older_edition_findings(replaced))
     for record_set in kept:
         record_sets.append(record_set)
-        findings.append(reader_findings(record_set))
-        findings.append(period_findings(record_set))
+        findings.append(record_set.findings)
         say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
         found, used = _validate_periods(record_set, reference, config.parameters)
         findings.append(found)
@@ -292,23 +189,21 @@ def _same_list(a: RecordSet, b: RecordSet) -> bool:
 
 def older_edition_findings(pairs: list[tuple[RecordSet, RecordSet]]) -> pd.DataFrame:
     """One information finding per older edition left out, pointing to ``fundcheck diff``."""
-    rule = _rule_lookup()[OLDER_EDITION_RULE]
+    rule = reader_rule(OLDER_EDITION_RULE)
     rows = []
     for older, newer in pairs:
         values = {"older": older.provenance.name, "newer": newer.provenance.name}
         rows.append(
-            {
-                "rule": rule.id,
-                "severity": rule.severity.value,
-                "scope": "dataset",
-                "source": older.provenance.name,
-                "value": older.provenance.name,
-                "expected": newer.provenance.name,
-                "count": len(older.frame),
-                "message_fr": render_message(rule.message_fr, **values),
-                "message_en": render_message(rule.message_en, **values),
-                "legal_basis": rule.legal_basis,
-            }
+            finding(
+                rule,
+                "dataset",
+                source=older.provenance.name,
+                value=older.provenance.name,
+                expected=newer.provenance.name,
+                count=len(older.frame),
+                message_fr=render_message(rule.message_fr, **values),
+                message_en=render_message(rule.message_en, **values),
+            )
         )
     return findings_frame(rows)
 
@@ -319,37 +214,6 @@ def covered_records(record_set: RecordSet) -> RecordSet:
     if covered.all():
         return record_set
     return replace(record_set, frame=record_set.frame[covered.to_numpy()])
-
-
-def period_findings(record_set: RecordSet) -> pd.DataFrame:
-    """One dataset finding for the records no evidence gives a period, one for the records of a
-    period fundcheck has no rules for (2007-2013): neither gets the period suites."""
-    frame = record_set.frame
-    rules = _rule_lookup()
-    rows: list[dict[str, Any]] = []
-    undecided = frame[PERIOD].isna()
-    old = frame[PERIOD].eq(Period.P2007_2013.value).fillna(False).astype(bool)
-    for rule_id, mask in ((PERIOD_UNDECIDED_RULE, undecided), (PERIOD_NOT_COVERED_RULE, old)):
-        count = int(mask.sum())
-        if not count:
-            continue
-        rule = rules[rule_id]
-        first = int(frame.loc[mask, ROW].iloc[0])
-        values = {"count": count, "example": f"row {first}"}
-        rows.append(
-            {
-                "rule": rule.id,
-                "severity": rule.severity.value,
-                "scope": "dataset",
-                "source": record_set.provenance.name,
-                "count": count,
-                "value": f"row {first}",
-                "message_fr": render_message(rule.message_fr, **values),
-                "message_en": render_message(rule.message_en, **values),
-                "legal_basis": rule.legal_basis,
-            }
-        )
-    return findings_frame(rows)
 
 
 def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fundcheck.model import FINDING_COLUMNS
+from fundcheck.findings import FINDING_COLUMNS
 
 AGGREGATE = "eu.cofinancing.ceiling_aggregate"
 OPERATION = "eu.cofinancing.ceiling_operation"

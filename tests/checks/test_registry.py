@@ -10,7 +10,7 @@ from fundcheck.catalogue import all_rules
 from fundcheck.checks import CHECKS, settings
 from fundcheck.checks.base import as_of
 from fundcheck.errors import ConfigError
-from fundcheck.model import findings_frame
+from fundcheck.findings import findings_frame
 from fundcheck.reference import load_reference
 
 EXPECTED = {

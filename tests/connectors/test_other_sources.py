@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from fundcheck.connectors import READER_RULES, read_operations
-from fundcheck.model import ROW, render_message
+from fundcheck.findings import render_message
+from fundcheck.model import ROW
 
 
 def test_parquet_file_with_typed_columns(tmp_path: Path):

@@ -10,16 +10,8 @@ from click.testing import CliRunner
 
 from fundcheck.cli import ExitCode, cli
 from fundcheck.diff import Edition, compare
-from fundcheck.model import (
-    PERIOD,
-    REGION,
-    ROW,
-    Provenance,
-    RecordKind,
-    RecordSet,
-    RunResult,
-    findings_frame,
-)
+from fundcheck.findings import findings_frame
+from fundcheck.model import PERIOD, REGION, ROW, Provenance, RecordKind, RecordSet, RunResult
 from fundcheck.reports.diff_report import diff_markdown, diff_payload, write_diff
 
 

@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 from fundcheck.expectations import SuiteFile, validate
-from fundcheck.expectations.findings import display
-from fundcheck.model import FINDING_COLUMNS, iter_findings
+from fundcheck.findings import FINDING_COLUMNS, display, iter_findings
 from fundcheck.reference import load_reference
 
 MANDATORY_BASES = {

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from fundcheck.findings import findings_frame
 from fundcheck.history import History
-from fundcheck.model import Provenance, Rule, RunResult, Severity, SuiteRef, findings_frame
+from fundcheck.model import Provenance, Rule, RunResult, Severity, SuiteRef
 
 POSTGRES_URL = os.environ.get(
     "FUNDCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from fundcheck.model import Provenance, Rule, RunResult, Severity, SuiteRef, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import Provenance, Rule, RunResult, Severity, SuiteRef
 
 MANDATORY = Rule(
     id="eu21.art49.mandatory_field",

@@ -3,20 +3,19 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from fundcheck.model import findings_frame
-from fundcheck.reports.cells import column_values, json_safe
+from fundcheck.findings import findings_frame, json_column, json_value
 from fundcheck.reports.digest import in_reading_order, region_keys, rule_summaries
 
 
 def test_cells_become_plain_json_values():
-    assert json_safe(np.int64(3)) == 3 and type(json_safe(np.int64(3))) is int
-    assert json_safe(pd.Timestamp("2024-02-01 13:00")) == "2024-02-01"
-    assert json_safe(dt.date(2021, 1, 1)) == "2021-01-01"
-    assert json_safe(float("nan")) is None and json_safe(float("inf")) is None
-    assert json_safe(pd.NA) is None and json_safe(pd.NaT) is None
-    assert json_safe({"a": [np.float64(0.5), None]}) == {"a": [0.5, None]}
-    assert column_values(pd.Series([1, None], dtype="Int64")) == [1, None]
-    assert column_values(pd.Series(["a", None])) == ["a", None]
+    assert json_value(np.int64(3)) == 3 and type(json_value(np.int64(3))) is int
+    assert json_value(pd.Timestamp("2024-02-01 13:00")) == "2024-02-01"
+    assert json_value(dt.date(2021, 1, 1)) == "2021-01-01"
+    assert json_value(float("nan")) is None and json_value(float("inf")) is None
+    assert json_value(pd.NA) is None and json_value(pd.NaT) is None
+    assert json_value({"a": [np.float64(0.5), None]}) == {"a": [0.5, None]}
+    assert json_column(pd.Series([1, None], dtype="Int64")) == [1, None]
+    assert json_column(pd.Series(["a", None])) == ["a", None]
 
 
 def test_findings_without_region_go_to_the_national_bucket():

@@ -5,7 +5,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from fundcheck.model import RunResult, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import RunResult
 from fundcheck.reports.json_report import SCHEMA_VERSION, JsonReport, write_json
 
 SCHEMA = json.loads(

@@ -1,4 +1,5 @@
-from fundcheck.model import Severity, findings_frame
+from fundcheck.findings import findings_frame
+from fundcheck.model import Severity
 from fundcheck.reports import ReportOptions
 from fundcheck.reports.markdown_report import MarkdownReport, escape
 

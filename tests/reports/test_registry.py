@@ -1,6 +1,6 @@
 import pytest
 
-from fundcheck.model import findings_frame
+from fundcheck.findings import findings_frame
 from fundcheck.reports import REPORTS, ReportOptions
 
 
