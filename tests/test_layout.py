@@ -38,37 +38,69 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_dependency_rule_between_layers():
-    """connectors see only the model and reference; checks never import GX; reports never import
-    GX nor connectors; no layer imports the pipeline."""
-    forbidden = {
-        "connectors": (
-            "fundcheck.expectations",
-            "fundcheck.checks",
-            "fundcheck.reports",
-            "great_expectations",
-        ),
-        "checks": (
-            "great_expectations",
-            "fundcheck.expectations",
-            "fundcheck.connectors",
-            "fundcheck.reports",
-        ),
-        "reports": (
-            "great_expectations",
-            "fundcheck.connectors",
-            "fundcheck.expectations",
-            "fundcheck.checks",
-        ),
-        "expectations": ("fundcheck.connectors", "fundcheck.checks", "fundcheck.reports"),
-    }
+FOUNDATION = (
+    "fundcheck.model",
+    "fundcheck.errors",
+    "fundcheck.display",
+    "fundcheck.findings",
+    "fundcheck.cper_model",
+)
+"""What every layer may use: the canonical model, errors, safe display, the findings table."""
+REFERENCE = ("fundcheck.reference", "fundcheck.cper_reference")
+ALLOWED: dict[str, tuple[str, ...]] = {
+    # reading sources: the model and the reference data (codes, regions, periods)
+    "connectors": (*FOUNDATION, *REFERENCE, "fundcheck"),  # "fundcheck": the version string
+    # record rules: the model and the reference data, never the readers
+    "expectations": (*FOUNDATION, *REFERENCE),
+    # aggregate rules: the same, never GX
+    "checks": (*FOUNDATION, *REFERENCE),
+    # renderers: what a run produced, never the reference data nor a layer's logic
+    "reports": (*FOUNDATION, "fundcheck.diff_result"),
+}
+"""Which fundcheck modules each layer may import (besides its own package): an allowlist."""
+FOUNDATION_ALLOWED = (*FOUNDATION, *REFERENCE)
+"""The foundation and the reference data import only each other."""
+GX_LAYERS = {"expectations"}
+
+
+def _allowed(name: str, allowed: tuple[str, ...]) -> bool:
+    return any(name == a or (a != "fundcheck" and name.startswith(a + ".")) for a in allowed)
+
+
+def test_layers_import_only_what_the_allowlist_names():
     offences = []
-    for layer, banned in forbidden.items():
-        for path in (ROOT / layer).glob("*.py"):
+    for layer, allowed in ALLOWED.items():
+        for path in (ROOT / layer).rglob("*.py"):
             for name in _imports(path):
-                if name.startswith(banned) or name in ("fundcheck.pipeline", "fundcheck.cli"):
+                own = name == f"fundcheck.{layer}" or name.startswith(f"fundcheck.{layer}.")
+                if name.startswith("fundcheck") and not own and not _allowed(name, allowed):
+                    offences.append(f"{path.relative_to(ROOT)} imports {name}")
+                if name.startswith("great_expectations") and layer not in GX_LAYERS:
                     offences.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offences == []
+
+
+def test_the_foundation_imports_no_layer():
+    offences = []
+    for module in FOUNDATION_ALLOWED:
+        parts = module.split(".")[1:]
+        base = ROOT / "src" / "fundcheck" / Path(*parts)
+        paths = list(base.glob("*.py")) if base.is_dir() else [base.with_suffix(".py")]
+        for path in paths:
+            for name in _imports(path):
+                if name.startswith("fundcheck.") and not _allowed(name, FOUNDATION_ALLOWED):
+                    offences.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offences == []
+
+
+def test_the_allowlist_catches_a_forbidden_import(tmp_path):
+    """The rule itself: a report importing the reference data is caught."""
+    allowed = ALLOWED["reports"]
+    assert not _allowed("fundcheck.reference", allowed)
+    assert not _allowed("fundcheck.pipeline", allowed)
+    assert _allowed("fundcheck.findings", allowed)
+    assert _allowed("fundcheck.reference.lookups", ALLOWED["checks"])
+    assert not _allowed("fundcheck.cli", ALLOWED["connectors"])
 
 
 def test_no_bare_layer_imports():
