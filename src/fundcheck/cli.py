@@ -715,7 +715,7 @@ def template(kind: str, region: str | None, output: Path | None, debug: bool) ->
         suffix = f"_{region}" if region else ""
         path = output or Path(f"modele_suivi_{kind}{suffix}.xlsx")
         write_workbook(path, region=region)
-    Console().print(f"template: {path}", highlight=False, soft_wrap=True)
+    Console().print(f"template: {markup_safe(path)}", highlight=False, soft_wrap=True)
 
 
 def _cper_demo(folder: Path, dataset: Any) -> tuple[list[Path], Any]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from rich.console import Console
 
+from fundcheck.display import markup_safe
 from fundcheck.errors import FundcheckError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,7 +80,7 @@ def settings_from(ctx: click.Context) -> Any:
 
 def _fail(error: FundcheckError) -> None:
     Console(stderr=True).print(
-        f"[bold red]error:[/] {error.describe()}", highlight=False, soft_wrap=True
+        f"[bold red]error:[/] {markup_safe(error.describe())}", highlight=False, soft_wrap=True
     )
     sys.exit(3)
 
@@ -104,7 +105,7 @@ class SourceParam(_ParamType):
 
         try:
             settings = settings_from(ctx or click.get_current_context())
-            with Console(stderr=True).status(f"fetching {value}", spinner="dots"):
+            with Console(stderr=True).status(f"fetching {markup_safe(value)}", spinner="dots"):
                 return resolve(str(value), settings).path
         except FundcheckError as exc:
             _fail(exc)

@@ -8,9 +8,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from fundcheck.connectors.cper_sgar import SheetLayout, read_sgar_workbook
 from fundcheck.connectors.cper_workbook import is_cper_workbook, read_cper_workbook
+from fundcheck.display import markup_safe, printable
 
 
 def inspect_cper(path: Path) -> dict[str, Any]:
@@ -62,17 +64,17 @@ def inspect_cper(path: Path) -> dict[str, Any]:
 
 def print_cper_inspection(inspection: dict[str, Any], console: Console) -> None:
     console.print(
-        f"[bold]{inspection['path']}[/]: {inspection['description']}",
+        f"[bold]{markup_safe(inspection['path'])}[/]: {markup_safe(inspection['description'])}",
         highlight=False,
         soft_wrap=True,
     )
     if inspection.get("region"):
-        console.print(f"region: {inspection['region']}")
+        console.print(f"region: {markup_safe(inspection['region'])}", highlight=False)
     counts = ", ".join(f"{name} {n:,}" for name, n in inspection["tables"].items())
-    console.print(f"records read: {counts}", highlight=False, soft_wrap=True)
+    console.print(f"records read: {markup_safe(counts)}", highlight=False, soft_wrap=True)
     for sheet in inspection["sheets"]:
         table = Table(
-            title=f"sheet {sheet['sheet']!r}: header rows {sheet['header_rows']}, "
+            title=f"sheet {markup_safe(repr(sheet['sheet']))}: header rows {sheet['header_rows']}, "
             f"{sheet['data_rows']} rows, {sheet['total_rows']} totals rows set aside, "
             f"{sheet['amounts_as_text']} amounts written as text"
         )
@@ -81,12 +83,12 @@ def print_cper_inspection(inspection: dict[str, Any], console: Console) -> None:
         for column in sheet["columns"]:
             table.add_row(
                 str(column["position"]),
-                column["header"],
-                column["field"] or "[dim]—[/]",
-                column["financer"] or "",
-                column["unit"] or "",
-                column["synonym"] or "",
+                Text(printable(column["header"])),
+                Text(column["field"]) if column["field"] else Text("—", style="dim"),
+                Text(printable(column["financer"] or "")),
+                Text(printable(column["unit"] or "")),
+                Text(printable(column["synonym"] or "")),
             )
         console.print(table)
     for note in inspection["notes"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {markup_safe(note)}", highlight=False)

@@ -88,3 +88,22 @@ def test_messages_with_brackets_print_whole() -> None:
     console.print(f"note: {markup_safe(chr(34) + 'pip install ' + repr('fundcheck[pdf]'))}")
     assert "pip install 'fundcheck[pdf]'" in console.export_text()
     assert printable("a\udce9b\x1b[0m\u2028") == "a\\xe9b\\x1b[0m\\u2028"
+
+
+def test_paths_and_cells_with_brackets_print_whole_in_template_and_cper_inspect(
+    tmp_path: Path,
+) -> None:
+    """Rich markup in a file name or a workbook cell is printed as written, never interpreted
+    (a path "suivi[bold]52.xlsx" used to lose its "[bold]")."""
+    from click.testing import CliRunner
+
+    from fundcheck.cli import cli
+
+    path = tmp_path / "suivi[bold]52[/bold].xlsx"
+    runner = CliRunner()
+    written = runner.invoke(cli, ["template", "cper", "--region", "52", "--output", str(path)])
+    assert written.exit_code == 0, written.output
+    assert "suivi[bold]52[/bold].xlsx" in "".join(written.output.split())
+    inspected = runner.invoke(cli, ["inspect", str(path)])
+    assert inspected.exit_code == 0, inspected.output
+    assert "suivi[bold]52[/bold].xlsx" in "".join(inspected.output.split())
