@@ -1,28 +1,16 @@
 """Aggregate and partnership-agreement rules (Python, no GX).
 
-Every check module is imported here explicitly, so that the registry is complete and a reader finds
-every check in one place.
+Every module of this package is imported here, so that each check registers itself
+(``@register``): adding a check is adding one module. CPER checks are run by the CPER pipeline
+from ``cper_checks`` and do not register here.
 """
 
-from fundcheck.checks import (
-    beneficiaries,
-    ceilings,
-    climate,
-    concentration,
-    duplicates,
-    edition_dates,
-    freshness,
-    outliers,
-    progress,
-    rates,
-    ring_fences,
-    splitting,
-)
+import importlib
+import pkgutil
+
 from fundcheck.checks.base import CHECKS, Check, register, settings
 
-MODULES = (
-    ceilings, rates, concentration, ring_fences, climate, progress, freshness, duplicates,
-    splitting, outliers, edition_dates, beneficiaries,
-)  # fmt: skip
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["CHECKS", "MODULES", "Check", "register", "settings"]
+__all__ = ["CHECKS", "Check", "register", "settings"]

@@ -37,7 +37,10 @@ CHECKS: dict[str, type[Check]] = {}
 
 
 def register(cls: type[Check]) -> type[Check]:
-    """Class decorator: add a check to the registry under its rule id."""
+    """Class decorator: add a check to the registry under its rule id (an id registered twice
+    is a programming error, raised at import)."""
+    if cls.rule.id in CHECKS and CHECKS[cls.rule.id] is not cls:
+        raise ValueError(f"check rule id {cls.rule.id!r} registered twice")
     CHECKS[cls.rule.id] = cls
     return cls
 

@@ -126,7 +126,7 @@ class SuiteFile(BaseModel):
             for rule_id in (spec.meta.rule, spec.meta.only_if_passes):
                 if rule_id is not None and rule_id not in known:
                     raise ValueError(f"{where}: meta rule {rule_id!r} is not in the suite's rules")
-            for name in _parameter_names(spec.kwargs):
+            for name in parameter_names(spec.kwargs):
                 if name not in self.parameters:
                     raise ValueError(f"{where}: unknown $PARAMETER {name!r}")
             if not spec.columns():
@@ -199,13 +199,13 @@ def _resolve_references(value: Any) -> Any:
     return value
 
 
-def _parameter_names(value: Any) -> Iterator[str]:
+def parameter_names(value: Any) -> Iterator[str]:
     if isinstance(value, Mapping):
         if PARAMETER_KEY in value:
             yield str(value[PARAMETER_KEY])
         else:
             for item in value.values():
-                yield from _parameter_names(item)
+                yield from parameter_names(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _parameter_names(item)
+            yield from parameter_names(item)

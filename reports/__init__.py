@@ -1,34 +1,38 @@
 """fundcheck.reports: renderers of a RunResult, registered by format name in ``REPORTS``.
 
-Each file renderer lives in its own module, imported here so that it registers itself:
-``json`` (report.json), ``html`` (report.html), ``xlsx`` (report.xlsx), ``junit`` (junit.xml),
-``markdown`` (summary.md) and ``liaison`` (one English PDF per region, for the Commission liaison).
-``print_summary`` writes the terminal summary.
+Every module of this package is imported here, so that each file renderer registers itself
+(``@register``): adding a format is adding one module. Formats: ``json`` (report.json), ``html``
+(report.html), ``xlsx`` (report.xlsx), ``junit`` (junit.xml), ``markdown`` (summary.md) and
+``liaison`` (one English PDF per region, for the Commission liaison); the edition diff has its own
+formats (``DIFF_REPORTS``). ``print_summary`` writes the terminal summary.
 """
 
-from fundcheck.reports import (
-    html_report,
-    json_report,
-    junit_report,
-    liaison_report,
-    markdown_report,
-    xlsx_report,
+import importlib
+import pkgutil
+
+from fundcheck.reports.base import (
+    DEFAULT_OPTIONS,
+    REPORTS,
+    Lang,
+    Report,
+    ReportOptions,
+    demo_formats,
+    register,
 )
-from fundcheck.reports.base import DEFAULT_OPTIONS, REPORTS, Lang, Report, ReportOptions, register
 from fundcheck.reports.console_report import print_summary
+from fundcheck.reports.diff_report import DIFF_REPORTS
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
     "DEFAULT_OPTIONS",
+    "DIFF_REPORTS",
     "REPORTS",
     "Lang",
     "Report",
     "ReportOptions",
-    "html_report",
-    "json_report",
-    "junit_report",
-    "liaison_report",
-    "markdown_report",
+    "demo_formats",
     "print_summary",
     "register",
-    "xlsx_report",
 ]

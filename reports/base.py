@@ -62,7 +62,16 @@ REPORTS: dict[str, type[Report]] = {}
 R = TypeVar("R", bound=Report)
 
 
+def demo_formats() -> list[str]:
+    """The formats ``fundcheck demo`` writes by default: every registered format but those that
+    say ``in_demo = False`` (the liaison pack: one document per region, slow to render)."""
+    return [name for name, cls in REPORTS.items() if getattr(cls, "in_demo", True)]
+
+
 def register(cls: type[R]) -> type[R]:
-    """Class decorator: make a renderer available under its format name."""
+    """Class decorator: make a renderer available under its format name (a format registered
+    twice is a programming error, raised at import)."""
+    if cls.format in REPORTS and REPORTS[cls.format] is not cls:
+        raise ValueError(f"report format {cls.format!r} registered twice")
     REPORTS[cls.format] = cls
     return cls

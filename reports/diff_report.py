@@ -31,7 +31,6 @@ from fundcheck.reports.base import Lang
 from fundcheck.reports.templating import html_template
 from fundcheck.reports.ui_text import number, severity_label, text
 
-DIFF_FORMATS: tuple[str, ...] = ("json", "markdown", "html")
 SCHEMA_VERSION = "1.0"
 MAX_LINES = 500
 
@@ -90,20 +89,15 @@ def write_diff(
     max_lines: int = MAX_LINES,
 ) -> list[Path]:
     """Write the requested diff reports into ``out_dir`` and return their paths."""
-    unknown = [name for name in formats if name not in DIFF_FORMATS]
+    unknown = [name for name in formats if name not in DIFF_REPORTS]
     if unknown:
         raise ValueError(f"unknown diff report format(s): {', '.join(unknown)}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    writers: dict[str, tuple[str, Callable[[], str]]] = {
-        "json": ("diff.json", lambda: json.dumps(diff_payload(diff), ensure_ascii=False) + "\n"),
-        "markdown": ("diff.md", lambda: diff_markdown(diff, lang, max_lines)),
-        "html": ("diff.html", lambda: diff_html(diff, lang, max_lines)),
-    }
     written = []
     for name in formats:
-        file_name, render = writers[name]
-        path = out_dir / file_name
-        path.write_text(render(), encoding="utf-8")
+        report = DIFF_REPORTS[name]
+        path = out_dir / report.file_name
+        path.write_text(report.render(diff, lang, max_lines), encoding="utf-8")
         written.append(path)
     return written
 
@@ -298,3 +292,26 @@ def diff_html(diff: DiffResult, lang: Lang, max_lines: int = MAX_LINES) -> str:
         totals=diff.counts(),
         sections=sections(diff, lang, max_lines),
     )
+
+
+# -------------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class DiffReport:
+    """A diff report format: the file it writes and how it renders."""
+
+    file_name: str
+    render: Callable[[DiffResult, Lang, int], str]
+
+
+def _json_text(diff: DiffResult, lang: Lang, max_lines: int) -> str:
+    return json.dumps(diff_payload(diff), ensure_ascii=False) + "\n"
+
+
+DIFF_REPORTS: dict[str, DiffReport] = {
+    "json": DiffReport("diff.json", _json_text),
+    "markdown": DiffReport("diff.md", diff_markdown),
+    "html": DiffReport("diff.html", diff_html),
+}
+"""The diff report formats, by name (``fundcheck diff --report``)."""

@@ -47,6 +47,7 @@ class LiaisonReport:
     """Writes ``liaison-<region>.pdf`` (or ``.html`` without WeasyPrint) per region bucket."""
 
     format: ClassVar[str] = "liaison"
+    in_demo: ClassVar[bool] = False  # one document per region: asked for, not by default
 
     def render(
         self,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from fundcheck.errors import ConfigError, FundcheckError
 from fundcheck.findings import FINDING_COLUMNS, findings_frame, json_text
-from fundcheck.model import NATIONAL_BUCKET, RunResult, Severity
+from fundcheck.model import NATIONAL_BUCKET, RunResult, Severity, StoredRun
 
 SCHEMA_VERSION = 1
 _CHUNK = 10_000  # findings sent per executemany
@@ -131,21 +130,6 @@ class HistoryTables:
             sa.Column("message_en", sa.Text, nullable=False),
             sa.Column("legal_basis", sa.Text),
         )
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    """One line of ``fundcheck history``: when, on what, and how many findings."""
-
-    id: int
-    generated_at: str
-    fundcheck_version: str
-    records: int
-    error: int
-    warning: int
-    info: int
-    sources: tuple[str, ...]
-    sha256: tuple[str | None, ...]
 
 
 class History:

@@ -318,3 +318,18 @@ class RunResult:
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """One line of ``fundcheck history``: when, on what, and how many findings."""
+
+    id: int
+    generated_at: str
+    fundcheck_version: str
+    records: int
+    error: int
+    warning: int
+    info: int
+    sources: tuple[str, ...]
+    sha256: tuple[str | None, ...]

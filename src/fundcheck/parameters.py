@@ -89,3 +89,20 @@ def check_parameters(values: Mapping[str, Any], *, location: str | None = None) 
                     raise ConfigError(f"parameter {name} must be a list, not {value!r}")
         except ConfigError as error:
             raise ConfigError(error.message, location=location, column=None) from None
+
+
+def parameters_by_rule() -> dict[str, dict[str, Any]]:
+    """The parameters each rule reads, with their defaults (``fundcheck rules --json``)."""
+    from fundcheck.catalogue import _suites
+    from fundcheck.checks import CHECKS
+    from fundcheck.expectations.suite import parameter_names
+
+    out: dict[str, dict[str, Any]] = {}
+    for suite in _suites():
+        for spec in suite.expectations:
+            for name in parameter_names(spec.kwargs):
+                out.setdefault(spec.meta.rule, {})[name] = suite.parameters[name]
+    for rule_id, check in CHECKS.items():
+        if check.parameters:
+            out.setdefault(rule_id, {}).update(check.parameters)
+    return out

@@ -87,3 +87,38 @@ def test_list_parameters_take_numbers_or_texts_as_their_default_does():
         check_parameters({"arachne_threshold_amounts": [100_000, -1]})
     with pytest.raises(ConfigError, match="arachne_threshold_amounts must be a list"):
         check_parameters({"arachne_threshold_amounts": ["cent mille"]})
+
+
+def test_a_check_registered_twice_is_refused():
+    from fundcheck.checks import register
+
+    existing = CHECKS["eu.publication.freshness"]
+    copy = type("Copy", (existing,), {})
+    with pytest.raises(ValueError, match="registered twice"):
+        register(copy)
+    assert CHECKS["eu.publication.freshness"] is existing
+
+
+def test_every_check_module_registers_without_a_hand_written_list():
+    """Adding a check is adding a module: the package imports every module it holds."""
+    import pkgutil
+
+    import fundcheck.checks as package
+
+    modules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+    registered = {cls.__module__.rsplit(".", 1)[-1] for cls in CHECKS.values()}
+    assert registered <= modules and not hasattr(package, "MODULES")
+
+
+def test_rules_json_lists_each_rules_parameters_with_defaults():
+    import json
+
+    from click.testing import CliRunner
+
+    from fundcheck.cli import cli
+
+    out = CliRunner().invoke(cli, ["rules", "--json"])
+    rules = {r["id"]: r for r in json.loads(out.output)}
+    assert rules["eu.amount.consistent_with_rate"]["parameters"] == {"rate_tolerance": 0.005}
+    assert rules["eu.cofinancing.ceiling_aggregate"]["parameters"] == {"ceiling_tolerance": 1e-05}
+    assert rules["read.unreadable_value"]["parameters"] == {}

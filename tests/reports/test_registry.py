@@ -22,3 +22,33 @@ def test_each_renderer_writes_its_files_even_without_findings(sample_result, tmp
 def test_options_reject_negative_limits():
     with pytest.raises(ValueError, match="negative"):
         ReportOptions(max_rows_per_region=-1)
+
+
+def test_a_format_registered_twice_is_refused():
+    from fundcheck.reports import register
+
+    class Other:
+        format = "json"
+
+        def render(self, result, out_dir, lang, options=None):  # pragma: no cover - never run
+            return []
+
+    with pytest.raises(ValueError, match="registered twice"):
+        register(Other)
+    assert REPORTS["json"].__name__ == "JsonReport"
+
+
+def test_the_command_line_offers_exactly_the_registered_formats():
+    from click.testing import CliRunner
+
+    from fundcheck.cli import cli
+    from fundcheck.reports import DIFF_REPORTS, demo_formats
+
+    runner = CliRunner()
+    validate_help = " ".join(runner.invoke(cli, ["validate", "--help"]).output.split())
+    assert f"to write: {', '.join(REPORTS)}." in validate_help
+    diff_help = " ".join(runner.invoke(cli, ["diff", "--help"]).output.split())
+    assert f"to write: {', '.join(DIFF_REPORTS)}." in diff_help
+    assert "liaison" not in demo_formats() and set(demo_formats()) < set(REPORTS)
+    refused = runner.invoke(cli, ["validate", "x.csv", "--report", "pdf"])
+    assert refused.exit_code == 2 and "choose among html, json" in refused.output
