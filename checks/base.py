@@ -13,18 +13,27 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fundcheck.errors import ConfigError
 from fundcheck.model import RecordSet, Rule
 from fundcheck.reference import Reference
 
 
+class Parameters(BaseModel):
+    """The parameters of a check: one typed field each, with its default, its bounds and a
+    description (``[parameters]`` in fundcheck.toml overrides them by name). This base has none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
 class Check(Protocol):
     """A rule over many records (a programme, a region, the whole dataset)."""
 
     rule: ClassVar[Rule]
-    parameters: ClassVar[Mapping[str, Any]]
-    """Parameter name → default value (names are unique across checks and suites)."""
+    parameters: ClassVar[type[Parameters]]
+    """The parameters the check reads, each with its type, default, bounds and description
+    (names are unique across checks and suites)."""
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -46,33 +55,23 @@ def register(cls: type[Check]) -> type[Check]:
 
 
 def settings(check: type[Check] | Check, parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """The check's parameters: its defaults, overridden by the run's values of the same name.
-
-    An override takes the type of the default (``"0.9"`` → 0.9, ``"2026-03-16"`` → a date), so a
-    value read from TOML or the command line works either way; a value that cannot be converted
-    raises ConfigError (an execution error, exit code 3) naming the parameter.
-    """
-    out = dict(check.parameters)
-    for name, default in check.parameters.items():
-        if name in parameters and parameters[name] is not None:
-            out[name] = _coerce(name, parameters[name], default)
-    return out
+    """The check's parameters: its defaults, overridden by the run's values of the same name,
+    validated by the check's model (a value of the wrong type or out of bounds raises
+    ConfigError, an execution error, naming the parameter)."""
+    return settings_of(check.parameters, parameters)
 
 
-def _coerce(name: str, value: Any, default: Any) -> Any:
+def settings_of(model: type[Parameters], parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of a parameters model: its defaults overridden by the run's values."""
+    given = {
+        name: parameters[name] for name in model.model_fields if parameters.get(name) is not None
+    }
     try:
-        if isinstance(default, bool):
-            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-        if isinstance(default, int | float):
-            return type(default)(value)
-        if isinstance(default, dt.date):
-            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        if isinstance(default, tuple | list):
-            items = value.split(",") if isinstance(value, str) else list(value)
-            return tuple(str(item).strip() for item in items if str(item).strip())
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"invalid value for parameter {name}: {value!r}") from exc
-    return value
+        return model.model_validate(given).model_dump()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"invalid value for parameter {name}: {first['msg']}") from None
 
 
 def as_of(parameters: Mapping[str, Any]) -> dt.date:

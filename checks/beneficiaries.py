@@ -15,11 +15,12 @@ programmes; EU amounts clustered just under a threshold (de minimis and similar 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import pandas as pd
+from pydantic import Field
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region, records
 from fundcheck.checks.frames import operations, text
 from fundcheck.findings import findings_frame
@@ -67,7 +68,7 @@ class BeneficiaryIdentity:
         message_en="{what_en} (rows {rows}): a namesake or a wrong identification?",
         legal_basis=_IDENTITY_BASIS,
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -172,6 +173,37 @@ class BeneficiaryInSeveralRegions(BeneficiaryIdentity):
         return self._groups(ops, "_name", "_pc_region", _NAME_REGIONS, "beneficiary_postcode")
 
 
+class RiskParameters(Parameters):
+    """Thresholds of the risk indicators (for information, as ARACHNE computes them)."""
+
+    arachne_concentration_min_operations: int = Field(
+        5, gt=0, description="Operations a beneficiary needs before its concentration is measured"
+    )
+    arachne_concentration_hhi: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Herfindahl index of a programme's EU amounts from which "
+        "its beneficiaries are said to be concentrated",
+    )
+    arachne_ubiquitous_programmes: int = Field(
+        3,
+        gt=0,
+        description="Programmes a beneficiary must appear in to be reported as present "
+        "in many programmes",
+    )
+    arachne_threshold_amounts: tuple[Annotated[float, Field(ge=0)], ...] = Field(
+        (200000.0, 300000.0),
+        description="Procurement or aid thresholds (EUR) near which amounts cluster suspiciously",
+    )
+    arachne_threshold_band: float = Field(
+        0.05, ge=0, lt=1, description="Share below a threshold counted as just under it"
+    )
+    arachne_threshold_min_operations: int = Field(
+        3, gt=0, description="Operations just under a threshold before it is reported"
+    )
+
+
 @register
 class ConcentrationIndicators:
     """ARACHNE-style indicators: concentrated support, ubiquitous beneficiaries, amounts just
@@ -193,14 +225,7 @@ class ConcentrationIndicators:
             "the Commission's ARACHNE risk-scoring tool)"
         ),
     )
-    parameters: ClassVar[Mapping[str, Any]] = {
-        "arachne_concentration_min_operations": 5,
-        "arachne_concentration_hhi": 0.25,
-        "arachne_ubiquitous_programmes": 3,
-        "arachne_threshold_amounts": (200000.0, 300000.0),
-        "arachne_threshold_band": 0.05,
-        "arachne_threshold_min_operations": 3,
-    }
+    parameters: ClassVar[type[Parameters]] = RiskParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

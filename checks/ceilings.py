@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
+from pydantic import Field
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.categories import Ceiling, categories, ceiling
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
 from fundcheck.checks.frames import SOURCE, amounts, operations, text
@@ -61,6 +62,18 @@ def with_ceilings(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     return out
 
 
+class CeilingParameters(Parameters):
+    """How far above a co-financing ceiling a rate may be before it is reported."""
+
+    ceiling_tolerance: float = Field(
+        0.00001,
+        ge=0,
+        lt=1,
+        description="Rate points above the ceiling taken as rounding "
+        "(0.00001 = 0.001 point, as SFC validates rates)",
+    )
+
+
 @register
 class CeilingAggregate:
     """Σ EU / Σ eligible cost per programme × fund × category (× priority) ≤ ceiling."""
@@ -88,7 +101,7 @@ class CeilingAggregate:
         ),
         legal_basis=LEGAL_BASIS,
     )
-    parameters: ClassVar[Mapping[str, Any]] = {"ceiling_tolerance": 0.00001}
+    parameters: ClassVar[type[Parameters]] = CeilingParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

@@ -20,10 +20,10 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import aggregate, eur, for_information, pct, programme_region
 from fundcheck.checks.frames import intervention_codes
-from fundcheck.checks.shares import PARAMETERS, coverage, fund_operations, where
+from fundcheck.checks.shares import CoverageParameters, coverage, fund_operations, where
 from fundcheck.findings import findings_frame
 from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
@@ -81,7 +81,7 @@ class ErdfClimateContribution:
         ),
         legal_basis="ERDF Reg (EU) 2021/1058; CPR (EU) 2021/1060 Art 6 and Annex I",
     )
-    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+    parameters: ClassVar[type[Parameters]] = CoverageParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -155,7 +155,7 @@ class ClimateCoefficientsUnknown:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 6 and Annex I",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

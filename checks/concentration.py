@@ -16,12 +16,12 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.categories import categories
 from fundcheck.checks.findings import for_information
 from fundcheck.checks.shares import (
     COLUMNS,
-    PARAMETERS,
+    CoverageParameters,
     coverage,
     fund_operations,
     share_finding,
@@ -58,7 +58,7 @@ class ErdfPolicyObjectives:
         "ERDF thematic concentration (PO1 / PO2) not reached",
         "ERDF Reg (EU) 2021/1058 Art 4",
     )
-    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+    parameters: ClassVar[type[Parameters]] = CoverageParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

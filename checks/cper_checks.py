@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
 from fundcheck.checks import cper_contracts, cper_execution, cper_overlap, cper_records
-from fundcheck.checks.base import as_of
+from fundcheck.checks.base import Parameters, as_of, settings_of
 from fundcheck.checks.cper_base import contract_regions
 from fundcheck.checks.cper_rules import READ_RULE
 from fundcheck.cper_model import CperDataset
@@ -17,17 +18,46 @@ from fundcheck.findings import findings_frame
 from fundcheck.model import RecordSet
 from fundcheck.reference import Reference
 
-PARAMETERS: Mapping[str, Any] = {
-    "cper_theoretical_gap": 0.10,  # CPER-006: points behind the theoretical rate
-    "cper_key_tolerance": 0.02,  # CPER-013: ± around the declared State key
-    "cper_mobility_state_eur": 9_000_000_000.0,  # CPER-023: Sénat l24-144-311-2
-    "cper_title_min_score": 85.0,  # CPER-021: rapidfuzz token_set_ratio on titles
+
+class CperParameters(Parameters):
+    """Tolerances of the CPER rules."""
+
+    cper_theoretical_gap: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="CPER-006: execution points behind the theoretical rate "
+        "before a volet is reported late",
+    )
+    cper_key_tolerance: float = Field(
+        0.02, ge=0, lt=1, description="CPER-013: points around the declared State key"
+    )
+    cper_mobility_state_eur: float = Field(
+        9_000_000_000.0,
+        ge=0,
+        description="CPER-023: State mobility envelope of the generation "
+        "(EUR; Sénat l24-144-311-2)",
+    )
+    cper_title_min_score: float = Field(
+        85.0,
+        ge=0,
+        le=100,
+        description="CPER-021: title similarity (0-100, token set ratio) "
+        "from which a CPER operation and a list operation are the same",
+    )
+
+
+RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "CPER-006": ("cper_theoretical_gap",),
+    "CPER-013": ("cper_key_tolerance",),
+    "CPER-021": ("cper_title_min_score",),
+    "CPER-023": ("cper_mobility_state_eur",),
 }
+"""The parameters each CPER rule reads."""
 
 
 def _parameter(parameters: Mapping[str, Any], name: str) -> float:
-    value = parameters.get(name)
-    return float(PARAMETERS[name] if value is None else value)
+    return float(settings_of(CperParameters, parameters)[name])
 
 
 def reader_notes(data: CperDataset) -> list[dict[str, Any]]:

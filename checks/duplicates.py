@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from fundcheck.checks.base import register
+from fundcheck.checks.base import Parameters, register
 from fundcheck.checks.findings import records, render
 from fundcheck.checks.frames import SOURCE, operations, text
 from fundcheck.findings import findings_frame
@@ -74,7 +74,7 @@ class IdenticalRows:
         message_en="Row identical to {earlier} ({count} fields compared).",
         legal_basis="CPR (EU) 2021/1060 Art 49(3) (unique code per operation)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -115,7 +115,7 @@ class OperationIdReused:
         message_en="Operation id '{value}' is already used by {earlier} (programme {other}).",
         legal_basis="CPR (EU) 2021/1060 Art 49(3) (unique code per operation)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from fundcheck.checks.base import register
+from fundcheck.checks.base import Parameters, register
 from fundcheck.checks.findings import records
 from fundcheck.checks.frames import operations
 from fundcheck.checks.freshness import edition_date
@@ -56,7 +56,7 @@ class SelectionAfterEdition:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 49(3) (list of the operations selected)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -109,7 +109,7 @@ class CompletedBeforeSelection:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 63(6); CPR (EU) No 1303/2013 Art 65(6)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
+from pydantic import Field
 
-from fundcheck.checks.base import as_of, register, settings
+from fundcheck.checks.base import Parameters, as_of, register, settings
 from fundcheck.checks.findings import aggregate
 from fundcheck.findings import findings_frame
 from fundcheck.model import PERIOD, Period, RecordSet, Rule, Severity
@@ -58,6 +59,20 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, 28))
 
 
+class FreshnessParameters(Parameters):
+    """How often a list of operations must be updated."""
+
+    update_interval_months_2021_2027: int = Field(
+        4, gt=0, description="Months between updates, 2021-2027 (CPR Art 49(3): every 4 months)"
+    )
+    update_interval_months_2014_2020: int = Field(
+        6,
+        gt=0,
+        description="Months between updates, 2014-2020 (CPR 1303/2013 Art 115(2): "
+        "at least every 6 months)",
+    )
+
+
 @register
 class PublicationFreshness:
     """The list is older than the legal update interval (4 months; 6 for 2014-2020)."""
@@ -82,10 +97,7 @@ class PublicationFreshness:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 49(3)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {
-        "update_interval_months_2021_2027": 4,
-        "update_interval_months_2014_2020": 6,
-    }
+    parameters: ClassVar[type[Parameters]] = FreshnessParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -155,7 +167,7 @@ class EditionDateUnknown:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 49(3)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

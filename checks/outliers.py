@@ -19,8 +19,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import eur, records, render
 from fundcheck.checks.frames import amounts, intervention_codes, operations, text
 from fundcheck.findings import findings_frame
@@ -49,6 +50,31 @@ def _rule(rule_id: str, title: tuple[str, str], message: tuple[str, str], basis:
     )
 
 
+class OutlierParameters(Parameters):
+    """When an eligible cost is far from the others of its group."""
+
+    outlier_robust_z: float = Field(
+        5.0,
+        gt=0,
+        description="Robust z-score (median and MAD of the log cost) from which a cost "
+        "is an outlier",
+    )
+    outlier_min_group: int = Field(
+        30,
+        gt=0,
+        description="Operations a group (programme and intervention field) needs "
+        "before outliers are sought in it",
+    )
+
+
+class DurationParameters(Parameters):
+    """When an operation lasts unusually long."""
+
+    max_duration_years: float = Field(
+        10.0, gt=0, description="Duration (years) above which an operation is reported"
+    )
+
+
 @register
 class EligibleCostOutlier:
     """Eligible cost far from the median of its specific objective (robust z-score)."""
@@ -63,7 +89,7 @@ class EligibleCostOutlier:
          "robust z = {z} (log10, median and MAD), limit {limit}."),
         "CPR (EU) 2021/1060 Art 49(3)(h) (data quality)",
     )  # fmt: skip
-    parameters: ClassVar[Mapping[str, Any]] = {"outlier_robust_z": 5.0, "outlier_min_group": 30}
+    parameters: ClassVar[type[Parameters]] = OutlierParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -123,7 +149,7 @@ class ZeroAmount:
          "'{column}' is 0: a selected operation has a cost and a support."),
         "CPR (EU) 2021/1060 Art 49(3)(h),(k)",
     )  # fmt: skip
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -169,7 +195,7 @@ class LongDuration:
          "The operation lasts {value} years ({start} to {end}), more than {expected} years."),
         "CPR (EU) 2021/1060 Art 63(2) (eligibility period)",
     )  # fmt: skip
-    parameters: ClassVar[Mapping[str, Any]] = {"max_duration_years": 10.0}
+    parameters: ClassVar[type[Parameters]] = DurationParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

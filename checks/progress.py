@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
+from pydantic import Field
 
-from fundcheck.checks.base import as_of, register, settings
+from fundcheck.checks.base import Parameters, as_of, register, settings
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
 from fundcheck.checks.frames import SOURCE, allocation, amounts, operations, text
 from fundcheck.findings import findings_frame
@@ -105,6 +106,28 @@ def _finding(
     )
 
 
+class OverprogrammingParameters(Parameters):
+    """When a programme has selected more than it may spend."""
+
+    overprogramming_threshold: float = Field(
+        1.0,
+        gt=0,
+        description="Share of the programme's EU allocation selected from which it "
+        "is overprogrammed (1.0 = 100 %)",
+    )
+
+
+class LateProgressParameters(Parameters):
+    """From which year a low selection rate becomes a decommitment risk."""
+
+    progress_late_year_2021_2027: int = Field(
+        2027, ge=2021, le=2035, description="Year from which 2021-2027 programmes are judged late"
+    )
+    progress_late_year_2014_2020: int = Field(
+        2020, ge=2014, le=2030, description="Year from which 2014-2020 programmes are judged late"
+    )
+
+
 @register
 class Overprogramming:
     """Selected EU amount above the programme's allocation for the fund (warning)."""
@@ -128,7 +151,7 @@ class Overprogramming:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 22 and Annex V (financial plan); Partnership Agreement",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {"overprogramming_threshold": 1.0}
+    parameters: ClassVar[type[Parameters]] = OverprogrammingParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -167,10 +190,7 @@ class DecommitmentRisk:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 105; CPR (EU) 1303/2013 Art 136",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {
-        "progress_late_year_2021_2027": 2027,
-        "progress_late_year_2014_2020": 2020,
-    }
+    parameters: ClassVar[type[Parameters]] = LateProgressParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

@@ -17,9 +17,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.categories import Ceiling
-from fundcheck.checks.ceilings import COLUMNS, LEGAL_BASIS, with_ceilings
+from fundcheck.checks.ceilings import COLUMNS, LEGAL_BASIS, CeilingParameters, with_ceilings
 from fundcheck.checks.findings import pct, records, render
 from fundcheck.checks.frames import amounts, operations, text
 from fundcheck.model import RecordSet, Rule, Severity
@@ -51,7 +51,7 @@ class CeilingOperation:
         ),
         legal_basis=LEGAL_BASIS,
     )
-    parameters: ClassVar[Mapping[str, Any]] = {"ceiling_tolerance": 0.00001}
+    parameters: ClassVar[type[Parameters]] = CeilingParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -108,7 +108,7 @@ class FullRate:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 112; CPR (EU) 1303/2013 Arts 92b(12) and 120",
     )
-    parameters: ClassVar[Mapping[str, Any]] = {}
+    parameters: ClassVar[type[Parameters]] = Parameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

@@ -19,11 +19,11 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.frames import text
 from fundcheck.checks.shares import (
     COLUMNS,
-    PARAMETERS,
+    CoverageParameters,
     coverage,
     fund_operations,
     share_finding,
@@ -39,7 +39,7 @@ class _NationalShare:
     """A national ring-fence: Σ EU on some specific objectives / Σ EU of the fund ≥ target."""
 
     rule: ClassVar[Rule]
-    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+    parameters: ClassVar[type[Parameters]] = CoverageParameters
     fund: ClassVar[str]
     target: ClassVar[str]
     what: ClassVar[tuple[str, str]]

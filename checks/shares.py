@@ -22,7 +22,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
+from pydantic import Field
 
+from fundcheck.checks.base import Parameters
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region
 from fundcheck.checks.frames import (
     allocation,
@@ -46,11 +48,28 @@ COLUMNS = (
     "programme_cci", "fund", "specific_objective", "policy_objective", "intervention_field",
     "nuts_code", "operation_department", "operation_postcode", "category_of_region", "eu_amount",
 )  # fmt: skip
-PARAMETERS: Mapping[str, Any] = {
-    "concentration_min_operations": 30,
-    "concentration_min_coverage": 0.10,
-    "concentration_national_coverage": 0.95,
-}
+
+
+class CoverageParameters(Parameters):
+    """When a list covers enough of a fund's programming to measure its shares."""
+
+    concentration_min_operations: int = Field(
+        30,
+        ge=0,
+        description="Operations of a fund a programme needs before its shares are measured",
+    )
+    concentration_min_coverage: float = Field(
+        0.10, ge=0, le=1, description="Share of the programme's allocation the list must cover"
+    )
+    concentration_national_coverage: float = Field(
+        0.95,
+        ge=0,
+        le=1,
+        description="Share of the national allocation the list must cover "
+        "before a Member-State-level target is measured",
+    )
+
+
 CATEGORY_PLURALS = {
     "more_developed": ("régions plus développées", "more developed regions"),
     "transition": ("régions en transition", "transition regions"),

@@ -30,9 +30,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 from rapidfuzz import fuzz, process
 
-from fundcheck.checks.base import register, settings
+from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.duplicates import common_fields, identical_rows
 from fundcheck.checks.findings import eur, records, render
 from fundcheck.checks.frames import SOURCE, amounts, operations, plain, text
@@ -47,7 +48,25 @@ COLUMNS = (
 )  # fmt: skip
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _LAST: list[tuple[Any, dict[str, RecordSet], pd.DataFrame]] = []
-PARAMETERS: Mapping[str, Any] = {"split_title_similarity": 90, "double_funding_tolerance": 0.005}
+
+
+class SplitParameters(Parameters):
+    """When operations look like one operation split, or funded twice."""
+
+    split_title_similarity: float = Field(
+        90,
+        ge=0,
+        le=100,
+        description="Title similarity (0-100, token set ratio) from which two "
+        "operations of one beneficiary are related",
+    )
+    double_funding_tolerance: float = Field(
+        0.005,
+        ge=0,
+        lt=1,
+        description="Share of the eligible cost the EU amounts together may "
+        "exceed it by (rounding)",
+    )
 
 
 def departements(ops: pd.DataFrame, reference: Reference) -> np.ndarray:
@@ -327,7 +346,7 @@ class SplitOperation:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 63(9); Art 49(3) (one code per operation)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+    parameters: ClassVar[type[Parameters]] = SplitParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
@@ -358,7 +377,7 @@ class DoubleFunding:
         ),
         legal_basis="CPR (EU) 2021/1060 Art 63(9)",
     )
-    parameters: ClassVar[Mapping[str, Any]] = PARAMETERS
+    parameters: ClassVar[type[Parameters]] = SplitParameters
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from fundcheck.errors import SuiteError
 from fundcheck.expectations.references import REFERENCE_NAMES, resolve_reference
@@ -98,6 +98,20 @@ class ExpectationSpec(BaseModel):
         return self.meta.field or (column if isinstance(column, str) else None)
 
 
+class ParameterSpec(BaseModel):
+    """A suite parameter as its file declares it: default, bounds and what it means. A file may
+    also give a bare default: a number is then at least 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    default: Any
+    description: str = ""
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
+
+
 class SuiteFile(BaseModel):
     """A versioned expectation suite: its rules, default parameters and expectations."""
 
@@ -108,8 +122,50 @@ class SuiteFile(BaseModel):
     period: str
     record_kind: str
     parameters: dict[str, Any] = Field(default_factory=dict)
+    """Parameter name -> default (from the file's declarations)."""
+    parameter_specs: dict[str, ParameterSpec] = Field(default_factory=dict)
     rules: list[Rule]
     expectations: list[ExpectationSpec]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _declared_parameters(cls, data: Any) -> Any:
+        """``parameters: {name: {default, description, ge, gt, le, lt}}`` or ``{name: default}``."""
+        if not isinstance(data, dict) or "parameter_specs" in data:
+            return data
+        declared = data.get("parameters") or {}
+        if not isinstance(declared, dict):
+            return data
+        specs = {}
+        for name, value in declared.items():
+            if isinstance(value, dict):
+                specs[name] = ParameterSpec(**value)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                specs[name] = ParameterSpec(default=value, ge=0)
+            else:
+                specs[name] = ParameterSpec(default=value)
+        return {
+            **data,
+            "parameters": {name: spec.default for name, spec in specs.items()},
+            "parameter_specs": specs,
+        }
+
+    def parameter_model(self) -> type[BaseModel]:
+        """The suite's parameters as a pydantic model (type of the default, bounds, meaning)."""
+        fields: dict[str, Any] = {}
+        for name, spec in self.parameter_specs.items():
+            bounds = {
+                k: getattr(spec, k)
+                for k in ("ge", "gt", "le", "lt")
+                if getattr(spec, k) is not None
+            }
+            kind = type(spec.default)
+            fields[name] = (kind, Field(spec.default, description=spec.description, **bounds))
+        config = ConfigDict(extra="forbid", allow_inf_nan=False)
+        model: type[BaseModel] = create_model(
+            f"{self.name} parameters", __config__=config, **fields
+        )
+        return model
 
     @model_validator(mode="after")
     def _check_consistency(self) -> SuiteFile:

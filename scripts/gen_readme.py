@@ -93,8 +93,33 @@ def cper_demo_defects() -> str:
     return "\n".join(lines)
 
 
+def parameters_table() -> str:
+    from fundcheck.parameters import parameters_by_rule, run_parameters_model
+
+    rules: dict[str, list[str]] = {}
+    for rule_id, names in parameters_by_rule().items():
+        for name in names:
+            rules.setdefault(name, []).append(rule_id)
+    lines = ["| parameter | default | bounds | what it sets | rules |", "|---|---|---|---|---|"]
+    for name, info in sorted(run_parameters_model().model_fields.items()):
+        if name == "as_of":
+            continue
+        signs = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
+        bounds = ", ".join(
+            f"{sign} {getattr(m, key):g}"
+            for m in info.metadata
+            for key, sign in signs.items()
+            if hasattr(m, key)
+        )
+        used = ", ".join(f"`{r}`" for r in sorted(rules.get(name, [])))
+        description = (info.description or "").replace("|", "\\|")
+        lines.append(f"| `{name}` | {info.default} | {bounds} | {description} | {used} |")
+    return "\n".join(lines)
+
+
 SECTIONS = {
     "cli": cli_reference,
+    "parameters": parameters_table,
     "rules": rules_catalogue,
     "demo": demo_defects,
     "cper_demo": cper_demo_defects,

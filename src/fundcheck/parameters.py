@@ -1,100 +1,93 @@
-"""The rule parameters a run may set (``[parameters]`` in fundcheck.toml): known names only,
-each of the type of its default, finite and within its bounds.
+"""The rule parameters a run may set (``[parameters]`` in fundcheck.toml), typed and validated.
 
-A value that would silently switch a rule off (``rate_tolerance = inf``) or break it
-(``split_title_similarity = -5``, ``nan``) is refused before anything runs, with the key and the
-file named (exit code 3).
+Each check declares its parameters as a pydantic model (``checks.base.Parameters``: type,
+default, bounds, description); each expectation suite declares its own in its file. The run's
+``[parameters]`` table is validated against the union of them all, before anything runs: an
+unknown name (with the closest known one), a value of the wrong type, an infinite or NaN number
+or a value out of bounds is an execution error naming the key and the file (exit code 3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import difflib
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic.fields import FieldInfo
 
 from fundcheck.errors import ConfigError
 
-UPPER_BOUNDS = {"split_title_similarity": 100.0}
-"""Inclusive upper bounds; any name ending in ``_tolerance`` is a share, below 1."""
-POSITIVE = {"outlier_robust_z", "outlier_min_group", "max_duration_years"}
-"""Parameters that must be above zero (the others may be zero)."""
+
+@cache
+def _models() -> tuple[tuple[str | None, type[BaseModel]], ...]:
+    """(rule id, parameters model) of every check, of the CPER rules and of every suite."""
+    from fundcheck.catalogue import _suites
+    from fundcheck.checks import CHECKS
+    from fundcheck.checks.cper_checks import CperParameters
+
+    models: list[tuple[str | None, type[BaseModel]]] = [
+        (rule_id, check.parameters) for rule_id, check in CHECKS.items()
+    ]
+    models.append((None, CperParameters))
+    models += [(None, suite.parameter_model()) for suite in _suites()]
+    return tuple(models)
+
+
+@cache
+def run_parameters_model() -> type[BaseModel]:
+    """The union of every declared parameter, plus ``as_of`` (the date the run judges at)."""
+    fields: dict[str, Any] = {
+        "as_of": (dt.date, Field(None, description="The date freshness and progress are judged at"))
+    }
+    for _, declared in _models():
+        for name, info in declared.model_fields.items():
+            if name in fields and fields[name][1].default != info.default:
+                raise ValueError(f"parameter {name} declared twice with different defaults")
+            fields.setdefault(name, (info.annotation, _copy(info)))
+    config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    union: type[BaseModel] = create_model("RunParameters", __config__=config, **fields)
+    return union
+
+
+def _copy(info: FieldInfo) -> FieldInfo:
+    return FieldInfo.merge_field_infos(info)
 
 
 def defaults() -> dict[str, Any]:
-    """Every known parameter with its default (checks and expectation suites)."""
-    from fundcheck.catalogue import _suites
-    from fundcheck.checks import CHECKS
-
-    known: dict[str, Any] = {"as_of": dt.date.today()}
-    for suite in _suites():
-        known.update(suite.parameters)
-    for check in CHECKS.values():
-        known.update(check.parameters)
+    """Every known parameter with its default (checks, CPER rules and expectation suites)."""
+    known = {name: info.default for name, info in run_parameters_model().model_fields.items()}
+    known["as_of"] = dt.date.today()
     return known
-
-
-def _number(name: str, value: Any, default: int | float, fail: ConfigError) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise fail
-    if isinstance(default, int) and isinstance(value, float) and not value.is_integer():
-        raise fail
-    number = float(value)
-    if not math.isfinite(number):
-        raise ConfigError(f"parameter {name} must be a finite number, not {value!r}")
-    upper = UPPER_BOUNDS.get(name, 1.0 if name.endswith("_tolerance") else math.inf)
-    lowest_ok = number > 0 if name in POSITIVE else number >= 0
-    if not lowest_ok or number > upper or (name.endswith("_tolerance") and number >= 1):
-        low = "above 0" if name in POSITIVE else "at least 0"
-        high = f" and {'below' if name.endswith('_tolerance') else 'at most'} {upper:g}"
-        raise ConfigError(
-            f"parameter {name} = {value!r} is out of bounds (it must be {low}"
-            f"{high if math.isfinite(upper) else ''})"
-        )
 
 
 def check_parameters(values: Mapping[str, Any], *, location: str | None = None) -> None:
     """Refuse unknown names, wrong types, infinite or NaN numbers and out-of-bounds values."""
-    known = defaults()
-    for name, value in values.items():
-        try:
-            if name not in known:
-                raise ConfigError(f"unknown parameter {name!r} (known: {', '.join(sorted(known))})")
-            default = known[name]
-            fail = ConfigError(
-                f"parameter {name} must be a {type(default).__name__}, not {value!r}"
+    model = run_parameters_model()
+    try:
+        model.model_validate(dict(values))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        if first["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(name, list(model.model_fields), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            known = ", ".join(sorted(model.model_fields))
+            message = f"unknown parameter {name!r}{hint} (known: {known})"
+        else:
+            where = ".".join(str(part) for part in first["loc"])
+            message = (
+                f"invalid value for parameter {where} = {first.get('input')!r}: {first['msg']}"
             )
-            if isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise fail
-            elif isinstance(default, int | float):
-                _number(name, value, default, fail)
-            elif isinstance(default, dt.date):
-                if not isinstance(value, dt.date):
-                    try:
-                        dt.date.fromisoformat(str(value))
-                    except ValueError:
-                        raise fail from None
-            elif isinstance(default, tuple | list):
-                items = value if isinstance(value, list) else None
-                numeric = bool(default) and all(isinstance(d, int | float) for d in default)
-                kinds: tuple[type, ...] = (int, float) if numeric else (str,)
-                if not isinstance(value, str) and (
-                    items is None
-                    or not all(
-                        isinstance(item, kinds) and not isinstance(item, bool) for item in items
-                    )
-                    or (numeric and not all(math.isfinite(i) and i >= 0 for i in items))
-                ):
-                    raise ConfigError(f"parameter {name} must be a list, not {value!r}")
-        except ConfigError as error:
-            raise ConfigError(error.message, location=location, column=None) from None
+        raise ConfigError(message, location=location) from None
 
 
 def parameters_by_rule() -> dict[str, dict[str, Any]]:
     """The parameters each rule reads, with their defaults (``fundcheck rules --json``)."""
     from fundcheck.catalogue import _suites
-    from fundcheck.checks import CHECKS
+    from fundcheck.checks.cper_checks import RULE_PARAMETERS as CPER_PARAMETERS_BY_RULE
     from fundcheck.expectations.suite import parameter_names
 
     out: dict[str, dict[str, Any]] = {}
@@ -102,7 +95,19 @@ def parameters_by_rule() -> dict[str, dict[str, Any]]:
         for spec in suite.expectations:
             for name in parameter_names(spec.kwargs):
                 out.setdefault(spec.meta.rule, {})[name] = suite.parameters[name]
-    for rule_id, check in CHECKS.items():
-        if check.parameters:
-            out.setdefault(rule_id, {}).update(check.parameters)
-    return out
+    for rule_id, model in _models():
+        if rule_id is not None:
+            fields = model.model_fields.items()
+            out.setdefault(rule_id, {}).update({n: i.default for n, i in fields})
+    defaults_ = defaults()
+    for rule_id, names in CPER_PARAMETERS_BY_RULE.items():
+        out.setdefault(rule_id, {}).update({name: defaults_[name] for name in names})
+    return {rule_id: params for rule_id, params in out.items() if params}
+
+
+def describe() -> list[dict[str, Any]]:
+    """Every parameter with its default and description (the README's parameters table)."""
+    return [
+        {"name": name, "default": info.default, "description": info.description or ""}
+        for name, info in sorted(run_parameters_model().model_fields.items())
+    ]

@@ -46,20 +46,34 @@ def test_no_check_is_an_error():
 
 
 def test_parameter_names_are_unique_unless_shared_with_the_same_default():
+    from fundcheck.parameters import _models
+
     defaults: dict[str, object] = {}
-    for check in CHECKS.values():
-        for name, default in check.parameters.items():
-            assert defaults.setdefault(name, default) == default, name
+    for _, model in _models():
+        for name, info in model.model_fields.items():
+            assert defaults.setdefault(name, info.default) == info.default, name
+
+
+def test_every_parameter_is_declared_with_a_description_and_bounds_for_numbers():
+    from fundcheck.parameters import run_parameters_model
+
+    for name, info in run_parameters_model().model_fields.items():
+        assert info.description, name
+        if isinstance(info.default, int | float) and name in {
+            n for c in CHECKS.values() for n in c.parameters.model_fields
+        }:
+            assert info.metadata, f"{name} has no bounds"
 
 
 def test_parameters_take_the_type_of_their_default():
     check = CHECKS["eu.outliers.eligible_cost"]
     values = settings(check, {"outlier_robust_z": "3.5", "outlier_min_group": 10.0, "other": 1})
     assert values == {"outlier_robust_z": 3.5, "outlier_min_group": 10}
-    thresholds = settings(
-        CHECKS["eu.risk.concentration_indicators"], {"arachne_threshold_amounts": "100000, 200000"}
-    )
-    assert thresholds["arachne_threshold_amounts"] == ("100000", "200000")
+    risk = CHECKS["eu.risk.concentration_indicators"]
+    thresholds = settings(risk, {"arachne_threshold_amounts": [100000, 200000]})
+    assert thresholds["arachne_threshold_amounts"] == (100000.0, 200000.0)
+    with pytest.raises(ConfigError, match="arachne_threshold_amounts"):
+        settings(risk, {"arachne_threshold_amounts": "100000, 200000"})
     with pytest.raises(ConfigError, match="outlier_robust_z"):
         settings(check, {"outlier_robust_z": "high"})
 
@@ -83,9 +97,9 @@ def test_list_parameters_take_numbers_or_texts_as_their_default_does():
     from fundcheck.parameters import check_parameters
 
     check_parameters({"arachne_threshold_amounts": [100_000, 250_000.5]})
-    with pytest.raises(ConfigError, match="arachne_threshold_amounts must be a list"):
+    with pytest.raises(ConfigError, match="invalid value for parameter arachne_threshold_amounts"):
         check_parameters({"arachne_threshold_amounts": [100_000, -1]})
-    with pytest.raises(ConfigError, match="arachne_threshold_amounts must be a list"):
+    with pytest.raises(ConfigError, match="invalid value for parameter arachne_threshold_amounts"):
         check_parameters({"arachne_threshold_amounts": ["cent mille"]})
 
 
@@ -122,3 +136,15 @@ def test_rules_json_lists_each_rules_parameters_with_defaults():
     assert rules["eu.amount.consistent_with_rate"]["parameters"] == {"rate_tolerance": 0.005}
     assert rules["eu.cofinancing.ceiling_aggregate"]["parameters"] == {"ceiling_tolerance": 1e-05}
     assert rules["read.unreadable_value"]["parameters"] == {}
+
+
+def test_a_misspelt_parameter_names_the_closest_one_and_cper_parameters_are_known():
+    from fundcheck.parameters import check_parameters
+
+    with pytest.raises(ConfigError, match="did you mean 'rate_tolerance'"):
+        check_parameters({"rate_tolerence": 0.5}, location="fundcheck.toml")
+    check_parameters({"cper_theoretical_gap": 0.2, "as_of": "2026-03-16"})  # CPER-006's
+    with pytest.raises(ConfigError, match="cper_theoretical_gap"):
+        check_parameters({"cper_theoretical_gap": 2.0})
+    with pytest.raises(ConfigError, match="eligibility_start"):
+        check_parameters({"eligibility_start": "hier"})
