@@ -161,6 +161,62 @@ def in_reading_order(findings: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop(columns=["_rank", "_bucket"]).reset_index(drop=True)
 
 
+GROUP_KEY = ("severity", "rule", "source", "region", "programme", "field", "column", "value",
+             "expected", "message_fr", "message_en")  # fmt: skip
+"""Findings that agree on all of these say the same thing about different rows."""
+
+
+def row_ranges(rows: list[int]) -> str:
+    """Row numbers as compact ranges: [215, 216, ..., 234, 240] -> "215-234, 240"."""
+    parts: list[str] = []
+    ordered = sorted(set(rows))
+    start = previous = ordered[0] if ordered else 0
+    for row in ordered[1:]:
+        if row != previous + 1:
+            parts.append(f"{start}-{previous}" if previous > start else str(start))
+            start = row
+        previous = row
+    if ordered:
+        parts.append(f"{start}-{previous}" if previous > start else str(start))
+    return ", ".join(parts)
+
+
+def grouped(findings: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Identical findings (same rule, source, region, column, value and message, on different
+    rows) as one line, for a person to read: ``row`` becomes the rows as ranges ("215-234,
+    240"), ``operation_id`` is kept when there is one, and the message says how many
+    ("20 identical operations (rows 215-234)"). Lines keep the order of their first finding;
+    machine-readable reports (JSON, XLSX, JUnit) keep one line per finding."""
+    if findings.empty:
+        return findings.assign(group_size=pd.Series(dtype="int64"))
+    keys = findings[list(GROUP_KEY)].astype(object).astype(str)
+    group_id = keys.groupby(list(GROUP_KEY), sort=False, dropna=False).ngroup()
+    sizes = group_id.map(group_id.value_counts())
+    if int(sizes.max()) == 1:
+        return findings.assign(group_size=1)
+    first = findings.loc[~group_id.duplicated()].copy()
+    first_group = group_id[~group_id.duplicated()]
+    rows_by_group = (
+        findings["row"].dropna().astype(int).groupby(group_id[findings["row"].notna()]).agg(list)
+    )
+    operations = findings["operation_id"].groupby(group_id).nunique()
+    first["group_size"] = first_group.map(group_id.value_counts()).to_numpy()
+    many = first["group_size"] > 1
+    ranges = first_group.map(lambda g: row_ranges(rows_by_group.get(g, []))).astype(object)
+    first["row"] = first["row"].astype(object)
+    first.loc[many, "row"] = ranges[many]
+    first.loc[many & first_group.map(operations).gt(1).to_numpy(), "operation_id"] = None
+    column = "message_fr" if lang == "fr" else "message_en"
+    notes = [
+        text("grouped", lang, count=size, rows=rows)
+        for size, rows in zip(first.loc[many, "group_size"], ranges[many], strict=True)
+    ]
+    first.loc[many, column] = [
+        f"{message} — {note}" for message, note in zip(first.loc[many, column], notes, strict=True)
+    ]
+    return first.reset_index(drop=True)
+
+
 def finding_place(source: Any, row: Any, operation_id: Any, lang: Lang) -> str:
     """Where a finding is, from the parts that are known: "source.csv, row 12, OP-1"."""
     parts = [

@@ -30,6 +30,7 @@ from fundcheck.reports.digest import (
     catalogue,
     colon,
     finding_place,
+    grouped,
     in_reading_order,
     message_column,
     region_keys,
@@ -107,13 +108,13 @@ def region_sections(result: RunResult, lang: Lang, options: ReportOptions) -> li
     for region in region_summaries(result, lang):
         group = groups.get(region.key, empty)
         rules = rule_summaries(result, group, lang)
-        shown = group.head(options.max_rows_per_region)
+        shown = grouped(group, lang).head(options.max_rows_per_region)
         sections.append(
             RegionSection(
                 region=region,
                 rules=rules,
                 top=_top_anomalies(group, rules, lang, options.max_examples),
-                shown=len(shown),
+                shown=int(shown["group_size"].sum()),
                 table_json=script_json(_table_data(shown, lang)),
                 why=national_reasons(group, lang) if region.key == NATIONAL_BUCKET else [],
                 chart=execution_chart(result.cper_pace.get(region.key, []), lang),

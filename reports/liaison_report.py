@@ -29,6 +29,7 @@ from fundcheck.reports.cper_chart import execution_chart
 from fundcheck.reports.digest import (
     RegionSummary,
     RuleSummary,
+    grouped,
     in_reading_order,
     region_keys,
     region_summaries,
@@ -127,7 +128,8 @@ class LiaisonDocument:
     periods: list[str]
     rules_checked: list[Rule]
     anomalies: list[RuleSummary]
-    findings: list[dict[str, str]]
+    findings: list[dict[str, str]]  # identical findings grouped, one line each
+    findings_listed: int  # the findings those lines cover
     findings_total: int
     normalisations: list[Normalisation]
     cper_anomalies: list[RuleSummary] = field(default_factory=list)
@@ -146,6 +148,7 @@ def liaison_documents(result: RunResult) -> list[LiaisonDocument]:
         group = groups.get(region.key, anomalies.iloc[0:0])
         cper = group["rule"].astype(str).str.startswith(CPER_PREFIX)
         programmes = _programmes(result, region.key, group[~cper])
+        lines = grouped(group, "en").head(LIAISON_MAX_FINDINGS)
         periods = sorted({p.period for p in programmes if p.period}) or _source_periods(result)
         documents.append(
             LiaisonDocument(
@@ -156,7 +159,8 @@ def liaison_documents(result: RunResult) -> list[LiaisonDocument]:
                 anomalies=rule_summaries(result, group[~cper], "en"),
                 cper_anomalies=rule_summaries(result, group[cper], "en"),
                 cper_chart=execution_chart(result.cper_pace.get(region.key, []), "en"),
-                findings=_finding_lines(group.head(LIAISON_MAX_FINDINGS)),
+                findings=_finding_lines(lines),
+                findings_listed=int(lines["group_size"].sum()),
                 findings_total=len(group),
                 normalisations=normalisations,
             )

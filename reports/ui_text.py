@@ -76,6 +76,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "shown": ("anomalie(s) affichée(s)", "finding(s) shown"),
     "no_findings": ("Aucune anomalie.", "No findings."),
     "summary": ("Synthèse", "Summary"),
+    "grouped": (
+        "{count} opérations identiques (lignes {rows})",
+        "{count} identical operations (rows {rows})",
+    ),
     "capped": (
         "Seules les {shown} premières anomalies sur {total} sont listées ici ; la liste complète "
         "figure dans report.xlsx et report.json.",
