@@ -57,6 +57,29 @@ class Report(Protocol):
         ...
 
 
+class SingleFileReport:
+    """A report written to one file of the output folder: a subclass names its format and file
+    and says how to write it (``write``)."""
+
+    format: ClassVar[str]
+    file_name: ClassVar[str]
+
+    def render(
+        self,
+        result: RunResult,
+        out_dir: Path,
+        lang: Lang,
+        options: ReportOptions = DEFAULT_OPTIONS,
+    ) -> list[Path]:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / self.file_name
+        self.write(result, path, lang, options)
+        return [path]
+
+    def write(self, result: RunResult, path: Path, lang: Lang, options: ReportOptions) -> None:
+        raise NotImplementedError
+
+
 REPORTS: dict[str, type[Report]] = {}
 
 R = TypeVar("R", bound=Report)

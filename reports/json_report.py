@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TextIO
 
 from fundcheck.findings import FINDING_COLUMNS, json_column
 from fundcheck.model import RunResult
-from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
+from fundcheck.reports.base import Lang, ReportOptions, SingleFileReport, register
 from fundcheck.reports.digest import in_reading_order, region_summaries
 
 SCHEMA_VERSION = "1.2"  # 1.2: sources carry their record_kind (operations, cper...)
@@ -21,24 +21,15 @@ _CHUNK = 20_000  # findings converted at a time, to bound memory on very large r
 
 
 @register
-class JsonReport:
+class JsonReport(SingleFileReport):
     """Writes ``report.json``."""
 
     format: ClassVar[str] = "json"
     file_name: ClassVar[str] = "report.json"
 
-    def render(
-        self,
-        result: RunResult,
-        out_dir: Path,
-        lang: Lang,
-        options: ReportOptions = DEFAULT_OPTIONS,
-    ) -> list[Path]:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / self.file_name
+    def write(self, result: RunResult, path: Path, lang: Lang, options: ReportOptions) -> None:
         with path.open("w", encoding="utf-8", newline="\n") as handle:
             write_json(result, handle, lang)
-        return [path]
 
 
 def write_json(result: RunResult, handle: TextIO, lang: Lang) -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from fundcheck.findings import json_column
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult
-from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
+from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, SingleFileReport, register
 from fundcheck.reports.digest import (
     SEVERITY_RANK,
     catalogue,
@@ -41,25 +41,16 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 @register
-class JunitReport:
+class JunitReport(SingleFileReport):
     """Writes ``junit.xml``."""
 
     format: ClassVar[str] = "junit"
     file_name: ClassVar[str] = "junit.xml"
 
-    def render(
-        self,
-        result: RunResult,
-        out_dir: Path,
-        lang: Lang,
-        options: ReportOptions = DEFAULT_OPTIONS,
-    ) -> list[Path]:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / self.file_name
+    def write(self, result: RunResult, path: Path, lang: Lang, options: ReportOptions) -> None:
         tree = ET.ElementTree(junit_xml(result, lang, options))
         ET.indent(tree)
         tree.write(path, encoding="utf-8", xml_declaration=True)
-        return [path]
 
 
 @dataclass(frozen=True)

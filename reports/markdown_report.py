@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from fundcheck.model import RunResult
-from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
+from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, SingleFileReport, register
 from fundcheck.reports.digest import (
     SEVERITIES,
     RegionSummary,
@@ -27,23 +27,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 @register
-class MarkdownReport:
+class MarkdownReport(SingleFileReport):
     """Writes ``summary.md``."""
 
     format: ClassVar[str] = "markdown"
     file_name: ClassVar[str] = "summary.md"
 
-    def render(
-        self,
-        result: RunResult,
-        out_dir: Path,
-        lang: Lang,
-        options: ReportOptions = DEFAULT_OPTIONS,
-    ) -> list[Path]:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / self.file_name
+    def write(self, result: RunResult, path: Path, lang: Lang, options: ReportOptions) -> None:
         path.write_text(markdown_summary(result, lang, options), encoding="utf-8")
-        return [path]
 
 
 def markdown_summary(

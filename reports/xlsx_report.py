@@ -20,7 +20,7 @@ import xlsxwriter
 
 from fundcheck.findings import display, json_column
 from fundcheck.model import RunResult
-from fundcheck.reports.base import DEFAULT_OPTIONS, Lang, ReportOptions, register
+from fundcheck.reports.base import Lang, ReportOptions, SingleFileReport, register
 from fundcheck.reports.digest import (
     SEVERITIES,
     RegionSummary,
@@ -60,31 +60,22 @@ _REGION_COLUMNS = tuple(c for c in _ALL_COLUMNS if c[0] not in {"region", "count
 
 
 @register
-class XlsxReport:
+class XlsxReport(SingleFileReport):
     """Writes ``report.xlsx``."""
 
     format: ClassVar[str] = "xlsx"
     file_name: ClassVar[str] = "report.xlsx"
 
-    def render(
-        self,
-        result: RunResult,
-        out_dir: Path,
-        lang: Lang,
-        options: ReportOptions = DEFAULT_OPTIONS,
-    ) -> list[Path]:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / self.file_name
+    def write(self, result: RunResult, path: Path, lang: Lang, options: ReportOptions) -> None:
         settings = {
             "constant_memory": True,  # rows go to disk as written: as fast, far less memory
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
-            "tmpdir": str(out_dir),  # its temporary files stay in the (temporary) output folder
+            "tmpdir": str(path.parent),  # temporary files stay in the (temporary) output folder
         }
         with xlsxwriter.Workbook(str(path), settings) as workbook:
             _WorkbookWriter(workbook, result, lang, options).write()
-        return [path]
 
 
 @dataclass
