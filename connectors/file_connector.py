@@ -195,29 +195,47 @@ def read_operations(
     source = inspect_file(path)
     profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
     located = _locate(source, profiles, sheet, limits)
-    match = located.header.match
-    if not match.mappable:
-        raise UnmappableSourceError(
-            f"required fields not found: {', '.join(match.missing_required)} "
-            f"(closest format: {match.reason}); rename the columns or give a mapping file",
-            location=str(source.path),
-            row=located.first_row - 1,
-        )
-    first_row, headers, sheet_name = located.first_row, located.header.headers, located.sheet
-    body, notes = located.body, list(located.notes)
-    del located  # build_canonical consumes the body column by column
-    body.index = pd.RangeIndex(len(body))
-    blank = blank_rows(body)
-    body = mapped_only(body, match)  # the unmapped columns are freed here
     provenance = Provenance(  # names shown in reports: undecodable bytes escaped
         name=printable(source.path.name),
         location=printable(source.path),
         format=source.format,
         sha256=source.sha256,
-        profile=match.profile.id,
-        sheet=sheet_name,
-        period=period_hint(match.profile),
+        profile=located.header.match.profile.id,
+        sheet=located.sheet,
+        period=period_hint(located.header.match.profile),
     )
+    return canonical_records(
+        located,
+        with_origin(provenance, source.path),  # a fetched file: URI, URL, fetch time
+        limits=limits,
+        control_characters=source.nul_bytes > 0,
+    )
+
+
+def canonical_records(
+    located: LocatedTable,
+    provenance: Provenance,
+    *,
+    limits: InputLimits = DEFAULT_LIMITS,
+    control_characters: bool = False,
+) -> RecordSet:
+    """The canonical record set of a located table (a file's sheet, a database table): mapped,
+    parsed and normalised, publishers' codes decoded. A table whose required fields are not
+    found is an ``UnmappableSourceError`` naming the source."""
+    match = located.header.match
+    if not match.mappable:
+        raise UnmappableSourceError(
+            f"required fields not found: {', '.join(match.missing_required)} "
+            f"(closest format: {match.reason}); rename the columns or give a mapping file",
+            location=provenance.location,
+            row=located.first_row - 1,
+        )
+    first_row, headers = located.first_row, located.header.headers
+    body, notes = located.body, list(located.notes)
+    del located  # build_canonical consumes the body column by column
+    body.index = pd.RangeIndex(len(body))
+    blank = blank_rows(body)
+    body = mapped_only(body, match)  # the unmapped columns are freed here
     record_set = build_canonical(
         body,
         blank=blank,
@@ -225,8 +243,8 @@ def read_operations(
         match=match,
         headers=headers,
         max_chars=limits.max_cell_chars,
-        control_characters=source.nul_bytes > 0,
-        provenance=with_origin(provenance, source.path),  # a fetched file: URI, URL, fetch time
+        control_characters=control_characters,
+        provenance=provenance,
     )
     del body
     frame, labels = record_set.frame, record_set.column_labels
