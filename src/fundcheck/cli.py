@@ -62,10 +62,11 @@ class RunRequest:
     title: str | None = None  # a line printed before the summary (the demo's)
 
 
-def _inputs(config_sources: list[Path], request: RunRequest) -> list[Path]:
+def _inputs(config_sources: list[Any], request: RunRequest) -> list[Path]:
     """Every file the run reads: no report may be written over one of them."""
     mapping = request.values.get("mapping")
-    found = [*config_sources, *(p for p in (mapping, request.config_path) if p is not None)]
+    files = [source for source in config_sources if isinstance(source, Path)]
+    found = [*files, *(p for p in (mapping, request.config_path) if p is not None)]
     if request.history and "://" not in request.history:
         found.append(Path(request.history))
     return found
@@ -144,6 +145,15 @@ def _report_notes(formats: list[str]) -> list[str]:
 @source_options()
 @remote_options
 @click.option(
+    "--table",
+    metavar="[SCHEMA.]TABLE",
+    help="With a database URL (postgresql://, mysql://, mariadb://, sqlite:///): the table to "
+    "read, read-only.",
+)
+@click.option(
+    "--query", metavar="SELECT", help="With a database URL: a SELECT query to read instead."
+)
+@click.option(
     "--checks/--no-checks",
     "run_checks",
     default=None,
@@ -156,6 +166,8 @@ def validate(
     sheet: str | None,
     mapping: Path | None,
     period: str | None,
+    table: str | None,
+    query: str | None,
     run_checks: bool | None,
     reports: str | None,
     output: Path | None,
@@ -174,7 +186,7 @@ def validate(
         fundcheck validate 20260316_liste_operations.xlsx --report json,html --output out/
     """
     values = {
-        "sources": list(paths),
+        "sources": _sources(paths, table, query),
         "sheet": sheet,
         "mapping": mapping,
         "period": period,
@@ -187,6 +199,19 @@ def validate(
     with execution_errors(debug):
         code = _execute(RunRequest(values, config_path, history, as_of), quiet=quiet)
     sys.exit(code)
+
+
+def _sources(paths: tuple[Any, ...], table: str | None, query: str | None) -> list[Any]:
+    """Files as paths; a database URL with its table or query."""
+    from fundcheck.connectors.sql_source import SqlSource
+
+    databases = [p for p in paths if isinstance(p, str)]
+    if (table or query) and not databases:
+        raise click.UsageError("--table and --query go with a database URL")
+    if len(databases) > 1:
+        raise click.UsageError("give one database URL at a time")
+    with execution_errors(debug=False):
+        return [SqlSource(p, table, query) if isinstance(p, str) else p for p in paths]
 
 
 @cli.command()

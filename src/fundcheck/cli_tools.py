@@ -159,10 +159,18 @@ def history(target: str, limit: int, region: str | None, as_json: bool, debug: b
 @click.argument("path", type=SOURCE)
 @source_options(with_period=False)
 @remote_options
+@click.option("--table", metavar="[SCHEMA.]TABLE", help="With a database URL: the table to read.")
+@click.option("--query", metavar="SELECT", help="With a database URL: a SELECT query to read.")
 @click.option("--json", "as_json", is_flag=True, help="Print the inspection as JSON.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
 def inspect_command(
-    path: Path, sheet: str | None, mapping: Path | None, as_json: bool, debug: bool
+    path: Path | str,
+    sheet: str | None,
+    mapping: Path | None,
+    table: str | None,
+    query: str | None,
+    as_json: bool,
+    debug: bool,
 ) -> None:
     """Show how a source is read: for each column, the canonical field it feeds and why; the
     columns left unmapped; the canonical fields missing. Exit 3 if it cannot be mapped.
@@ -171,13 +179,21 @@ def inspect_command(
     Example:
         fundcheck inspect ListOfOperations_20160513.csv
     """
+    from fundcheck.connectors.sql_source import SqlSource
     from fundcheck.cper_pipeline import is_cper_source
 
-    if is_cper_source(path):
+    if isinstance(path, str):
+        with execution_errors(debug):
+            source: Path | SqlSource = SqlSource(path, table, query)
+    elif table or query:
+        raise click.UsageError("--table and --query go with a database URL")
+    else:
+        source = path
+    if isinstance(source, Path) and is_cper_source(source):
         from fundcheck.cper_inspect import inspect_cper, print_cper_inspection
 
         with execution_errors(debug):
-            cper = inspect_cper(path)
+            cper = inspect_cper(source)
         if as_json:
             click.echo(json.dumps(cper, ensure_ascii=False, indent=2, default=str))
         else:
@@ -186,7 +202,7 @@ def inspect_command(
     from fundcheck.inspection import inspect_source, print_inspection
 
     with execution_errors(debug):
-        inspection = inspect_source(path, sheet=sheet, mapping=mapping)
+        inspection = inspect_source(source, sheet=sheet, mapping=mapping)
     if as_json:
         click.echo(json.dumps(inspection.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fundcheck.connectors.limits import InputLimits
+from fundcheck.connectors.sql_source import SqlSource
 from fundcheck.errors import ConfigError
 from fundcheck.model import Period, Severity
 
@@ -43,7 +44,7 @@ class FailOn(StrEnum):
 class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sources: list[Path]
+    sources: list[Path | SqlSource]
     sheet: str | None = None
     mapping: Path | None = None
     period: Period | None = None

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fundcheck.connectors.file_connector import locate_header
+from fundcheck.connectors.sql_source import SqlSource, located_table
 from fundcheck.display import markup_safe, printable
 from fundcheck.model import OPERATION_FIELDS
 
@@ -61,23 +62,40 @@ class Inspection:
         return out
 
 
-def inspect_source(path: Path, sheet: str | None = None, mapping: Path | None = None) -> Inspection:
-    """How ``path`` is read: header row, profile, column-by-column mapping, missing fields.
+def inspect_source(
+    path: Path | SqlSource, sheet: str | None = None, mapping: Path | None = None
+) -> Inspection:
+    """How ``path`` (a file, or a database table or query) is read: header row, profile,
+    column-by-column mapping, missing fields.
 
-    Raises ``SourceError`` when the file cannot be read or no header row is recognised; an
+    Raises ``SourceError`` when the source cannot be read or no header row is recognised; an
     unmappable header is reported (``mappable`` False), not raised.
     """
-    located = locate_header(Path(path), sheet=sheet, mapping=mapping)
-    match = located.header.match
+    if isinstance(path, SqlSource):
+        table, provenance = located_table(path, mapping, max_rows=0)
+        where: tuple[str, str, str | None, int] = (provenance.location, provenance.format, None, 1)
+        header = table.header
+        encoding = delimiter = None
+    else:
+        located = locate_header(Path(path), sheet=sheet, mapping=mapping)
+        header = located.header
+        where = (
+            str(located.source.path),
+            located.source.format,
+            located.sheet,
+            located.first_row - 1,
+        )
+        encoding, delimiter = located.encoding, located.delimiter
+    match = header.match
     columns = []
-    for position, header in enumerate(located.header.headers):
-        target = match.fields.get(header)
-        how = match.how.get(header, "")
+    for position, text in enumerate(header.headers):
+        target = match.fields.get(text)
+        how = match.how.get(text, "")
         if target is None and how:
             how += "; recognised, not read"
         elif target is None:
             how = "not recognised"
-        columns.append(InspectedColumn(position + 1, header, target, how))
+        columns.append(InspectedColumn(position + 1, text, target, how))
     mapped = set(match.positions)
     required = list(match.profile.required)
     missing = [spec.name for spec in OPERATION_FIELDS if spec.name not in mapped]
@@ -86,10 +104,10 @@ def inspect_source(path: Path, sheet: str | None = None, mapping: Path | None = 
     if match.variants:
         notes.append(f"{len(match.variants)} header(s) recognised with a spelling variant")
     return Inspection(
-        path=str(located.source.path),
-        format=located.source.format,
-        sheet=located.sheet,
-        header_row=located.first_row - 1,
+        path=where[0],
+        format=where[1],
+        sheet=where[2],
+        header_row=where[3],
         profile=match.profile.id,
         profile_description=match.profile.description,
         reason=match.reason,
@@ -98,8 +116,8 @@ def inspect_source(path: Path, sheet: str | None = None, mapping: Path | None = 
         columns=columns,
         missing_required=list(match.missing_required),
         missing_fields=missing,
-        encoding=located.encoding,
-        delimiter=located.delimiter,
+        encoding=encoding,
+        delimiter=delimiter,
         notes=notes,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -82,7 +83,9 @@ def read_and_validate(
     record_sets: list[RecordSet] = []
     findings: list[pd.DataFrame] = []
     suites: dict[str, SuiteRef] = {}
-    cper_paths = [path for path in config.sources if is_cper_source(path)]
+    cper_paths = [
+        path for path in config.sources if isinstance(path, Path) and is_cper_source(path)
+    ]
     read: list[RecordSet] = []
     for path in config.sources:
         if path in cper_paths:

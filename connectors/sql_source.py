@@ -1,0 +1,197 @@
+"""A list of operations in a SQL database (a table or a query), read like a file, read-only.
+
+The source is a SQLAlchemy URL (``postgresql+psycopg://user@host/db``, ``mysql+pymysql://...``,
+``mariadb+pymysql://...``, ``sqlite:///path.db``) with a table (``schema.table``) or a SELECT
+query. fundcheck never writes to it: the connection runs a read-only transaction (PostgreSQL,
+MySQL/MariaDB) or ``PRAGMA query_only`` (SQLite), creates no temporary object and rolls back.
+The column names are the headers, matched to the canonical fields by the same mapping profiles
+as a file's; row N of a finding is the N-th row of the result counting the header as row 1 (a
+table is read in the order of its primary key when it has one). The URL is shown and stored with
+its password masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from fundcheck.connectors.header_rows import HeaderRow, header_texts
+from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
+from fundcheck.connectors.mapping_profiles import best_match, list_profiles, load_mapping
+from fundcheck.errors import ConfigError, SourceError
+from fundcheck.model import Provenance, RecordSet
+
+DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
+_SCHEME = re.compile(r"^([a-z]+)(\+[a-z0-9_]+)?://", re.IGNORECASE)
+_SELECT = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
+
+
+def is_database_url(text: str) -> bool:
+    """Whether a source argument is a database URL fundcheck reads (by its dialect)."""
+    found = _SCHEME.match(text)
+    return found is not None and found.group(1).lower() in DIALECTS
+
+
+def shown_url(url: str) -> str:
+    """The URL as reports and messages show it: the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+@dataclass(frozen=True)
+class SqlSource:
+    """What to read: a database URL and a table (``schema.table``) or a SELECT query."""
+
+    url: str
+    table: str | None = None
+    query: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.table is None) == (self.query is None):
+            raise ConfigError(
+                "a database source needs --table or --query (one of them)",
+                location=shown_url(self.url),
+            )
+        if self.query is not None and (
+            not _SELECT.match(self.query) or ";" in self.query.strip().rstrip(";")
+        ):
+            raise ConfigError("--query takes one SELECT statement", location=shown_url(self.url))
+
+    @property
+    def name(self) -> str:
+        return self.table or "query"
+
+    @property
+    def dialect(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+
+@contextmanager
+def read_only(url: str) -> Iterator[Connection]:
+    """A connection in a read-only transaction, rolled back at the end; the engine is disposed
+    (no connection left open in the source)."""
+    location = shown_url(url)
+    try:
+        engine = sa.create_engine(url, poolclass=NullPool)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise SourceError(f"cannot use this database URL: {exc}", location=location) from None
+    try:
+        with engine.connect() as connection:
+            backend = engine.dialect.name
+            if backend == "postgresql":
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            elif backend in ("mysql", "mariadb"):
+                connection.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
+            elif backend == "sqlite":
+                connection.exec_driver_sql("PRAGMA query_only = ON")
+            try:
+                yield connection
+            finally:
+                connection.rollback()
+    except SQLAlchemyError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SourceError(f"database error: {first}", location=location) from None
+    finally:
+        engine.dispose()
+
+
+def _statement(
+    connection: Connection, source: SqlSource, max_rows: int | None = None
+) -> sa.Executable:
+    if source.query is not None:
+        if max_rows is not None:
+            query = source.query.strip().rstrip(";")
+            return sa.text(f"SELECT * FROM ({query}) AS fundcheck_query LIMIT {int(max_rows)}")
+        return sa.text(source.query)
+    assert source.table is not None
+    schema, _, name = source.table.rpartition(".")
+    try:
+        table = sa.Table(name, sa.MetaData(), schema=schema or None, autoload_with=connection)
+    except sa.exc.NoSuchTableError:
+        raise SourceError(
+            f"no table {source.table!r} in this database", location=shown_url(source.url)
+        ) from None
+    key = list(table.primary_key.columns)
+    statement = sa.select(table).order_by(*key) if key else sa.select(table)
+    return statement if max_rows is None else statement.limit(max_rows)
+
+
+def _text(value: Any) -> str | None:
+    """A database value as the text a published file would hold."""
+    if value is None:
+        return None
+    if isinstance(value, float | decimal.Decimal) and not isinstance(value, bool):
+        return format(value, "f") if isinstance(value, decimal.Decimal) else repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def read_table(
+    source: SqlSource, limits: InputLimits = DEFAULT_LIMITS, max_rows: int | None = None
+) -> tuple[list[str], pd.DataFrame]:
+    """The column names and the rows (as text cells, columns numbered) of the table or query
+    (its first ``max_rows`` rows only, when given)."""
+    with read_only(source.url) as connection:
+        result = connection.execute(_statement(connection, source, max_rows))
+        names = result.keys()  # the result's column names
+        headers = [str(name) for name in names]
+        rows = [[_text(value) for value in row] for row in result]
+    body = pd.DataFrame(rows, columns=range(len(headers)), dtype=object)
+    if body.size > limits.max_sheet_cells:
+        raise SourceError(
+            f"{body.size:,} cells is above the limit of {limits.max_sheet_cells:,} "
+            "(limits.max_sheet_cells)",
+            location=shown_url(source.url),
+        )
+    return headers, body
+
+
+def read_database(
+    source: SqlSource, *, mapping: Path | None = None, limits: InputLimits = DEFAULT_LIMITS
+) -> RecordSet:
+    """The canonical record set of a database table or query (read-only)."""
+    from fundcheck.connectors.file_connector import canonical_records
+
+    located, provenance = located_table(source, mapping, limits)
+    return canonical_records(located, provenance, limits=limits)
+
+
+def located_table(
+    source: SqlSource,
+    mapping: Path | None,
+    limits: InputLimits = DEFAULT_LIMITS,
+    max_rows: int | None = None,
+) -> tuple[Any, Provenance]:
+    """The table as a located table (header on row 1) and its provenance."""
+    from fundcheck.connectors.file_connector import LocatedTable, period_hint
+
+    headers, body = read_table(source, limits, max_rows)
+    texts = header_texts(headers)
+    profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
+    match = best_match(texts, profiles)
+    provenance = Provenance(
+        name=source.name,
+        location=shown_url(source.url) + (f" [{source.table}]" if source.table else ""),
+        format=source.dialect,
+        sha256=None,
+        profile=match.profile.id,
+        period=period_hint(match.profile),
+    )
+    return LocatedTable(body, 2, HeaderRow(0, texts, match)), provenance

@@ -1,0 +1,192 @@
+"""A list of operations read from the real PostgreSQL and from SQLite: the same findings as the
+file it was loaded from, read-only (a SELECT-only role; catalogue, row counts and bytes
+unchanged), the password never shown."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from fundcheck.cli import cli
+from fundcheck.connectors.sql_source import SqlSource, is_database_url, shown_url
+from fundcheck.errors import ConfigError
+
+POSTGRES_URL = os.environ.get(
+    "FUNDCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+EXTRACT = (
+    Path(__file__).parents[1]
+    / "data"
+    / "realfiles"
+    / "20260316_liste_operations_extrait_9_regions.xlsx"
+)
+NAME_RULES = {"eu.publication.edition_date_unknown", "eu.publication.freshness"}
+"""Rules that read the source's name (a dated file name): they differ by nature."""
+
+
+def _extract() -> pd.DataFrame:
+    return pd.read_excel(EXTRACT, dtype=str, engine="calamine")
+
+
+def _run(*args: str, tmp: Path) -> tuple[int, dict, str]:
+    out = tmp / f"out-{uuid.uuid4().hex[:6]}"
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--report", "json", "--output", str(out), "--as-of", "2026-04-01",
+         "--fail-on", "never", "--lang", "en"],
+    )  # fmt: skip
+    report = json.loads((out / "report.json").read_text("utf-8")) if out.exists() else {}
+    return result.exit_code, report, result.output
+
+
+def _keys(report: dict) -> list[tuple]:
+    return sorted(
+        (f["rule"], f["severity"], f["operation_id"] or "", f["field"] or "", str(f["value"]))
+        for f in report["findings"]
+        if f["rule"] not in NAME_RULES
+    )
+
+
+@pytest.fixture
+def postgres() -> Iterator[tuple[sa.Engine, str, str]]:
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL unreachable ({exc}): CI must run the database tests")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    schema = f"fundcheck_src_{uuid.uuid4().hex[:10]}"
+    reader = f"fc_reader_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    frame = _extract()
+    frame.index.name = "position"  # the primary key keeps the file's order
+    frame.to_sql("liste", engine, schema=schema, index=True)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'ALTER TABLE "{schema}".liste ADD PRIMARY KEY (position)')
+        conn.exec_driver_sql(f'CREATE ROLE "{reader}" LOGIN')
+        conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{reader}"')
+        conn.exec_driver_sql(f'GRANT SELECT ON "{schema}".liste TO "{reader}"')
+    try:
+        yield engine, schema, reader
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+            conn.exec_driver_sql(f'DROP ROLE "{reader}"')
+        engine.dispose()
+
+
+def _catalogue(engine: sa.Engine, schema: str) -> tuple:
+    """What a run could change: the schema's relations, their columns and row counts, and the
+    temporary tables of the database."""
+    with engine.connect() as conn:
+        relations = conn.exec_driver_sql(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = %(s)s ORDER BY 1, 2",
+            {"s": schema},
+        ).all()
+        rows = conn.exec_driver_sql(f'SELECT count(*) FROM "{schema}".liste').scalar()
+        temporary = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_class WHERE relpersistence = 't'"
+        ).scalar()
+    return tuple(relations), rows, temporary
+
+
+def test_a_postgresql_table_gives_the_findings_of_its_file_read_only(postgres, tmp_path):
+    engine, schema, reader = postgres
+    before = _catalogue(engine, schema)
+    url = f"postgresql+psycopg://{reader}:s3cr3t-pw@127.0.0.1:5432/test"  # trust: any password
+    code, from_db, output = _run("validate", url, "--table", f"{schema}.liste", tmp=tmp_path)
+    assert code == 0, output
+    _, from_file, _ = _run("validate", str(EXTRACT), tmp=tmp_path)
+    assert _keys(from_db) == _keys(from_file)
+    assert from_db["summary"]["by_region"].keys() == from_file["summary"]["by_region"].keys()
+    source = from_db["sources"][0]
+    assert source["location"].startswith(f"postgresql+psycopg://{reader}:***@")
+    assert source["format"] == "postgresql" and source["rows"] == 180
+    assert "s3cr3t-pw" not in json.dumps(from_db) and "s3cr3t-pw" not in output
+    assert _catalogue(engine, schema) == before
+
+
+def test_a_query_is_read_and_writing_statements_are_refused(postgres, tmp_path):
+    engine, schema, reader = postgres
+    url = f"postgresql+psycopg://{reader}@127.0.0.1:5432/test"
+    query = f'SELECT * FROM "{schema}".liste WHERE "Région de l\'opération" LIKE \'53%%\''
+    code, report, output = _run("validate", url, "--query", query, tmp=tmp_path)
+    assert code == 0, output
+    assert report["sources"][0]["rows"] == 20  # Bretagne's 20 operations
+    for bad in (f'DELETE FROM "{schema}".liste', f'SELECT 1; DROP TABLE "{schema}".liste'):
+        refused = CliRunner().invoke(cli, ["validate", url, "--query", bad])
+        assert refused.exit_code == 3 and "one SELECT statement" in refused.output
+    # a writing CTE passes the SELECT check, even as the owner: the read-only transaction stops it
+    owner = POSTGRES_URL
+    sneaky = f'WITH gone AS (DELETE FROM "{schema}".liste RETURNING *) SELECT * FROM gone'
+    refused = CliRunner().invoke(cli, ["validate", owner, "--query", sneaky])
+    assert refused.exit_code == 3 and "read-only transaction" in refused.output
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql(f'SELECT count(*) FROM "{schema}".liste').scalar() == 180
+
+
+def test_a_missing_table_or_an_unreachable_server_is_exit_3_with_the_url_masked(postgres):
+    _, schema, reader = postgres
+    url = f"postgresql+psycopg://{reader}:pw@127.0.0.1:5432/test"
+    missing = CliRunner().invoke(cli, ["validate", url, "--table", f"{schema}.absente"])
+    assert missing.exit_code == 3 and "no table" in missing.output
+    down = CliRunner().invoke(
+        cli, ["validate", "postgresql+psycopg://u:pw@127.0.0.1:1/test", "--table", "t"]
+    )
+    assert down.exit_code == 3 and "database error" in down.output and ":pw@" not in down.output
+    assert "Traceback" not in missing.output + down.output
+
+
+def test_sqlite_is_read_without_changing_a_byte(tmp_path):
+    database = tmp_path / "listes.db"
+    with sqlite3.connect(database) as conn:
+        _extract().to_sql("liste", conn, index=False)
+    digest = hashlib.sha256(database.read_bytes()).hexdigest()
+    code, report, output = _run(
+        "validate", f"sqlite:///{database}", "--table", "liste", tmp=tmp_path
+    )
+    assert code == 0, output
+    assert report["sources"][0]["rows"] == 180 and report["summary"]["findings"]["error"] == 10
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == digest
+    assert not list(tmp_path.glob("listes.db-*"))  # no journal or WAL file left
+
+
+def test_database_source_arguments():
+    assert is_database_url("postgresql+psycopg://u@h/db") and is_database_url("sqlite:///x.db")
+    assert not is_database_url("datagouv:abc") and not is_database_url("liste.csv")
+    assert shown_url("postgresql://u:secret@h:5432/db") == "postgresql://u:***@h:5432/db"
+    with pytest.raises(ConfigError, match="--table or --query"):
+        SqlSource("sqlite:///x.db")
+    with pytest.raises(ConfigError, match="one SELECT"):
+        SqlSource("sqlite:///x.db", query="UPDATE t SET a = 1")
+    no_url = CliRunner().invoke(cli, ["validate", str(EXTRACT), "--table", "t"])
+    assert no_url.exit_code == 2 and "go with a database URL" in no_url.output
+
+
+def test_inspect_explains_how_a_table_and_a_query_are_read(postgres):
+    _, schema, reader = postgres
+    url = f"postgresql+psycopg://{reader}:pw@127.0.0.1:5432/test"
+    shown = CliRunner().invoke(cli, ["inspect", url, "--table", f"{schema}.liste", "--json"])
+    assert shown.exit_code == 0, shown.output
+    inspection = json.loads(shown.output)
+    assert inspection["profile"] == "fr_national_2021_2027" and inspection["mappable"]
+    assert inspection["path"].startswith(f"postgresql+psycopg://{reader}:***@")
+    fields = {column["header"]: column["field"] for column in inspection["columns"]}
+    assert fields["NUMCCI"] == "programme_cci" and fields["position"] is None
+    query = f'SELECT "NUMCCI" FROM "{schema}".liste'
+    partial = CliRunner().invoke(cli, ["inspect", url, "--query", query])
+    assert partial.exit_code == 3 and "not mappable" in partial.output
