@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from fundcheck.errors import SuiteError
+from fundcheck.expectations.includes import IncludeError, expand_includes
 from fundcheck.expectations.references import REFERENCE_NAMES, resolve_reference
 from fundcheck.model import Rule
 
@@ -200,7 +202,7 @@ class SuiteFile(BaseModel):
 
 def available_suites() -> list[str]:
     """Names of the suites packaged with fundcheck."""
-    folder = resources.files(SUITES_PACKAGE).joinpath(SUITES_FOLDER)
+    folder = packaged_suites_folder()
     return sorted(
         entry.name.removesuffix(".yaml")
         for entry in folder.iterdir()
@@ -208,40 +210,71 @@ def available_suites() -> list[str]:
     )
 
 
+def packaged_suites_folder() -> Traversable:
+    """The folder of the suites packaged with fundcheck (and of their common files)."""
+    return resources.files(SUITES_PACKAGE).joinpath(SUITES_FOLDER)
+
+
 def load_suite(name: str) -> SuiteFile:
-    """Load a packaged suite by name, with its ``$reference`` code lists resolved."""
+    """Load a packaged suite by name, with its includes and ``$reference`` code lists resolved."""
     if name not in available_suites():
         raise SuiteError(
             f"unknown expectation suite {name!r}; available: {', '.join(available_suites())}"
         )
-    path = resources.files(SUITES_PACKAGE).joinpath(SUITES_FOLDER, f"{name}.yaml")
+    path = packaged_suites_folder().joinpath(f"{name}.yaml")
     return parse_suite(path.read_text(encoding="utf-8"), location=f"{name}.yaml")
 
 
 def load_suite_file(path: Path) -> SuiteFile:
-    """Load a suite from any YAML file (a project's own suite, or a test fixture)."""
+    """Load a suite from any YAML file (a project's own suite, or a test fixture).
+
+    Its includes are looked up beside it first, then among the packaged common files."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise SuiteError(f"cannot read suite file: {error}", location=str(path)) from error
-    return parse_suite(text, location=str(path))
+    return parse_suite(text, location=str(path), folder=path.parent)
 
 
-def parse_suite(text: str, *, location: str = "<suite>") -> SuiteFile:
-    """Parse suite YAML, resolve ``$reference`` placeholders and check internal consistency."""
-    try:
-        document = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as error:
-        raise SuiteError(f"invalid YAML: {error}", location=location) from error
+def parse_suite(
+    text: str, *, location: str = "<suite>", folder: Path | Traversable | None = None
+) -> SuiteFile:
+    """Parse suite YAML, expand its includes, resolve ``$reference`` placeholders and check
+    internal consistency. Includes are read from ``folder``, else from the packaged suites."""
+    document = _parse_yaml(text, location)
     if not isinstance(document, dict):
         raise SuiteError("a suite file must be a YAML mapping", location=location)
     try:
+        document = expand_includes(
+            document, read=lambda name: _read_included(name, folder), parse=_parse_yaml
+        )
         for entry in document.get("expectations") or []:
             if isinstance(entry, dict) and isinstance(entry.get("kwargs"), dict):
                 entry["kwargs"] = _resolve_references(entry["kwargs"])
         return SuiteFile.model_validate(document)
-    except (ValidationError, LookupError) as error:
+    except (ValidationError, LookupError, IncludeError) as error:
         raise SuiteError(f"invalid suite: {error}", location=location) from error
+
+
+def _parse_yaml(text: str, location: str) -> Any:
+    try:
+        return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        raise SuiteError(f"invalid YAML: {error}", location=location) from error
+
+
+def _read_included(name: str, folder: Path | Traversable | None) -> str:
+    """An included file, by a relative path without '..', beside the suite or packaged."""
+    parts = name.split("/")
+    if name.startswith("/") or ".." in parts or not name.endswith(".yaml"):
+        raise LookupError("an include is a relative path to a .yaml file, without '..'")
+    for base in (folder, packaged_suites_folder()):
+        if base is None:
+            continue
+        candidate = base.joinpath(*parts)
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise LookupError(f"no file {name} beside the suite nor among the packaged suites")
 
 
 def _resolve_references(value: Any) -> Any:

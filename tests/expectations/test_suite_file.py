@@ -14,19 +14,16 @@ from fundcheck.expectations import (
     available_suites,
     check_suite,
     load_suite,
-    parse_suite,
 )
 from fundcheck.expectations.engine import PlannedExpectation, build_gx_suite
+from fundcheck.expectations.includes import expand_includes
 from fundcheck.expectations.suite import load_suite_file
 from fundcheck.model import FIELDS, Severity
 from fundcheck.reference import load_reference
 
-SUITE_FILE = (
-    Path(__file__).resolve().parents[2]
-    / "expectations"
-    / "suites"
-    / "eu_2021_2027.list_of_operations.yaml"
-)
+SUITES = Path(__file__).resolve().parents[2] / "expectations" / "suites"
+SUITE_FILE = SUITES / "eu_2021_2027.list_of_operations.yaml"
+COMMON_FILE = SUITES / "common" / "eu.list_of_operations.yaml"
 CATALOGUE = {  # rule id: (severity, status) from the shared rule catalogue
     "eu21.art49.mandatory_field": ("error", "V"),
     "eu21.art49.location_indicator": ("error", "V"),
@@ -69,7 +66,12 @@ CATALOGUE = {  # rule id: (severity, status) from the shared rule catalogue
 
 
 def _document() -> dict:
-    return yaml.safe_load(SUITE_FILE.read_text(encoding="utf-8"))
+    """The suite file as YAML, with its include expanded."""
+    return expand_includes(
+        yaml.safe_load(SUITE_FILE.read_text(encoding="utf-8")),
+        read=lambda name: (SUITES / name).read_text(encoding="utf-8"),
+        parse=lambda text, _name: yaml.safe_load(text),
+    )
 
 
 def _planned(suite: SuiteFile) -> list[PlannedExpectation]:
@@ -138,32 +140,44 @@ def test_every_expectation_is_loaded_into_gx(suite: SuiteFile) -> None:
                 assert getattr(expectation, key) == value, (entry["type"], key)
 
 
-def _suite_text(**replacements: str) -> str:
-    text = SUITE_FILE.read_text(encoding="utf-8")
+def _suite_copy(folder: Path, **replacements: str) -> Path:
+    """A copy of the 2021-2027 suite and its common file, each text replaced once, in the suite
+    if it holds it, else in the common file."""
+    texts = {
+        SUITE_FILE.name: SUITE_FILE.read_text(encoding="utf-8"),
+        "common/" + COMMON_FILE.name: COMMON_FILE.read_text(encoding="utf-8"),
+    }
     for old, new in replacements.items():
-        assert old in text
-        text = text.replace(old, new, 1)
-    return text
+        holders = [name for name, text in texts.items() if old in text]
+        assert holders, old
+        texts[holders[0]] = texts[holders[0]].replace(old, new, 1)
+    for name, text in texts.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder / SUITE_FILE.name
 
 
-def test_a_typo_in_a_type_is_a_suite_error() -> None:
-    suite = parse_suite(
-        _suite_text(
+def test_a_typo_in_a_type_is_a_suite_error(tmp_path: Path) -> None:
+    suite = load_suite_file(
+        _suite_copy(
+            tmp_path,
             **{
                 "type: expect_column_values_to_match_regex": (
                     "type: expect_column_values_to_match_regexp"
                 )
-            }
+            },
         )
     )
-    with pytest.raises(SuiteError, match="#15 expect_column_values_to_match_regexp"):
+    with pytest.raises(
+        SuiteError, match="#17 expect_column_values_to_match_regexp .eu21.specific_objective"
+    ):
         check_suite(suite)
 
 
-def test_a_misspelt_kwarg_is_a_suite_error() -> None:
+def test_a_misspelt_kwarg_is_a_suite_error(tmp_path: Path) -> None:
     rate = "max_value: 1}\n    meta: {rule: eu.rate.range"
     misspelt = "max_value: 1, strict_minimum: true}\n    meta: {rule: eu.rate.range"
-    suite = parse_suite(_suite_text(**{rate: misspelt}))
+    suite = load_suite_file(_suite_copy(tmp_path, **{rate: misspelt}))
     with pytest.raises(SuiteError, match="1 invalid expectation.*eu.rate.range.*strict_minimum"):
         check_suite(suite)
 
@@ -179,9 +193,11 @@ def test_a_misspelt_kwarg_is_a_suite_error() -> None:
         ("expected: 5 digits,", "expect: 5 digits,", "expect"),
     ],
 )
-def test_inconsistent_suite_files_are_suite_errors(old: str, new: str, message: str) -> None:
+def test_inconsistent_suite_files_are_suite_errors(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
     with pytest.raises(SuiteError, match=message):
-        parse_suite(_suite_text(**{old: new}))
+        load_suite_file(_suite_copy(tmp_path, **{old: new}))
 
 
 def test_unreadable_suite_files(tmp_path: Path) -> None:
