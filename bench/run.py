@@ -85,9 +85,10 @@ def generator_fingerprint() -> str:
 
     from fundcheck import demo
 
-    source = Path(demo.__file__).resolve()
-    digest = hashlib.sha256(source.read_bytes())
-    digest.update((source.parent / "demo_data" / "vocabulary.yaml").read_bytes())
+    package = Path(demo.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in sorted([*package.glob("*.py"), *package.glob("*.yaml")]):
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:8]
 
 

@@ -68,9 +68,9 @@ def demo_defects() -> str:
 def cper_demo_defects() -> str:
     from collections import Counter
 
-    from fundcheck.cper_demo import generate_cper_demo
-    from fundcheck.cper_demo_files import eu_frame
     from fundcheck.demo import generate_demo
+    from fundcheck.demo.cper import generate_cper_demo
+    from fundcheck.demo.cper_files import eu_frame
 
     demo = generate_cper_demo(eu_frame(generate_demo()))
     counts = Counter(d.rule for d in demo.defects)
@@ -79,7 +79,7 @@ def cper_demo_defects() -> str:
         "### The CPER demo and its injected defects",
         "",
         "`fundcheck demo` also writes three CPER workbooks (13 regions, 2021-2027 plus a 2015-2020",
-        "tail; see `src/fundcheck/cper_demo.py`) and validates them with the demo list, so the",
+        "tail; see `src/fundcheck/demo/cper.py`) and validates them with the demo list, so the",
         f"EU/CPER overlap shows ({demo.eu_matches} CPER operations are also in the list). The",
         "golden test (`tests/cper/test_golden_cper_demo.py`) finds each defect below exactly once,",
         "in its region (and operation, file or row), and no other CPER warning or error; the",

@@ -235,8 +235,8 @@ def demo(
     Example:
         fundcheck demo --output demo-report/ --lang en
     """
-    from fundcheck.cper_demo_files import write_cper_demo
     from fundcheck.demo import generate_demo, write_demo
+    from fundcheck.demo.cper_files import write_cper_demo
     from fundcheck.safe_output import prepare_folder
 
     out = output or Path("fundcheck-demo")

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from fundcheck.config import RunConfig
-from fundcheck.cper_demo import CperDefect
-from fundcheck.cper_demo_files import write_cper_demo
 from fundcheck.demo import generate_demo, write_demo
+from fundcheck.demo.cper import CperDefect
+from fundcheck.demo.cper_files import write_cper_demo
 from fundcheck.model import RunResult
 from fundcheck.pipeline import run
 

@@ -37,17 +37,10 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from fundcheck.demo import (
-    ELIGIBILITY_END,
-    InjectedDefect,
-    _Build,
-    _geography,
-    _objective_labels,
-    _set,
-    _set_each,
-    _vocabulary,
-    header_of,
-)
+from fundcheck.demo.builder import Build, objective_labels, set_each, set_value
+from fundcheck.demo.dataset import InjectedDefect
+from fundcheck.demo.geography import geography
+from fundcheck.demo.vocabulary import ELIGIBILITY_END, header_of, vocabulary
 from fundcheck.reference import load_reference
 from fundcheck.reference.targets import table9b_lines
 
@@ -70,7 +63,7 @@ def fold(values: pd.Series) -> np.ndarray:
     return folded.fillna("").to_numpy(dtype=object)
 
 
-def quiet_repeated_actions(build: _Build) -> None:
+def quiet_repeated_actions(build: Build) -> None:
     """Clean-generator tuning: one beneficiary never runs two operations of the same title at
     overlapping dates (what ``eu.duplicates.split_operation`` looks for). The later one becomes
     a renewal that starts the day after the earlier ones end (its end moved to the end of the
@@ -83,7 +76,7 @@ def quiet_repeated_actions(build: _Build) -> None:
     key = pd.Series(fold(frame[header_of("beneficiary_name")])) + "|" + titles
     starts = pd.to_datetime(frame[start_col]).to_numpy().copy()
     ends = pd.to_datetime(frame[end_col]).to_numpy().copy()
-    cities = _vocabulary()["prefectures"]
+    cities = vocabulary()["prefectures"]
     last = ELIGIBILITY_END.astype("datetime64[ns]")
     day, room = np.timedelta64(1, "D"), np.timedelta64(90, "D")
     taken_names = set(zip(names, titles, strict=True))
@@ -115,7 +108,7 @@ def quiet_repeated_actions(build: _Build) -> None:
 
 
 def inject_breaches(
-    build: _Build, rng: np.random.Generator, taken: np.ndarray
+    build: Build, rng: np.random.Generator, taken: np.ndarray
 ) -> list[InjectedDefect]:
     """Alter the clean rows (``taken`` marks rows already used) for each programme-level breach
     of the module docstring; return what was injected."""
@@ -126,11 +119,11 @@ def inject_breaches(
     return out
 
 
-def _cci(build: _Build) -> np.ndarray:
+def _cci(build: Build) -> np.ndarray:
     return build.frame[header_of("programme_cci")].to_numpy(dtype=object)
 
 
-def _free(build: _Build, taken: np.ndarray, used: set[str]) -> np.ndarray:
+def _free(build: Build, taken: np.ndarray, used: set[str]) -> np.ndarray:
     """Regional rows not used by a defect, outside programmes used by a breach and outside
     Auvergne-Rhône-Alpes (two categories of region: a sum there mixes two ceilings)."""
     regional = ~build.national & (build.region != None)  # noqa: E711 (element-wise)
@@ -138,14 +131,14 @@ def _free(build: _Build, taken: np.ndarray, used: set[str]) -> np.ndarray:
     return np.asarray(regional & ~taken & outside)
 
 
-def _groups(build: _Build, mask: np.ndarray) -> Iterator[tuple[tuple[str, str], np.ndarray]]:
+def _groups(build: Build, mask: np.ndarray) -> Iterator[tuple[tuple[str, str], np.ndarray]]:
     keys = pd.DataFrame({"cci": _cci(build), "fund": build.fund})[mask]
     for key, rows in keys.groupby(["cci", "fund"], sort=True).indices.items():
         cci, fund = cast(tuple[str, str], key)
         yield (str(cci), str(fund)), keys.index.to_numpy()[rows]
 
 
-def _amounts(build: _Build) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _amounts(build: Build) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     frame = build.frame
     return (
         frame[header_of("total_eligible_cost")].to_numpy(dtype=float),
@@ -155,9 +148,9 @@ def _amounts(build: _Build) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _ceiling(
-    build: _Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
+    build: Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
 ) -> list[InjectedDefect]:
-    geo = _geography()
+    geo = geography()
     eligible, _, eu = _amounts(build)
     whole = ~build.national & (build.region != None)  # noqa: E711 (element-wise)
     candidates = []
@@ -175,8 +168,8 @@ def _ceiling(
         return []
     cci, fund, top, high, limit = candidates[int(rng.integers(len(candidates)))]
     rows = np.array([top])
-    _set(build, "cofinancing_rate", rows, high)
-    _set_each(build, "eu_amount", rows, [round(float(eligible[top]) * high, 2)])
+    set_value(build, "cofinancing_rate", rows, high)
+    set_each(build, "eu_amount", rows, [round(float(eligible[top]) * high, 2)])
     taken[top] = True
     used.add(cci)
     region = str(build.region[top])
@@ -213,9 +206,9 @@ def _erdf_allocation(cci: str) -> float:
 
 
 def _concentration(
-    build: _Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
+    build: Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
 ) -> list[InjectedDefect]:
-    geo = _geography()
+    geo = geography()
     eligible, rate, eu = _amounts(build)
     objective = build.frame[header_of("specific_objective")].to_numpy(dtype=object)
     po = np.array([str(o)[:4] for o in objective], dtype=object)
@@ -238,16 +231,16 @@ def _concentration(
         return []
     factor, cci, rows = best
     scaled = np.round(eligible[rows] * factor, 2)
-    _set_each(build, "total_eligible_cost", rows, list(scaled))
-    _set_each(build, "eu_amount", rows, list(np.round(scaled * rate[rows], 2)))
+    set_each(build, "total_eligible_cost", rows, list(scaled))
+    set_each(build, "eu_amount", rows, list(np.round(scaled * rate[rows], 2)))
     moved = rows[po[rows] == "RSO1"]
     field = load_reference().intervention_fields_2021_2027["168"]
-    _set(build, "specific_objective", moved, "RSO5.1")
-    _set(
-        build, "specific_objective_label", moved, _objective_labels(load_reference(), ["RSO5.1"])[0]
+    set_value(build, "specific_objective", moved, "RSO5.1")
+    set_value(
+        build, "specific_objective_label", moved, objective_labels(load_reference(), ["RSO5.1"])[0]
     )
-    _set(build, "policy_objective", moved, _vocabulary()["policy_objectives"]["RSO5"])
-    _set(build, "intervention_field", moved, f"168 - {field.label_fr or field.label_en}")
+    set_value(build, "policy_objective", moved, vocabulary()["policy_objectives"]["RSO5"])
+    set_value(build, "intervention_field", moved, f"168 - {field.label_fr or field.label_en}")
     used.add(cci)
     return [
         InjectedDefect(
@@ -273,7 +266,7 @@ _COPIED = (
 
 
 def _pair(
-    build: _Build,
+    build: Build,
     rng: np.random.Generator,
     taken: np.ndarray,
     used: set[str],
@@ -303,15 +296,15 @@ def _pair(
     return options[int(rng.integers(len(options)))]
 
 
-def _copy_place(build: _Build, a: int, b: int) -> None:
+def _copy_place(build: Build, a: int, b: int) -> None:
     frame = build.frame
     for field in _COPIED:
-        _set_each(build, field, np.array([b]), [frame.at[a, header_of(field)]])
+        set_each(build, field, np.array([b]), [frame.at[a, header_of(field)]])
     build.dep[b] = build.dep[a]
 
 
 def _split(
-    build: _Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
+    build: Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
 ) -> list[InjectedDefect]:
     found = _pair(build, rng, taken, used, ("ESF+", "ESF+"))
     if found is None:
@@ -322,9 +315,9 @@ def _split(
     title = f"{frame[header_of('operation_name')].iloc[a]} (2)"
     start = pd.to_datetime(frame[header_of("start_date")], errors="coerce").iloc[a]
     start += pd.Timedelta(days=31)
-    _set_each(build, "operation_name", np.array([b]), [title])
-    _set_each(build, "start_date", np.array([b]), [start])
-    _set_each(build, "end_date", np.array([b]), [frame.at[a, header_of("end_date")]])
+    set_each(build, "operation_name", np.array([b]), [title])
+    set_each(build, "start_date", np.array([b]), [start])
+    set_each(build, "end_date", np.array([b]), [frame.at[a, header_of("end_date")]])
     taken[[a, b]] = True
     cci = str(_cci(build)[b])
     used.add(cci)
@@ -342,7 +335,7 @@ def _split(
 
 
 def _double_funding(
-    build: _Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
+    build: Build, rng: np.random.Generator, taken: np.ndarray, used: set[str]
 ) -> list[InjectedDefect]:
     found = _pair(build, rng, taken, used, ("ERDF", "ESF+"))
     if found is None:
@@ -352,8 +345,8 @@ def _double_funding(
     eligible, rate, _ = _amounts(build)
     _copy_place(build, a, b)
     for field in ("operation_name", "start_date", "end_date", "total_eligible_cost"):
-        _set_each(build, field, np.array([b]), [frame.at[a, header_of(field)]])
-    _set_each(build, "eu_amount", np.array([b]), [round(float(eligible[a] * rate[b]), 2)])
+        set_each(build, field, np.array([b]), [frame.at[a, header_of(field)]])
+    set_each(build, "eu_amount", np.array([b]), [round(float(eligible[a] * rate[b]), 2)])
     taken[[a, b]] = True
     cci = str(_cci(build)[b])
     used.add(cci)

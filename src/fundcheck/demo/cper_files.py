@@ -12,9 +12,9 @@ import openpyxl
 import pandas as pd
 
 from fundcheck.connectors.cper_template import write_workbook
-from fundcheck.cper_demo import DemoCper, generate_cper_demo
 from fundcheck.cper_model import Unit
-from fundcheck.demo import DemoDataset
+from fundcheck.demo.cper import DemoCper, generate_cper_demo
+from fundcheck.demo.dataset import DemoDataset
 from fundcheck.reference import load_reference
 
 SGAR_FILE = "CPER_32_Hauts-de-France_suivi_2025.xlsx"
