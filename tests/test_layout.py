@@ -121,3 +121,9 @@ def test_product_never_reads_the_shared_folder():
             if path.name != "test_layout.py" and "/shared/" in path.read_text(encoding="utf-8"):
                 offences.append(str(path.relative_to(ROOT)))
     assert offences == []
+
+
+def test_the_main_command_module_stays_small():
+    """cli.py parses, calls the pipeline and renders; other commands and output live elsewhere."""
+    lines = (ROOT / "src" / "fundcheck" / "cli.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) < 300

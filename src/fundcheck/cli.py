@@ -22,6 +22,8 @@ from fundcheck import __version__, cli_remote, cli_tools
 from fundcheck.cli_options import (
     CONTEXT_SETTINGS,
     ExitCode,
+    database_options,
+    database_sources,
     execution_errors,
     file_config,
     parse_formats,
@@ -144,15 +146,7 @@ def _report_notes(formats: list[str]) -> list[str]:
 @click.argument("paths", nargs=-1, required=True, type=SOURCE)
 @source_options()
 @remote_options
-@click.option(
-    "--table",
-    metavar="[SCHEMA.]TABLE",
-    help="With a database URL (postgresql://, mysql://, mariadb://, sqlite:///): the table to "
-    "read, read-only.",
-)
-@click.option(
-    "--query", metavar="SELECT", help="With a database URL: a SELECT query to read instead."
-)
+@database_options
 @click.option(
     "--checks/--no-checks",
     "run_checks",
@@ -186,7 +180,7 @@ def validate(
         fundcheck validate 20260316_liste_operations.xlsx --report json,html --output out/
     """
     values = {
-        "sources": _sources(paths, table, query),
+        "sources": database_sources(paths, table, query, debug=debug),
         "sheet": sheet,
         "mapping": mapping,
         "period": period,
@@ -199,19 +193,6 @@ def validate(
     with execution_errors(debug):
         code = _execute(RunRequest(values, config_path, history, as_of), quiet=quiet)
     sys.exit(code)
-
-
-def _sources(paths: tuple[Any, ...], table: str | None, query: str | None) -> list[Any]:
-    """Files as paths; a database URL with its table or query."""
-    from fundcheck.connectors.sql_source import SqlSource
-
-    databases = [p for p in paths if isinstance(p, str)]
-    if (table or query) and not databases:
-        raise click.UsageError("--table and --query go with a database URL")
-    if len(databases) > 1:
-        raise click.UsageError("give one database URL at a time")
-    with execution_errors(debug=False):
-        return [SqlSource(p, table, query) if isinstance(p, str) else p for p in paths]
 
 
 @cli.command()

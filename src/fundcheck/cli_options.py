@@ -126,6 +126,39 @@ def source_options(*, with_period: bool = True) -> Callable[[F], F]:
     return lambda fn: _apply(fn, options)
 
 
+def database_options(fn: F) -> F:
+    """``--table`` and ``--query``: what to read from a database URL."""
+    return _apply(
+        fn,
+        [
+            click.option(
+                "--table",
+                metavar="[SCHEMA.]TABLE",
+                help="With a database URL (postgresql://, mysql://, mariadb://, sqlite:///): the "
+                "table to read, read-only.",
+            ),
+            click.option(
+                "--query", metavar="SELECT", help="With a database URL: a SELECT query to read."
+            ),
+        ],
+    )
+
+
+def database_sources(
+    paths: Sequence[Any], table: str | None, query: str | None, *, debug: bool = False
+) -> list[Any]:
+    """Files as paths; a database URL (a str) with its table or query, as an SqlSource."""
+    from fundcheck.connectors.sql_source import SqlSource
+
+    databases = [p for p in paths if isinstance(p, str)]
+    if (table or query) and not databases:
+        raise click.UsageError("--table and --query go with a database URL")
+    if len(databases) > 1:
+        raise click.UsageError("give one database URL at a time")
+    with execution_errors(debug):
+        return [SqlSource(p, table, query) if isinstance(p, str) else p for p in paths]
+
+
 def output_options(formats: Sequence[str], default_folder: str, what: str) -> Callable[[F], F]:
     """``--report FORMATS`` (among ``formats``) and ``--output FOLDER``."""
     options = [

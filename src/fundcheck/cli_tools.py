@@ -13,6 +13,8 @@ from rich.console import Console
 from fundcheck.cli_options import (
     ExitCode,
     config_options,
+    database_options,
+    database_sources,
     execution_errors,
     file_config,
     output_options,
@@ -159,8 +161,7 @@ def history(target: str, limit: int, region: str | None, as_json: bool, debug: b
 @click.argument("path", type=SOURCE)
 @source_options(with_period=False)
 @remote_options
-@click.option("--table", metavar="[SCHEMA.]TABLE", help="With a database URL: the table to read.")
-@click.option("--query", metavar="SELECT", help="With a database URL: a SELECT query to read.")
+@database_options
 @click.option("--json", "as_json", is_flag=True, help="Print the inspection as JSON.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of execution errors.")
 def inspect_command(
@@ -179,16 +180,9 @@ def inspect_command(
     Example:
         fundcheck inspect ListOfOperations_20160513.csv
     """
-    from fundcheck.connectors.sql_source import SqlSource
     from fundcheck.cper_pipeline import is_cper_source
 
-    if isinstance(path, str):
-        with execution_errors(debug):
-            source: Path | SqlSource = SqlSource(path, table, query)
-    elif table or query:
-        raise click.UsageError("--table and --query go with a database URL")
-    else:
-        source = path
+    (source,) = database_sources([path], table, query, debug=debug)
     if isinstance(source, Path) and is_cper_source(source):
         from fundcheck.cper_inspect import inspect_cper, print_cper_inspection
 
