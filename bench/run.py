@@ -59,20 +59,56 @@ class SizeResult:
     pandas_report: dict[str, object] = field(default_factory=dict)
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants now (MB), from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(children.get(current, []))
+    return total / 1e6
+
+
 def measure(command: list[str]) -> Measure:
-    """Run a command; wall time and peak RSS of that child (and the children it waited for)."""
+    """Run a command; wall time and the peak of the memory its whole process tree holds at once
+    (sampled every 50 ms: a forked second process counts with the first)."""
+    import threading
+
     env = {**os.environ, "GX_ANALYTICS_ENABLED": "False"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.05):
+                peak[0] = max(peak[0], tree_rss_mb(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Measure(
             seconds=seconds,
-            peak_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+            peak_mb=max(peak[0], usage.ru_maxrss / 1024),  # ru_maxrss: KiB on Linux
             exit_code=process.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
@@ -219,8 +255,9 @@ time without interpreter start-up. *`--no-checks`*: `fundcheck validate FILE --n
 json --output DIR` end to end (start-up, reading, normalisation, region attribution, GX suite,
 JSON report): the rules the pandas pass implements. *default run*: `fundcheck validate FILE
 --report json --output DIR`, what a user runs: the same with the aggregate checks (ceilings,
-concentration, climate, progress, duplicates and split operations, outliers...). Peak MB is each
-child's maximum resident set size.
+concentration, climate, progress, duplicates and split operations, outliers...), the checks in a
+second process beside the record rules from 20,000 rows. Peak MB is the most memory the command's
+whole process tree held at once (its processes' resident sets summed, sampled every 50 ms).
 
 {table(results)}
 

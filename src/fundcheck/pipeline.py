@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from fundcheck.model import (
     RunResult,
     SuiteRef,
 )
+from fundcheck.parallel import Background, runs_in_parallel
 from fundcheck.reference import Reference, load_reference
 
 Progress = Callable[[str], None]
@@ -103,21 +105,31 @@ def read_and_validate(
         )
     kept, replaced = newest_editions(read)
     findings.append(older_edition_findings(replaced))
-    for record_set in kept:
-        record_sets.append(record_set)
-        findings.append(record_set.findings)
-        say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
-        found, used = _validate_periods(record_set, reference, config.parameters)
-        findings.append(found)
-        for suite in used:
-            suites[suite.name] = SuiteRef(
-                name=suite.name, version=suite.version, expectations=len(suite.expectations)
-            )
-    if CHECKS and config.checks:
-        say("running aggregate checks")
+    record_sets.extend(kept)
+
+    def aggregate_checks() -> list[pd.DataFrame]:
         data = {rs.provenance.name: covered_records(rs) for rs in record_sets}
-        for check in CHECKS.values():
-            findings.append(check().run(data, reference, config.parameters))
+        return [check().run(data, reference, config.parameters) for check in CHECKS.values()]
+
+    with_checks = bool(CHECKS) and config.checks
+    records = sum(len(rs.frame) for rs in record_sets)
+    with ExitStack() as stack:
+        checks_beside: Background[list[pd.DataFrame]] | None = None
+        if with_checks and runs_in_parallel(config.jobs, records):
+            say("running aggregate checks in a second process")
+            checks_beside = stack.enter_context(Background(aggregate_checks))
+        for record_set in record_sets:
+            findings.append(record_set.findings)
+            say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
+            found, used = _validate_periods(record_set, reference, config.parameters)
+            findings.append(found)
+            for suite in used:
+                suites[suite.name] = SuiteRef(
+                    name=suite.name, version=suite.version, expectations=len(suite.expectations)
+                )
+        if with_checks:
+            say("running aggregate checks")
+            findings.extend(checks_beside.result() if checks_beside else aggregate_checks())
     cper: CperDataset | None = None
     if cper_paths:
         say("running the CPER rules")
