@@ -252,6 +252,11 @@ def _decode_per_line(path: Path) -> tuple[io.StringIO, str, int, int | None]:
 def read_text_grid(path: Path) -> tuple[pd.DataFrame, TextLayout]:
     """All rows of a text table as ``str`` columns numbered 0..n (row i is line record i + 1)."""
     layout = sniff_layout(path)
+    if layout.encoding == "utf-8":
+        # pyarrow checks that every cell is UTF-8: a large file it reads mixes no encodings
+        fast = _read_with_pyarrow(path, layout, layout.encoding)
+        if fast is not None:
+            return fast, layout
     single_byte = not layout.encoding.startswith(("utf", "UTF"))
     if (single_byte or layout.encoding == "utf-8") and _mixes_encodings(path, layout.encoding):
         text, encoding, other, first = _decode_per_line(path)
@@ -268,7 +273,7 @@ def read_text_grid(path: Path) -> tuple[pd.DataFrame, TextLayout]:
                 padded = [r + [""] * (width - len(r)) for r in rows]
                 return pd.DataFrame(padded, dtype="str"), layout
     encodings = [layout.encoding] + [e for e in ("cp1252", "latin-1") if e != layout.encoding]
-    fast = _read_with_pyarrow(path, layout, layout.encoding)
+    fast = None if layout.encoding == "utf-8" else _read_with_pyarrow(path, layout, layout.encoding)
     if fast is not None:
         return fast, layout
     for encoding in encodings:
