@@ -22,7 +22,7 @@ from pydantic import Field
 
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region, records
-from fundcheck.checks.frames import operations, text
+from fundcheck.checks.frames import operations, per_distinct, shared, text
 from fundcheck.findings import findings_frame
 from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
@@ -33,8 +33,30 @@ _IDENTITY_BASIS = (
 )
 
 
-def _name_key(names: pd.Series) -> pd.Series:
-    return names.map(lambda n: words(str(n)) if isinstance(n, str) else None).astype("string")
+def _name_keys(data: Mapping[str, RecordSet]) -> pd.Series:
+    """Every operation's beneficiary name in its compared form (index of ``operations``),
+    derived once for the beneficiary checks of a run."""
+    return shared(
+        data,
+        "beneficiary_name_keys",
+        lambda: per_distinct(
+            operations(data, ["beneficiary_name"])["beneficiary_name"].astype("string"),
+            words,
+            dtype="string",
+        ),
+    )
+
+
+def _postcode_regions(data: Mapping[str, RecordSet], reference: Reference) -> pd.Series:
+    """Every operation's beneficiary postcode region (index of ``operations``), derived once."""
+    return shared(
+        data,
+        "beneficiary_postcode_regions",
+        lambda: per_distinct(
+            text(operations(data, ["beneficiary_postcode"]), "beneficiary_postcode"),
+            reference.region_of_postcode,
+        ),
+    )
 
 
 def _siren(ops: pd.DataFrame) -> pd.Series:
@@ -82,7 +104,7 @@ class BeneficiaryIdentity:
         )  # fmt: skip
         if ops.empty:
             return findings_frame()
-        ops = self.prepare(ops, reference)
+        ops = self.prepare(ops, data, reference)
         pieces = [
             self._groups(ops, "_siren", "_name", _SIREN_NAMES, "beneficiary_siren"),
             self._groups(ops, "_name", "_siren", _NAME_SIRENS, "beneficiary_name"),
@@ -91,14 +113,15 @@ class BeneficiaryIdentity:
         return findings_frame(pd.concat(found, ignore_index=True)) if found else findings_frame()
 
     @staticmethod
-    def prepare(ops: pd.DataFrame, reference: Reference) -> pd.DataFrame:
-        """The operations with their normalised name, SIREN and postcode region."""
+    def prepare(
+        ops: pd.DataFrame, data: Mapping[str, RecordSet], reference: Reference
+    ) -> pd.DataFrame:
+        """The operations (all of the run's, in ``operations`` order) with their normalised
+        name, SIREN and postcode region."""
         return ops.assign(
-            _name=_name_key(ops["beneficiary_name"]),
+            _name=_name_keys(data),
             _siren=_siren(ops),
-            _pc_region=text(ops, "beneficiary_postcode").map(
-                lambda p: reference.region_of_postcode(p) if isinstance(p, str) else None
-            ),
+            _pc_region=_postcode_regions(data, reference),
         )
 
     def _groups(
@@ -169,7 +192,7 @@ class BeneficiaryInSeveralRegions(BeneficiaryIdentity):
         )  # fmt: skip
         if ops.empty:
             return findings_frame()
-        ops = self.prepare(ops, reference)
+        ops = self.prepare(ops, data, reference)
         return self._groups(ops, "_name", "_pc_region", _NAME_REGIONS, "beneficiary_postcode")
 
 
@@ -234,7 +257,7 @@ class ConcentrationIndicators:
         ops = operations(
             data, ["programme_cci", "specific_objective", "beneficiary_name", "eu_amount"]
         )
-        ops = ops.assign(_name=_name_key(ops["beneficiary_name"]))
+        ops = ops.assign(_name=_name_keys(data))
         ops = ops.dropna(subset=["programme_cci", "_name"])
         rows: list[dict[str, Any]] = []
         rows += self._concentrated(ops, params, reference)

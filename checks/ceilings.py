@@ -21,7 +21,7 @@ from pydantic import Field
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.categories import Ceiling, categories, ceiling
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
-from fundcheck.checks.frames import SOURCE, amounts, operations, text
+from fundcheck.checks.frames import SOURCE, amounts, operations, shared, text
 from fundcheck.findings import findings_frame
 from fundcheck.model import PERIOD, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
@@ -60,6 +60,11 @@ def with_ceilings(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         column.append(found[key])
     out["_ceiling"] = pd.Series(column, index=out.index, dtype=object)
     return out
+
+
+def operations_with_ceilings(data: Mapping[str, RecordSet], reference: Reference) -> pd.DataFrame:
+    """The run's operations with their ceilings, derived once for the checks that need them."""
+    return shared(data, "ceilings", lambda: with_ceilings(operations(data, COLUMNS), reference))
 
 
 class CeilingParameters(Parameters):
@@ -107,7 +112,7 @@ class CeilingAggregate:
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         tolerance = settings(self, parameters)["ceiling_tolerance"]
-        ops = with_ceilings(operations(data, COLUMNS), reference)
+        ops = operations_with_ceilings(data, reference)
         ops["_eu"] = amounts(ops, "eu_amount")
         ops["_eligible"] = amounts(ops, "total_eligible_cost")
         ops = ops[ops["_ceiling"].notna() & ops["_eu"].notna() & (ops["_eligible"] > 0)]

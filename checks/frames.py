@@ -7,7 +7,8 @@ names the record set a row came from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,46 @@ TECHNICAL_ASSISTANCE_FIELDS = frozenset({"179", "180", "181", "182"})
 """Annex I (CPR 2021/1060) intervention fields of technical assistance (excluded from the
 denominators of thematic concentration and climate shares)."""
 
+T = TypeVar("T")
+
 _PO_FROM_SO = re.compile(r"^[RJ]SO(\d)\.")
 _PO_DIGIT = re.compile(r"^\s*(?:PO|OS)?\s*(\d)\b", re.IGNORECASE)
+
+
+class CheckData(dict[str, RecordSet]):
+    """The record sets the checks of one run read (by source name), and what the checks derive
+    from them, computed once for all of them (see ``shared``)."""
+
+    def __init__(self, record_sets: Mapping[str, RecordSet]) -> None:
+        super().__init__(record_sets)
+        self.derived: dict[Hashable, Any] = {}
+
+
+def shared(data: Mapping[str, RecordSet], key: Hashable, compute: Callable[[], T]) -> T:
+    """What ``compute`` derives from the record sets, computed once per run for ``key`` and
+    handed to every check that asks (each check's own mapping, as in tests, computes it)."""
+    cache = data.derived if isinstance(data, CheckData) else None
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    value: T = cache[key]
+    if isinstance(value, pd.DataFrame | pd.Series):
+        # a check may add columns to what it receives: it gets its own (copy-on-write) object
+        copied: T = value.copy(deep=False)  # type: ignore[assignment]
+        return copied
+    return value
+
+
+def per_distinct(values: pd.Series, derive: Callable[[Any], Any], dtype: Any = object) -> pd.Series:
+    """``derive`` applied once per distinct non-missing value (missing stays missing), spread
+    back to every row: lists repeat beneficiaries, codes and postcodes many times."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    derived = np.empty(len(uniques) + 1, dtype=object)
+    derived[:-1] = [derive(value) for value in uniques]
+    derived[-1] = None
+    out = pd.Series(derived[codes], index=values.index, dtype=object)
+    return out if dtype is object else out.astype(dtype)
 
 
 def operations(data: Mapping[str, RecordSet], columns: Iterable[str] = ()) -> pd.DataFrame:
@@ -70,16 +109,21 @@ def policy_objectives(frame: pd.DataFrame) -> pd.Series:
 def intervention_codes(frame: pd.DataFrame) -> pd.Series:
     """The intervention field codes of each operation, as tuples ("044|045" → ("044", "045");
     None where empty)."""
-    values = text(frame, "intervention_field")
-    distinct = {v: tuple(p for p in v.split("|") if p) for v in values.dropna().unique()}
-    out = [None if pd.isna(v) else distinct[v] for v in values]
-    return pd.Series(out, index=frame.index, dtype=object)
+    return per_distinct(
+        text(frame, "intervention_field"), lambda v: tuple(p for p in v.split("|") if p)
+    )
 
 
 def technical_assistance(frame: pd.DataFrame) -> pd.Series:
     """Operations whose intervention fields are all technical assistance (Annex I 179-182)."""
-    flags = [bool(c) and set(c) <= TECHNICAL_ASSISTANCE_FIELDS for c in intervention_codes(frame)]
-    return pd.Series(flags, index=frame.index, dtype=bool)
+    flags = per_distinct(
+        text(frame, "intervention_field"),
+        lambda v: (
+            bool(codes := [p for p in v.split("|") if p])
+            and set(codes) <= TECHNICAL_ASSISTANCE_FIELDS
+        ),
+    )
+    return flags.fillna(False).astype(bool)
 
 
 def amounts(frame: pd.DataFrame, column: str) -> pd.Series:

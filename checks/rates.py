@@ -19,7 +19,12 @@ import pandas as pd
 
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.categories import Ceiling
-from fundcheck.checks.ceilings import COLUMNS, LEGAL_BASIS, CeilingParameters, with_ceilings
+from fundcheck.checks.ceilings import (
+    COLUMNS,
+    LEGAL_BASIS,
+    CeilingParameters,
+    operations_with_ceilings,
+)
 from fundcheck.checks.findings import pct, records, render
 from fundcheck.checks.frames import amounts, operations, text
 from fundcheck.model import RecordSet, Rule, Severity
@@ -57,7 +62,7 @@ class CeilingOperation:
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         tolerance = settings(self, parameters)["ceiling_tolerance"]
-        ops = with_ceilings(operations(data, COLUMNS), reference)
+        ops = operations_with_ceilings(data, reference)
         rate = amounts(ops, "cofinancing_rate")
         rate = rate.fillna(amounts(ops, "eu_amount") / amounts(ops, "total_eligible_cost"))
         limit = pd.Series([c.rate if c else np.nan for c in ops["_ceiling"]], index=ops.index)

@@ -19,6 +19,7 @@ import pandas as pd
 from fundcheck import __version__
 from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
+from fundcheck.checks.frames import CheckData
 from fundcheck.checks.freshness import edition_date
 from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
@@ -108,7 +109,7 @@ def read_and_validate(
     record_sets.extend(kept)
 
     def aggregate_checks() -> list[pd.DataFrame]:
-        data = {rs.provenance.name: covered_records(rs) for rs in record_sets}
+        data = CheckData({rs.provenance.name: covered_records(rs) for rs in record_sets})
         return [check().run(data, reference, config.parameters) for check in CHECKS.values()]
 
     with_checks = bool(CHECKS) and config.checks
