@@ -140,8 +140,10 @@ class BeneficiaryIdentity:
         several = counts[counts > 1]
         firsts = []
         messages = []
-        for value, n in several.items():
-            group = known[known[key] == value].sort_values("_row")
+        grouped = known[known[key].isin(several.index)].groupby(key, sort=True)
+        for value, group in grouped:  # the keys of ``several``, in the same (sorted) order
+            n = several[value]
+            group = group.sort_values("_row")
             rows = ", ".join(str(int(r)) for r in group["_row"].head(10))
             shown = group["beneficiary_name"].iloc[0] if key == "_name" else value
             firsts.append(group.index[0])
@@ -313,9 +315,12 @@ class ConcentrationIndicators:
         counts = ops.groupby("_name")["programme_cci"].nunique()
         many = counts[counts >= params["arachne_ubiquitous_programmes"]]
         out = []
+        chosen = ops[ops["_name"].isin(many.index)]
+        names = chosen.groupby("_name")["beneficiary_name"].first()
+        in_programmes = chosen.groupby("_name")["programme_cci"].unique()
         for key, n in many.items():
-            name = ops.loc[ops["_name"] == key, "beneficiary_name"].iloc[0]
-            programmes = ", ".join(sorted(ops.loc[ops["_name"] == key, "programme_cci"].unique()))
+            name = names[key]
+            programmes = ", ".join(sorted(in_programmes[key]))
             detail = (
                 f"« {name} » est bénéficiaire dans {n} programmes ({programmes})",
                 f"'{name}' is a beneficiary in {n} programmes ({programmes})",

@@ -32,6 +32,7 @@ from fundcheck.checks.frames import (
     national_coverage,
     operations,
     policy_objectives,
+    shared,
     technical_assistance,
     text,
 )
@@ -91,7 +92,16 @@ def fund_operations(
     data: Mapping[str, RecordSet], reference: Reference, fund: str, columns: tuple[str, ...]
 ) -> pd.DataFrame:
     """2021-2027 operations of a fund (not Interreg, not technical assistance) with an EU amount
-    (``_eu``) and their policy objective (``_po``)."""
+    (``_eu``) and their policy objective (``_po``); derived once per run for each fund and set
+    of columns (the climate checks, the ring fences and the concentration share them)."""
+    return shared(
+        data, ("fund_operations", fund, columns), lambda: _fund_operations(data, fund, columns)
+    )
+
+
+def _fund_operations(
+    data: Mapping[str, RecordSet], fund: str, columns: tuple[str, ...]
+) -> pd.DataFrame:
     ops = operations(data, (*BASE_COLUMNS, *columns))
     ops["_eu"] = amounts(ops, "eu_amount")
     ops["_cci"] = text(ops, "programme_cci").fillna("")
