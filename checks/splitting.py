@@ -17,8 +17,10 @@ Identical rows are left to ``eu.duplicates.identical_row``.
   (CPR 2021/1060 Art 63(9), unverified: a warning).
 * ``eu.duplicates.split_operation``: other near-duplicates with different operation numbers: one
   operation possibly split into several (to stay under a threshold, or counted twice): a warning.
+  Related operations form groups (near-duplicates of near-duplicates): one finding per group, on
+  its first row, with the number of operations and their rows.
 
-Each finding is on the later row of a pair and names its earliest partner.
+A double-funding finding is on the later row of a pair and names its earliest partner.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from rapidfuzz import fuzz, process
 
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.duplicates import common_fields, identical_rows
-from fundcheck.checks.findings import eur, records, render
-from fundcheck.checks.frames import SOURCE, amounts, operations, plain, text
+from fundcheck.checks.findings import Text, eur, records, render
+from fundcheck.checks.frames import SOURCE, amounts, operations, plain, shared, text
 from fundcheck.findings import findings_frame
 from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
@@ -47,7 +49,6 @@ COLUMNS = (
     "beneficiary_siren", "start_date", "end_date", "total_eligible_cost", "eu_amount",
 )  # fmt: skip
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_LAST: list[tuple[Any, dict[str, RecordSet], pd.DataFrame]] = []
 
 
 class SplitParameters(Parameters):
@@ -236,14 +237,11 @@ def classified_pairs(
     data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
 ) -> pd.DataFrame:
     """Near-duplicate pairs (and same-number pairs) with ``kind`` "double_funding" or "split",
-    over the operations table (returned as ``pairs.attrs["ops"]``). The last result is kept for
-    the same record sets and parameters: the two checks of this module share it in a run."""
+    over the operations table (returned as ``pairs.attrs["ops"]``); derived once per run and
+    parameters, for the two checks of this module."""
     params = settings(SplitOperation, parameters)
-    key = (tuple((n, id(r.frame), len(r.frame)) for n, r in data.items()), sorted(params.items()))
-    if _LAST and _LAST[0][0] == key:
-        return _LAST[0][2]
-    pairs = _classify(data, reference, params)
-    _LAST[:] = [(key, dict(data), pairs)]  # holding the record sets keeps their ids unique
+    key = ("near_duplicate_pairs", tuple(sorted(params.items())))
+    pairs = shared(data, key, lambda: _classify(data, reference, params))
     return pairs
 
 
@@ -323,6 +321,69 @@ def _findings(rule: Rule, pairs: pd.DataFrame, kind: str) -> pd.DataFrame:
     )
 
 
+SHOWN_ROWS = 12
+"""Rows a split-operation finding names before saying how many more."""
+
+
+def _groups(pairs: pd.DataFrame, size: int) -> list[np.ndarray]:
+    """The groups of related operations (connected by near-duplicate pairs), each as sorted
+    positions, in order of their first row."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    a, b = pairs["first"].to_numpy(), pairs["second"].to_numpy()
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    members = np.unique(np.concatenate([a, b]))
+    order = members[np.lexsort((members, labels[members]))]
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = np.split(order, bounds)
+    return sorted(groups, key=lambda group: int(group[0]))
+
+
+def _row_lists(ops: pd.DataFrame, groups: list[np.ndarray]) -> list[Text]:
+    """The rows of each group as a controller looks them up: "12, 40, 41 (+3 more)", with the
+    source's name when the run read several sources."""
+    several = ops[SOURCE].nunique() > 1
+    sources = ops[SOURCE].to_numpy(dtype=object)
+    rows = ops[ROW].to_numpy()
+    out = []
+    for group in groups:
+        shown = group[:SHOWN_ROWS]
+        cells = [f"{sources[i]} {int(rows[i])}" if several else str(int(rows[i])) for i in shown]
+        more = len(group) - len(shown)
+        listed = ", ".join(cells)
+        out.append(
+            (
+                listed + (f" (+{more} autres)" if more else ""),
+                listed + (f" (+{more} more)" if more else ""),
+            )
+        )
+    return out
+
+
+def _split_findings(rule: Rule, pairs: pd.DataFrame) -> pd.DataFrame:
+    """One finding per group of related operations, on its first row, naming every row."""
+    ops: pd.DataFrame = pairs.attrs["ops"]
+    chosen = pairs[pairs["kind"] == "split"]
+    if chosen.empty:
+        return findings_frame()
+    groups = _groups(chosen, len(ops))
+    firsts = ops.iloc[[int(group[0]) for group in groups]]
+    messages = [
+        render(rule, {"count": len(group), "rows": rows})
+        for group, rows in zip(groups, _row_lists(ops, groups), strict=True)
+    ]
+    return records(
+        rule,
+        firsts,
+        field="operation_name",
+        values=list(text(firsts, "operation_name")),
+        expected=None,
+        messages=messages,
+    )
+
+
 @register
 class SplitOperation:
     """Near-identical operations of one beneficiary with overlapping dates (warning)."""
@@ -337,12 +398,12 @@ class SplitOperation:
         title_fr="Opération possiblement scindée (même bénéficiaire, intitulé quasi identique)",
         title_en="Possibly split operation (same beneficiary, near-identical title)",
         message_fr=(
-            "Même bénéficiaire, intitulé quasi identique et dates qui se chevauchent que "
-            "l'opération {other} ({earlier}) ; {count} opération(s) proche(s)."
+            "{count} opérations du même bénéficiaire aux intitulés quasi identiques et aux dates "
+            "qui se chevauchent (lignes {rows}) : une opération scindée ?"
         ),
         message_en=(
-            "Same beneficiary, near-identical title and overlapping dates as operation {other} "
-            "({earlier}); {count} similar operation(s)."
+            "{count} operations of the same beneficiary with near-identical titles and "
+            "overlapping dates (rows {rows}): one operation split?"
         ),
         legal_basis="CPR (EU) 2021/1060 Art 63(9); Art 49(3) (one code per operation)",
     )
@@ -351,7 +412,7 @@ class SplitOperation:
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        return _findings(self.rule, classified_pairs(data, reference, parameters), "split")
+        return _split_findings(self.rule, classified_pairs(data, reference, parameters))
 
 
 @register
