@@ -32,12 +32,11 @@ from fundcheck.cli_options import (
 from fundcheck.cli_remote import SOURCE, remote_options
 from fundcheck.display import markup_safe
 from fundcheck.interrupts import Interrupted, install
-from fundcheck.reports import REPORTS, demo_formats
+from fundcheck.reports.formats import REPORT_FORMATS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 __all__ = ["ExitCode", "cli", "main"]
-REPORT_FORMATS = tuple(REPORTS)
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -237,6 +236,7 @@ def demo(
     """
     from fundcheck.cper_demo_files import write_cper_demo
     from fundcheck.demo import generate_demo, write_demo
+    from fundcheck.reports import demo_formats
     from fundcheck.safe_output import prepare_folder
 
     out = output or Path("fundcheck-demo")
