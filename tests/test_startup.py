@@ -1,0 +1,129 @@
+"""Start-up: the commands that validate nothing never import GX, and ``--help`` not even pandas.
+
+Each command runs in a fresh interpreter (what a user's shell does), through a small runner that
+calls the click group with ``standalone_mode=False`` and then writes which modules were imported.
+Speed itself is measured by scripts, not asserted here: a module that is not imported costs
+nothing on any machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fundcheck.findings import findings_frame
+from fundcheck.history import History
+from fundcheck.model import Provenance, RunResult
+
+DATA = Path(__file__).parent / "data"
+LIST_2021 = DATA / "realfiles" / "20260316_liste_operations_extrait_9_regions.xlsx"
+WATCHED = ("great_expectations", "pandas", "sqlalchemy", "scipy", "jinja2", "xlsxwriter")
+
+RUNNER = f"""
+import json, sys
+from fundcheck.cli import cli
+
+report, args = sys.argv[1], sys.argv[2:]
+code = 0
+try:
+    cli.main(args=args, prog_name="fundcheck", standalone_mode=False)
+except SystemExit as stop:
+    code = stop.code or 0
+watched = {WATCHED!r}
+with open(report, "w", encoding="utf-8") as out:
+    json.dump({{"exit": code, "imported": [m for m in watched if m in sys.modules]}}, out)
+"""
+
+
+def imported_by(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    """The exit code of ``fundcheck ARGS`` in a fresh interpreter, and the watched modules it
+    imported."""
+    report = tmp_path / "imported.json"
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(report), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert report.exists(), done.stderr
+    found = json.loads(report.read_text(encoding="utf-8"))
+    return int(found["exit"]), set(found["imported"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["validate", "--help"],
+        ["diff", "--help"],
+        ["rules", "--help"],
+        ["inspect", "--help"],
+        ["template", "--help"],
+        ["history", "--help"],
+        ["--version"],
+    ],
+)
+def test_help_imports_neither_gx_nor_pandas(tmp_path, args):
+    code, imported = imported_by(tmp_path, *args)
+    assert code == 0
+    assert imported == set()
+
+
+@pytest.mark.parametrize("args", [["rules"], ["rules", "--json"], ["rules", "--lang", "en"]])
+def test_rules_import_no_gx_no_database_and_no_renderer(tmp_path, args):
+    code, imported = imported_by(tmp_path, *args)
+    assert code == 0
+    # the catalogue reads the suites and the checks (pandas), never GX, SQLAlchemy or a renderer
+    assert imported == {"pandas"}
+
+
+def test_inspect_does_not_import_gx(tmp_path):
+    code, imported = imported_by(tmp_path, "inspect", str(LIST_2021), "--json")
+    assert code == 0
+    assert "pandas" in imported  # it did read the source
+    assert "great_expectations" not in imported and "scipy" not in imported
+
+
+def test_template_and_inspecting_a_cper_workbook_do_not_import_gx(tmp_path):
+    code, imported = imported_by(tmp_path, "template", "cper", "--region", "53")
+    workbook = tmp_path / "modele_suivi_cper_53.xlsx"
+    assert code == 0 and workbook.exists()
+    assert "great_expectations" not in imported and "scipy" not in imported
+    code, imported = imported_by(tmp_path, "inspect", str(workbook), "--json")
+    assert code == 0
+    assert "great_expectations" not in imported and "scipy" not in imported
+
+
+def test_history_does_not_import_gx(tmp_path):
+    store = tmp_path / "runs.sqlite"
+    run = RunResult(
+        fundcheck_version="test",
+        generated_at="2026-04-01T00:00:00+00:00",
+        sources=[Provenance(name="liste.csv", location="liste.csv", format="csv", rows=0)],
+        suites=[],
+        rules=[],
+        records=0,
+        findings=findings_frame([]),
+    )
+    with History(store) as history:
+        history.record(run)
+    for args in (
+        ["history", "--history", str(store)],
+        ["history", "--history", str(store), "--json"],
+    ):
+        code, imported = imported_by(tmp_path, *args)
+        assert code == 0
+        assert "sqlalchemy" in imported  # it did open the history
+        assert "great_expectations" not in imported and "scipy" not in imported
+
+
+def test_the_runner_sees_gx_when_a_command_imports_it(tmp_path):
+    """The check above could not pass by accident: a validation does import GX."""
+    code, imported = imported_by(tmp_path, "validate", str(LIST_2021), "--fail-on", "never")
+    assert code == 0
+    assert "great_expectations" in imported
