@@ -13,9 +13,7 @@ file but 2.9-3.3 s as soon as rows fail (GX recomputes the row conditions of the
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import gc
 import importlib
 import importlib.util
 import logging
@@ -84,17 +82,11 @@ def _defer(name: str) -> None:
 
 
 def import_gx() -> Any:
-    """Import GX (about 1.3 s) with analytics off, and register fundcheck's own expectations.
-
-    The first import also freezes the garbage collector at exit: GX leaves so many objects that
-    the interpreter's last collections walked them for 0.5 to 1 s after the command was done
-    (objects are still freed when nothing refers to them; only those collections are skipped).
-    """
+    """Import GX (about 1.3 s) with analytics off, and register fundcheck's own expectations."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     if "great_expectations" not in sys.modules:
         for name in GX_DEFERRED:
             _defer(name)
-        atexit.register(gc.freeze)
     import great_expectations as gx
 
     import fundcheck.expectations.custom  # noqa: F401 - registers the custom expectation types

@@ -7,7 +7,9 @@ exit codes and error handling are in ``cli_options``.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -294,6 +296,7 @@ cli_remote.register(cli)
 def main() -> None:
     """Console-script entry point: SIGINT exits 130 and SIGTERM 143, after cleaning up."""
     install()
+    atexit.register(gc.freeze)  # the exit's last collections walk every object: 0.1 s, 1 s with GX
     try:
         cli(prog_name="fundcheck")
     except Interrupted as stop:
