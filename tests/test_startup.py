@@ -148,3 +148,10 @@ def test_validate_imports_gx_but_not_what_gx_imports_for_other_expectations(tmp_
     assert report["summary"]["records"] == 180 and len(report["findings"]) == 116
     page = (tmp_path / "fundcheck-report" / "report.html").read_text("utf-8")
     assert page.rstrip().endswith("</html>")
+
+
+def test_validate_without_reports_imports_no_renderer(tmp_path):
+    args = ["validate", str(LIST_2021), "--as-of", "2026-04-01", "--fail-on", "never"]
+    code, imported = imported_by(tmp_path, *args)
+    assert code == 0 and "great_expectations" in imported
+    assert "xlsxwriter" not in imported  # the XLSX renderer's and the CPER template's writer
