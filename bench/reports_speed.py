@@ -1,11 +1,18 @@
 """Time every renderer on a synthetic run with many findings.
 
 Usage: .venv/bin/python bench/reports_speed.py [N_FINDINGS]   (default 100000)
+       .venv/bin/python bench/reports_speed.py --memory [N_FINDINGS] [FORMAT,FORMAT...]
+
+``--memory`` renders each format in a fresh interpreter and also prints the peak resident memory
+the rendering added (Linux: the peak is reset after the synthetic run is built, then read from
+``VmHWM``; the baseline is the resident memory at that moment).
 """
 
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -108,7 +115,44 @@ def synthetic_result(n: int, seed: int = 7) -> RunResult:
     )
 
 
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def render_one(name: str, n: int) -> None:
+    """Render one format (in this fresh interpreter) and print time and peak memory added."""
+    result = synthetic_result(n)
+    options = ReportOptions(fail_on=Severity.WARNING)
+    renderer = REPORTS[name]()
+    with tempfile.TemporaryDirectory() as folder:
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
+        baseline = _status_kib("VmRSS")
+        wall, cpu = time.perf_counter(), time.process_time()
+        paths = renderer.render(result, Path(folder), "fr", options)
+        timing = _since(wall, cpu)
+        peak = _status_kib("VmHWM") - baseline
+        size = sum(path.stat().st_size for path in paths) / 1e6
+    print(f"{name:9s} {timing}  {size:7.1f} MB  peak +{peak / 1024:7.1f} MiB")
+
+
+def memory(n: int, formats: list[str]) -> None:
+    print(f"{n:,} findings, one interpreter per format")
+    for name in formats:
+        script = [sys.executable, __file__, "--one", name, str(n)]
+        subprocess.run(script, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--one"]:
+        render_one(sys.argv[2], int(sys.argv[3]))
+        return
+    if sys.argv[1:2] == ["--memory"]:
+        n = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+        memory(n, sys.argv[3].split(",") if len(sys.argv) > 3 else sorted(REPORTS))
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     result = synthetic_result(n)
     options = ReportOptions(fail_on=Severity.WARNING)

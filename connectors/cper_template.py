@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 
 from fundcheck.cper_model import TABLES, Unit
 
@@ -49,6 +48,8 @@ def write_workbook(
 ) -> Path:
     """Write the follow-up workbook (empty template when ``tables`` is None), amounts in
     ``unit``; ``declared_unit`` is the unit the README sheet announces (default: ``unit``)."""
+    import xlsxwriter  # only to write: reading a CPER workbook needs the layout, not the writer
+
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})

@@ -19,19 +19,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from fundcheck.connectors.header_rows import HeaderRow, header_texts
 from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
 from fundcheck.connectors.mapping_profiles import best_match, list_profiles, load_mapping
 from fundcheck.errors import ConfigError, SourceError
 from fundcheck.model import Provenance, RecordSet
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a database is read (0.1 s at start-up otherwise)
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Connection
 
 DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite")
 _SCHEME = re.compile(r"^([a-z]+)(\+[a-z0-9_]+)?://", re.IGNORECASE)
@@ -46,6 +46,9 @@ def is_database_url(text: str) -> bool:
 
 def shown_url(url: str) -> str:
     """The URL as reports and messages show it: the password masked."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -77,6 +80,8 @@ class SqlSource:
 
     @property
     def dialect(self) -> str:
+        from sqlalchemy.engine import make_url
+
         return make_url(self.url).get_backend_name()
 
 
@@ -84,6 +89,10 @@ class SqlSource:
 def read_only(url: str) -> Iterator[Connection]:
     """A connection in a read-only transaction, rolled back at the end; the engine is disposed
     (no connection left open in the source)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
     location = shown_url(url)
     try:
         engine = sa.create_engine(url, poolclass=NullPool)
@@ -112,6 +121,8 @@ def read_only(url: str) -> Iterator[Connection]:
 def _statement(
     connection: Connection, source: SqlSource, max_rows: int | None = None
 ) -> sa.Executable:
+    import sqlalchemy as sa
+
     if source.query is not None:
         if max_rows is not None:
             query = source.query.strip().rstrip(";")

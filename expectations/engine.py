@@ -14,14 +14,18 @@ file but 2.9-3.3 s as soon as rows fail (GX recomputes the row conditions of the
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import logging
 import os
+import sys
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -50,9 +54,39 @@ class PlannedExpectation:
     spec: ExpectationSpec
 
 
+GX_DEFERRED = ("scipy.stats", "altair")
+"""Modules GX imports when it starts but that no expectation fundcheck runs uses: SciPy's
+statistics and Altair's charts, for the KL-divergence expectation (``from scipy import stats``,
+``import altair as alt``, read only inside its methods). About 1 s of the 2 s GX takes to import;
+they stay stand-ins, imported for real on the first attribute anyone reads."""
+
+
+class _Deferred(ModuleType):
+    """Stands for a module until one of its attributes is read, then imports it for real."""
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(_real_module(self.__name__), attribute)
+
+
+def _real_module(name: str) -> ModuleType:
+    if isinstance(sys.modules.get(name), _Deferred):
+        del sys.modules[name]
+    return importlib.import_module(name)
+
+
+def _defer(name: str) -> None:
+    """Put a stand-in for ``name`` in ``sys.modules``, unless it is imported or not installed."""
+    if name in sys.modules or importlib.util.find_spec(name.partition(".")[0]) is None:
+        return
+    sys.modules[name] = _Deferred(name)
+
+
 def import_gx() -> Any:
-    """Import GX (about 3 s) with analytics off, and register fundcheck's own expectations."""
+    """Import GX (about 1.3 s) with analytics off, and register fundcheck's own expectations."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if "great_expectations" not in sys.modules:
+        for name in GX_DEFERRED:
+            _defer(name)
     import great_expectations as gx
 
     import fundcheck.expectations.custom  # noqa: F401 - registers the custom expectation types
@@ -146,9 +180,9 @@ def failing_rows(
 @contextmanager
 def _validator(frame: pd.DataFrame) -> Iterator[Any]:
     """A GX validator on ``frame``, loaded (and hashed by GX) once for all its runs."""
+    context = _context()  # imports GX first (import_gx), then its validator below
     from great_expectations.validator.v1_validator import Validator
 
-    context = _context()
     source_name = f"fundcheck-{uuid.uuid4().hex}"
     source = context.data_sources.add_pandas(source_name)
     try:

@@ -1,7 +1,8 @@
 """Code lists a suite file refers to by name (``{"$reference": "<name>"}``).
 
-Each list comes from the packaged reference data (:func:`fundcheck.reference.load_reference`),
-except ``countries``, a short list kept here.
+Each list comes from the packaged reference data, loading only the lists it is made of (the
+``load_*`` functions of :mod:`fundcheck.reference`: a suite never waits for the postcodes it does
+not use), except ``countries``, a short list kept here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from fundcheck.model import Period
 from fundcheck.reference import (
     FUNDS_2014_2020,
     FUNDS_2021_2027,
+    load_intervention_fields_2014_2020,
+    load_intervention_fields_2021_2027,
+    load_postcode_departement,
+    load_programmes,
     load_reference,
+    load_regions,
+    load_specific_objectives,
     read_rows,
 )
 from fundcheck.reference.lookups import programme_territory
@@ -39,24 +46,20 @@ def countries() -> list[str]:
 def programmes_2021_2027() -> list[str]:
     """CCI codes of French 2021-2027 programmes and of the Interreg programmes France is in."""
     return sorted(
-        cci
-        for cci, programme in load_reference().programmes.items()
-        if programme.period is Period.P2021_2027
+        cci for cci, programme in load_programmes().items() if programme.period is Period.P2021_2027
     )
 
 
 def programmes_2014_2020() -> list[str]:
     """CCI codes of the French 2014-2020 operational programmes (RULES.md §7.2)."""
     return sorted(
-        cci
-        for cci, programme in load_reference().programmes.items()
-        if programme.period is Period.P2014_2020
+        cci for cci, programme in load_programmes().items() if programme.period is Period.P2014_2020
     )
 
 
 def intervention_fields_2014_2020() -> list[str]:
     """Codes of the 2014-2020 categories of intervention (Reg. (EU) No 215/2014 Annex I)."""
-    return sorted(load_reference().intervention_fields_2014_2020)
+    return sorted(load_intervention_fields_2014_2020())
 
 
 def funds_2014_2020() -> list[str]:
@@ -66,12 +69,12 @@ def funds_2014_2020() -> list[str]:
 
 def intervention_fields_2021_2027() -> list[str]:
     """Intervention-field codes of CPR Annex I, Table 1 (2021-2027)."""
-    return sorted(load_reference().intervention_fields_2021_2027)
+    return sorted(load_intervention_fields_2021_2027())
 
 
 def postcodes() -> list[str]:
     """Postcodes of the La Poste official base."""
-    return sorted(load_reference().postcode_departement)
+    return sorted(load_postcode_departement())
 
 
 def funds_2021_2027() -> list[str]:
@@ -82,7 +85,7 @@ def funds_2021_2027() -> list[str]:
 def specific_objectives_by_fund() -> dict[str, list[str]]:
     """Specific-objective codes valid for each fund (Interreg objectives count as ERDF)."""
     by_fund: dict[str, set[str]] = {}
-    for objective in load_reference().specific_objectives.values():
+    for objective in load_specific_objectives().values():
         for fund in objective.funds:
             by_fund.setdefault(fund, set()).add(objective.code)
     return {fund: sorted(codes) for fund, codes in sorted(by_fund.items())}
@@ -118,7 +121,7 @@ def funds_by_programme() -> dict[str, list[str]]:
     2014-2020 §1.6); Interreg programmes are ERDF programmes."""
     return {
         cci: sorted(programme.funds)
-        for cci, programme in load_reference().programmes.items()
+        for cci, programme in load_programmes().items()
         if programme.funds
     }
 
@@ -157,10 +160,10 @@ def intervention_fields_forbidden_by_fund() -> dict[str, list[str]]:
 def intervention_fields_forbidden_by_programme() -> dict[str, list[str]]:
     """The outermost-region codes (175-178) in a regional programme of a region that is not
     outermost (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte and Saint-Martin are)."""
-    reference = load_reference()
+    regions, _ = load_regions()
     out: dict[str, list[str]] = {}
-    for cci, programme in reference.programmes.items():
-        region = reference.regions.get(programme.region or "")
+    for cci, programme in load_programmes().items():
+        region = regions.get(programme.region or "")
         if region is not None and not region.outermost:
             out[cci] = _codes(OUTERMOST_FIELDS)
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fundcheck.model import NATIONAL_BUCKET, Rule, RunResult, Severity
@@ -152,13 +153,27 @@ def message_column(lang: Lang) -> str:
     return "message_fr" if lang == "fr" else "message_en"
 
 
+def reading_order(findings: pd.DataFrame) -> np.ndarray:
+    """The positions of the findings in reading order: worst first, then by region bucket, rule,
+    source and row. Only the sort keys are copied, not the findings: a report of many findings
+    takes them a slice at a time (``findings.take(order[start:stop])``)."""
+    keys = (
+        findings[["rule", "source", "row"]]
+        .assign(
+            _rank=-findings["severity"].map(SEVERITY_RANK).fillna(0),
+            _bucket=region_keys(findings),
+        )
+        .reset_index(drop=True)
+    )
+    ordered = keys.sort_values(
+        ["_rank", "_bucket", "rule", "source", "row"], kind="stable", na_position="last"
+    )
+    return ordered.index.to_numpy()
+
+
 def in_reading_order(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings worst first, then by region bucket, rule, source and row."""
-    ordered = findings.assign(
-        _rank=-findings["severity"].map(SEVERITY_RANK).fillna(0),
-        _bucket=region_keys(findings),
-    ).sort_values(["_rank", "_bucket", "rule", "source", "row"], kind="stable", na_position="last")
-    return ordered.drop(columns=["_rank", "_bucket"]).reset_index(drop=True)
+    """Findings worst first, then by region bucket, rule, source and row (a sorted copy)."""
+    return findings.take(reading_order(findings)).reset_index(drop=True)
 
 
 GROUP_KEY = ("severity", "rule", "source", "region", "programme", "field", "column", "value",

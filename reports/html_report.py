@@ -7,15 +7,21 @@ script and SVG are inline. Everything from the data is escaped by Jinja2; the ta
 JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&`` written as ``\\u``
 escapes, so a ``</script>`` in the data stays inert. Each region embeds at most
 ``ReportOptions.max_rows_per_region`` findings, with a note pointing to the XLSX and JSON reports.
+
+Memory stays bounded by those caps, not by the number of findings: regions are taken from the
+findings one at a time (never a sorted copy of them all), and the page is written as Jinja2
+renders it, piece by piece.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -31,8 +37,8 @@ from fundcheck.reports.digest import (
     colon,
     finding_place,
     grouped,
-    in_reading_order,
     message_column,
+    reading_order,
     region_keys,
     region_summaries,
     rule_summaries,
@@ -64,13 +70,12 @@ class HtmlReport:
         out_dir.mkdir(parents=True, exist_ok=True)
         sections = region_sections(result, lang, options)
         path = out_dir / self.file_name
-        path.write_text(render_page(result, sections, lang, overview=True), encoding="utf-8")
+        write_page(path, result, sections, lang, overview=True)
         written = [path]
         if options.split_by_region:
             for section in sections:
                 region_path = out_dir / f"report-{file_safe(section.region.key)}.html"
-                page = render_page(result, [section], lang, overview=False)
-                region_path.write_text(page, encoding="utf-8")
+                write_page(region_path, result, [section], lang, overview=False)
                 written.append(region_path)
         return written
 
@@ -99,14 +104,16 @@ class RegionSection:
 
 
 def region_sections(result: RunResult, lang: Lang, options: ReportOptions) -> list[RegionSection]:
-    """One section per region bucket, in the order of the summary table."""
-    findings = in_reading_order(result.findings)
-    buckets = region_keys(findings)
-    groups = {str(key): group for key, group in findings.groupby(buckets, sort=False)}
-    empty = findings.iloc[0:0]
+    """One section per region bucket, in the order of the summary table; each takes its own
+    findings, in reading order, while it is built (one region's findings copied at a time)."""
+    order = reading_order(result.findings)
+    buckets = region_keys(result.findings).to_numpy(dtype=object)[order]
+    positions = pd.Series(order).groupby(buckets, sort=False).indices
+    none = np.empty(0, dtype=np.int64)
     sections = []
     for region in region_summaries(result, lang):
-        group = groups.get(region.key, empty)
+        rows = order[positions.get(region.key, none)]
+        group = result.findings.take(rows).reset_index(drop=True)
         rules = rule_summaries(result, group, lang)
         shown = grouped(group, lang).head(options.max_rows_per_region)
         sections.append(
@@ -184,16 +191,25 @@ def script_json(data: Any) -> Markup:
     return Markup(encoded)
 
 
-def render_page(
+def write_page(
+    path: Path, result: RunResult, sections: list[RegionSection], lang: Lang, *, overview: bool
+) -> None:
+    """Write the page to ``path`` as it is rendered, never holding it whole."""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(page_pieces(result, sections, lang, overview=overview))
+
+
+def page_pieces(
     result: RunResult, sections: list[RegionSection], lang: Lang, *, overview: bool
-) -> str:
-    """The whole page: header, optional national overview, region sections, rules appendix."""
+) -> Iterator[str]:
+    """The page (header, optional national overview, region sections, rules appendix), in the
+    pieces Jinja2 renders one after the other."""
     regions = [section.region for section in sections]
     fired = rule_summaries(result, result.findings, lang)
     counts = {rule.id: rule.findings for rule in fired}
     ui = {key: text(key, lang) for key in ("all", "shown", "search", "no_findings")}
     ui.update({f"sev_{severity}": severity_label(severity, lang) for severity in SEVERITIES})
-    return html_template("report.html.j2").render(
+    return html_template("report.html.j2").generate(
         lang=lang,
         colon=colon(lang),
         t=lambda key, **values: text(key, lang, **values),

@@ -26,9 +26,8 @@ from fundcheck.cli_options import (
 from fundcheck.cli_remote import SOURCE, remote_options
 from fundcheck.display import markup_safe
 from fundcheck.errors import ConfigError
-from fundcheck.reports import DIFF_REPORTS
+from fundcheck.reports.formats import DIFF_FORMATS
 
-DIFF_FORMATS = tuple(DIFF_REPORTS)
 DIFF_FOLDER = Path("fundcheck-diff")
 DIFF_MANIFEST = "diff-manifest.json"
 
@@ -73,6 +72,7 @@ def diff(
     from fundcheck.diff import Edition, compare
     from fundcheck.model import Severity
     from fundcheck.pipeline import read_and_validate
+    from fundcheck.reports import DIFF_REPORTS
     from fundcheck.reports.diff_report import write_diff
     from fundcheck.reports.listings import diff_verdict, print_diff
     from fundcheck.safe_output import prepare_folder, write_set

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from fundcheck.errors import ConfigError
 from fundcheck.model import RunResult, Severity
-from fundcheck.reports import REPORTS
 from fundcheck.reports.base import Lang, ReportOptions
 from fundcheck.safe_output import prepare_folder, write_set
 
@@ -17,6 +16,8 @@ MANIFEST = "manifest.json"
 
 def report_names(formats: Sequence[str]) -> list[str]:
     """The fixed file names of the requested formats (per-region files are known later)."""
+    from fundcheck.reports import REPORTS  # every renderer, imported when reports are asked for
+
     unknown = [f for f in formats if f not in REPORTS]
     if unknown:
         raise ConfigError(f"unknown report format(s): {', '.join(unknown)}")
@@ -48,6 +49,8 @@ def write_reports(
     options = ReportOptions(fail_on=fail_on, split_by_region=split_by_region)
 
     def render(folder: Path) -> list[Path]:
+        from fundcheck.reports import REPORTS
+
         written: list[Path] = []
         for name in formats:
             written.extend(REPORTS[name]().render(result, folder, lang, options))

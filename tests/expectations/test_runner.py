@@ -249,3 +249,27 @@ def test_plan_fits_the_suite_to_the_columns(suite: SuiteFile) -> None:
     assert "eu21.specific_objective.valid_for_fund" in planned
     assert len(plan.absent) == 10  # the other mandatory fields
     assert len(plan.planned) + len(plan.absent) + len(plan.skipped) == len(suite.expectations)
+
+
+def test_modules_gx_imports_but_fundcheck_never_uses_are_real_on_first_use():
+    """GX_DEFERRED leaves stand-ins while GX imports; the first attribute read imports the real
+    module, for GX's own code and for anyone else (a fresh interpreter: GX is imported once)."""
+    import subprocess
+    import sys
+
+    code = "\n".join(
+        [
+            "import sys",
+            "from fundcheck.expectations.engine import GX_DEFERRED, import_gx",
+            "import_gx()",
+            "assert all(sys.modules[name].__spec__ is None for name in GX_DEFERRED)",
+            "from great_expectations.expectations.core import "
+            "expect_column_kl_divergence_to_be_less_than as kl",
+            "print(round(float(kl.stats.entropy([0.5, 0.5], [0.9, 0.1])), 4))",
+            "import scipy.stats",
+            "print(sys.modules['scipy.stats'].__spec__ is not None, scipy.stats.norm.cdf(0))",
+            "print(kl.alt.Chart.__name__)",
+        ]
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0.5108", "True", "0.5", "Chart"]

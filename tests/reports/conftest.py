@@ -260,3 +260,32 @@ def many_findings() -> Callable[[int], RunResult]:
         return make_result(findings_frame(rows))
 
     return build
+
+
+class Copies:
+    """What a renderer copies of the findings: rows per ``DataFrame.take`` and columns per
+    ``DataFrame.sort_values`` (a report streams when it never copies or sorts them all)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.taken: list[int] = []
+        self.sorted_widths: list[int] = []
+
+    def start(self) -> None:
+        take, sort_values = pd.DataFrame.take, pd.DataFrame.sort_values
+
+        def spied_take(frame: pd.DataFrame, indices: Any, *args: Any, **kwargs: Any) -> Any:
+            self.taken.append(len(indices))
+            return take(frame, indices, *args, **kwargs)
+
+        def spied_sort(frame: pd.DataFrame, *args: Any, **kwargs: Any) -> Any:
+            self.sorted_widths.append(frame.shape[1])
+            return sort_values(frame, *args, **kwargs)
+
+        self.monkeypatch.setattr(pd.DataFrame, "take", spied_take)
+        self.monkeypatch.setattr(pd.DataFrame, "sort_values", spied_sort)
+
+
+@pytest.fixture
+def copies(monkeypatch: pytest.MonkeyPatch) -> Copies:
+    return Copies(monkeypatch)

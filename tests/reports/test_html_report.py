@@ -190,3 +190,22 @@ def test_long_tables_show_a_first_page_then_everything_on_request(many_findings,
     first, second = run_page_script(render(many_findings(700), tmp_path), tmp_path)
     assert (first["initial"], first["moreHidden"], first["afterMore"]) == (250, False, 350)
     assert first["status"] == "250 / 350 finding(s) shown"
+
+
+def test_the_page_takes_one_region_at_a_time_and_is_written_in_pieces(
+    many_findings, tmp_path, copies
+):
+    """Memory follows the caps, not the number of findings: each region's findings are copied
+    while its section is built (never all of them sorted at once), and the page goes to the file
+    as Jinja2 renders it; the file holds the whole page."""
+    from fundcheck.reports.html_report import HtmlReport, page_pieces, region_sections
+
+    result = many_findings(40)  # 20 in region 84, 20 in region 11
+    options = ReportOptions(max_rows_per_region=3)
+    copies.start()
+    (path,) = HtmlReport().render(result, tmp_path, "en", options)
+    assert max(copies.taken) == 20
+    assert copies.sorted_widths and max(copies.sorted_widths) <= 5  # the sort keys, no more
+    pieces = list(page_pieces(result, region_sections(result, "en", options), "en", overview=True))
+    assert len(pieces) > 10
+    assert path.read_text(encoding="utf-8") == "".join(pieces)

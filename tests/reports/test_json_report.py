@@ -131,3 +131,26 @@ def test_a_fetched_source_carries_its_provenance(sample_result, tmp_path):
 def test_a_local_source_has_no_remote_block(sample_result, tmp_path):
     source = render(sample_result, tmp_path)["sources"][0]
     assert source["remote"] is None and source["fetched_at"] is None
+
+
+def test_findings_are_written_a_slice_at_a_time_with_the_same_bytes(
+    many_findings, tmp_path, monkeypatch, copies
+):
+    """report.json never copies all findings at once: slices of ``_CHUNK`` in reading order; the
+    file is the same, byte for byte, whatever the slice size."""
+    from fundcheck.reports import json_report
+
+    result = many_findings(23)
+    whole = tmp_path / "whole"
+    JsonReport().render(result, whole, "fr")
+    monkeypatch.setattr(json_report, "_CHUNK", 5)
+    copies.start()
+    (sliced,) = JsonReport().render(result, tmp_path / "sliced", "fr")
+    assert max(copies.taken) == 5 and copies.taken[-5:] == [5, 5, 5, 5, 3]  # no copy of all 23
+    assert copies.sorted_widths and max(copies.sorted_widths) <= 5  # the sort keys, no more
+    assert sliced.read_bytes() == (whole / "report.json").read_bytes()
+    findings = json.loads(sliced.read_text(encoding="utf-8"))["findings"]
+    assert len(findings) == 23
+    assert [f["severity"] for f in findings] == sorted(
+        (f["severity"] for f in findings), key=["error", "warning", "info"].index
+    )

@@ -52,3 +52,26 @@ def test_the_command_line_offers_exactly_the_registered_formats():
     assert "liaison" not in demo_formats() and set(demo_formats()) < set(REPORTS)
     refused = runner.invoke(cli, ["validate", "x.csv", "--report", "pdf"])
     assert refused.exit_code == 2 and "choose among html, json" in refused.output
+
+
+def test_the_format_names_known_at_start_up_are_the_registered_ones():
+    """The command line reads the names from ``formats`` without importing a renderer: a module
+    that registers a new format must also name it there, in registry order."""
+    from fundcheck.reports import DIFF_REPORTS
+    from fundcheck.reports.formats import DIFF_FORMATS, REPORT_FORMATS
+
+    assert tuple(REPORTS) == REPORT_FORMATS
+    assert tuple(DIFF_REPORTS) == DIFF_FORMATS
+
+
+def test_the_registry_is_complete_whichever_renderer_is_imported_first():
+    """A fresh interpreter that imports one renderer module, then asks the package for the
+    registry, sees every format (the package imports them all on first use)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import fundcheck.reports.json_report, fundcheck.reports as r; print(','.join(r.REPORTS))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "html,json,junit,liaison,markdown,xlsx"

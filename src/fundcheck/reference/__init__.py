@@ -341,8 +341,8 @@ def _load_programmes() -> dict[str, Programme]:
 
 
 @cache
-def load_reference() -> Reference:
-    """Load every packaged code list once."""
+def load_regions() -> tuple[Mapping[str, Region], Mapping[str, Nuts2Region]]:
+    """The regions (by INSEE code) and the NUTS 2 regions (by code) of ``french_regions.csv``."""
     nuts2: dict[str, Nuts2Region] = {}
     region_rows: dict[str, list[dict[str, str]]] = {}
     for row in read_rows("french_regions.csv"):
@@ -368,13 +368,19 @@ def load_reference() -> Reference:
         )
         for code, rows in region_rows.items()
     }
-    departements = {
-        row["code"]: Departement(
-            row["code"], row["name"], row["insee_region_code"] or None, row["nuts2_2016"] or None
-        )
-        for row in read_rows("departements.csv")
-    }
-    objectives = {
+    return regions, nuts2
+
+
+@cache
+def load_programmes() -> Mapping[str, Programme]:
+    """The French programmes of both periods, by CCI."""
+    return _load_programmes()
+
+
+@cache
+def load_specific_objectives() -> Mapping[str, SpecificObjective]:
+    """The 2021-2027 specific objectives, by code."""
+    return {
         row["code"]: SpecificObjective(
             code=row["code"],
             funds=frozenset(split_funds(row["fund"])),
@@ -384,11 +390,16 @@ def load_reference() -> Reference:
         )
         for row in read_rows("specific_objectives_2021_2027.csv")
     }
+
+
+@cache
+def load_intervention_fields_2021_2027() -> Mapping[str, InterventionField]:
+    """The 2021-2027 intervention fields (CPR Annex I, Table 1), by code."""
     labels_fr = {
         row["code"]: row["label_fr_as_published"]
         for row in read_rows("intervention_fields_2021_2027_labels_fr.csv")
     }
-    fields_2021 = {
+    return {
         row["code"]: InterventionField(
             code=row["code"],
             label_en=row["label_en"],
@@ -398,7 +409,12 @@ def load_reference() -> Reference:
         )
         for row in read_rows("intervention_fields_2021_2027.csv")
     }
-    fields_2014 = {
+
+
+@cache
+def load_intervention_fields_2014_2020() -> Mapping[str, InterventionField]:
+    """The 2014-2020 categories of intervention, by code."""
+    return {
         row["code"]: InterventionField(
             code=row["code"],
             label_en=row["label_en"],
@@ -408,19 +424,37 @@ def load_reference() -> Reference:
         )
         for row in read_rows("intervention_fields_2014_2020.csv")
     }
+
+
+@cache
+def load_postcode_departement() -> Mapping[str, str]:
+    """Each La Poste postcode and its most frequent département (the largest file)."""
     votes: dict[str, Counter[str]] = {}
     for row in read_rows("laposte_postcodes.csv"):
         votes.setdefault(row["postcode"], Counter())[
             _departement_of_commune(row["insee_commune"])
         ] += 1
-    postcode_departement = {pc: c.most_common(1)[0][0] for pc, c in votes.items()}
+    return {pc: c.most_common(1)[0][0] for pc, c in votes.items()}
+
+
+@cache
+def load_reference() -> Reference:
+    """Load every packaged code list once (each list is also loaded on its own by the
+    ``load_*`` functions above, for callers that need one list only)."""
+    regions, nuts2 = load_regions()
+    departements = {
+        row["code"]: Departement(
+            row["code"], row["name"], row["insee_region_code"] or None, row["nuts2_2016"] or None
+        )
+        for row in read_rows("departements.csv")
+    }
     return Reference(
         regions=regions,
         nuts2=nuts2,
         departements=departements,
-        programmes=_load_programmes(),
-        specific_objectives=objectives,
-        intervention_fields_2021_2027=fields_2021,
-        intervention_fields_2014_2020=fields_2014,
-        postcode_departement=postcode_departement,
+        programmes=load_programmes(),
+        specific_objectives=load_specific_objectives(),
+        intervention_fields_2021_2027=load_intervention_fields_2021_2027(),
+        intervention_fields_2014_2020=load_intervention_fields_2014_2020(),
+        postcode_departement=load_postcode_departement(),
     )
