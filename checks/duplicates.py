@@ -7,9 +7,10 @@
   programme of one source is the record rule ``eu21.art49.unique_operation_id``; identical rows
   are reported once, by the rule above.
 
-Each finding is on the later row and names the earlier one (source and row). Legal basis: each
-operation has a unique code (CPR 2021/1060 Art 49(3)); the same expenditure must not be declared
-twice (Art 63(9), unverified: a warning).
+One finding per group (the identical rows; the rows sharing a number across programmes or
+sources), on the group's first row, naming every row of the group. Legal basis: each operation has
+a unique code (CPR 2021/1060 Art 49(3)); the same expenditure must not be declared twice (Art
+63(9), unverified: a warning).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from fundcheck.checks.base import Parameters, register
-from fundcheck.checks.findings import records, render
+from fundcheck.checks.findings import Text, records, render
 from fundcheck.checks.frames import SOURCE, operations, text
 from fundcheck.findings import findings_frame
 from fundcheck.model import OPERATION_FIELDS, ROW, RecordSet, Rule, Severity
@@ -48,13 +49,30 @@ def identical_rows(ops: pd.DataFrame, fields: list[str]) -> pd.Series:
     return first.where(later, -1)
 
 
-def _earlier(ops: pd.DataFrame, first: pd.Series) -> tuple[list[Any], list[tuple[str, str]]]:
-    """(values, texts) naming the earlier row of each finding: "source, row N"."""
-    sources = ops.loc[first.to_numpy(), SOURCE].to_numpy()
-    rows = ops.loc[first.to_numpy(), ROW].to_numpy()
-    values = [int(r) for r in rows]
-    texts = [(f"{s}, ligne {r}", f"{s}, row {r}") for s, r in zip(sources, rows, strict=True)]
-    return values, texts
+SHOWN_ROWS = 12
+"""Rows a finding names before saying how many more."""
+
+
+def group_rows(ops: pd.DataFrame, members: pd.Series) -> dict[int, Text]:
+    """For each group (``members``: group label of each row, by ``ops`` index), the text that
+    names its rows as a controller looks them up ("12, 40, 41 (+3 more)"; with the source's
+    name when the run read several sources), keyed by the group's first row."""
+    several = ops[SOURCE].nunique() > 1
+    out: dict[int, Text] = {}
+    for _, positions in members.groupby(members, sort=False):
+        index = sorted(positions.index)
+        shown = ops.loc[index[:SHOWN_ROWS]]
+        cells = [
+            f"{s}, {int(r)}" if several else str(int(r))
+            for s, r in zip(shown[SOURCE], shown[ROW], strict=True)
+        ]
+        more = len(index) - len(cells)
+        listed = "; ".join(cells) if several else ", ".join(cells)
+        out[index[0]] = (
+            listed + (f" (+{more} autres)" if more else ""),
+            listed + (f" (+{more} more)" if more else ""),
+        )
+    return out
 
 
 @register
@@ -68,10 +86,10 @@ class IdenticalRows:
         scope="record",
         family="duplicates",
         status="V",
-        title_fr="Ligne en double (identique à une ligne précédente)",
-        title_en="Duplicated row (identical to an earlier row)",
-        message_fr="Ligne identique à la ligne {earlier} ({count} champs comparés).",
-        message_en="Row identical to {earlier} ({count} fields compared).",
+        title_fr="Lignes en double (identiques sur tous les champs)",
+        title_en="Duplicated rows (identical on every field)",
+        message_fr="{count} lignes identiques ({fields} champs comparés) : lignes {rows}.",
+        message_en="{count} identical rows ({fields} fields compared): rows {rows}.",
         legal_basis="CPR (EU) 2021/1060 Art 49(3) (unique code per operation)",
     )
     parameters: ClassVar[type[Parameters]] = Parameters
@@ -85,14 +103,22 @@ class IdenticalRows:
         later = first[first >= 0]
         if later.empty:
             return findings_frame()
-        values, texts = _earlier(ops, later)
+        group = pd.concat([later, pd.Series(later.unique(), index=later.unique())])
+        listed = group_rows(ops, group)
+        sizes = group.value_counts()
+        firsts = sorted(listed)
         return records(
             self.rule,
-            ops.loc[later.index],
+            ops.loc[firsts],
             field=None,
-            values=values,
+            values=[int(sizes[i]) for i in firsts],
             expected=None,
-            messages=[render(self.rule, {"earlier": t, "count": len(fields)}) for t in texts],
+            messages=[
+                render(
+                    self.rule, {"count": int(sizes[i]), "fields": len(fields), "rows": listed[i]}
+                )
+                for i in firsts
+            ],
         )
 
 
@@ -110,9 +136,12 @@ class OperationIdReused:
         title_fr="Numéro d'opération déjà utilisé dans un autre programme ou fichier",
         title_en="Operation id already used in another programme or file",
         message_fr=(
-            "Le numéro d'opération « {value} » est déjà utilisé par {earlier} (programme {other})."
+            "Le numéro d'opération « {value} » est porté par {count} lignes de programmes {other} "
+            ": lignes {rows}."
         ),
-        message_en="Operation id '{value}' is already used by {earlier} (programme {other}).",
+        message_en=(
+            "Operation id '{value}' is carried by {count} rows of programmes {other}: rows {rows}."
+        ),
         legal_basis="CPR (EU) 2021/1060 Art 49(3) (unique code per operation)",
     )
     parameters: ClassVar[type[Parameters]] = Parameters
@@ -126,21 +155,39 @@ class OperationIdReused:
         ids = text(ops, "operation_id")
         ops, ids = ops[ids.notna()], ids[ids.notna()]
         place = text(ops, "programme_cci").fillna("?") + "\x1f" + ops[SOURCE].astype(str)
-        first = pd.Series(ops.index, index=ops.index).groupby(ids).transform("min")
-        reused = ~(ids + "\x1f" + place).duplicated() & (place != place.loc[first].to_numpy())
-        if not reused.any():
+        places = place.groupby(ids).transform("nunique")
+        shared_ids = places > 1  # a number in several programmes or sources
+        if not shared_ids.any():
             return findings_frame()
-        earlier = first[reused]
-        values, texts = _earlier(ops, earlier)
-        others = text(ops, "programme_cci").loc[earlier.to_numpy()].fillna("?").to_numpy()
+        ops, ids, place = ops[shared_ids], ids[shared_ids], place[shared_ids]
+        # one row per number and place: a repeat within a place is the suite's own rule
+        kept = ~(ids + "\x1f" + place).duplicated()
+        ops, ids = ops[kept], ids[kept]
+        listed = group_rows(ops, ids)
+        firsts = sorted(listed)
+        counts = ids.value_counts()
+        programmes = (
+            text(ops, "programme_cci")
+            .fillna("?")
+            .groupby(ids)
+            .agg(lambda values: ", ".join(dict.fromkeys(values)))
+        )
         return records(
             self.rule,
-            ops[reused],
+            ops.loc[firsts],
             field="operation_id",
-            values=list(ids[reused]),
-            expected=values,
+            values=[ids[i] for i in firsts],
+            expected=None,
             messages=[
-                render(self.rule, {"value": v, "earlier": t, "other": str(o)})
-                for v, t, o in zip(ids[reused], texts, others, strict=True)
+                render(
+                    self.rule,
+                    {
+                        "value": ids[i],
+                        "count": int(counts[ids[i]]),
+                        "other": programmes[ids[i]],
+                        "rows": listed[i],
+                    },
+                )
+                for i in firsts
             ],
         )

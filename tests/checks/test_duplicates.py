@@ -13,12 +13,13 @@ def test_distinct_rows_pass(build, run):
     assert run(IDENTICAL, data).empty and run(REUSED, data).empty
 
 
-def test_identical_row_is_reported_on_the_later_row(build, run):
-    found = run(IDENTICAL, build([{}, {"operation_id": "B"}, {}]))
-    assert found["row"].tolist() == [4]
+def test_identical_rows_are_one_finding_on_the_first_row_naming_them_all(build, run):
+    found = run(IDENTICAL, build([{}, {"operation_id": "B"}, {}, {}]))
+    assert found["row"].tolist() == [2]
     hit = found.iloc[0]
-    assert hit["scope"] == "record" and hit["value"] == 2 and hit["operation_id"] == "OC0000001"
-    assert "20260316_liste_operations.xlsx, ligne 2" in hit["message_fr"]
+    assert hit["scope"] == "record" and hit["value"] == 3 and hit["operation_id"] == "OC0000001"
+    assert "3 lignes identiques" in hit["message_fr"] and "lignes 2, 4, 5" in hit["message_fr"]
+    assert "rows 2, 4, 5" in hit["message_en"]
     assert hit["region"] == "76" and hit["programme"] == "2021FR16FFPR004"
 
 
@@ -29,25 +30,28 @@ def test_one_differing_cell_is_not_identical(build, run):
 def test_identical_rows_across_sources_compare_the_common_fields(build, run):
     data = build([{}]) | build([{}], name="liste_bis.csv", drop=["policy_objective"])
     found = run(IDENTICAL, data)
-    assert found["source"].tolist() == ["liste_bis.csv"]
+    assert found["source"].tolist() == ["20260316_liste_operations.xlsx"]
     assert "14 champs" in found.iloc[0]["message_fr"]
+    assert "20260316_liste_operations.xlsx, 2; liste_bis.csv, 2" in found.iloc[0]["message_en"]
 
 
 def test_same_number_in_another_programme_is_reported_once(build, run):
     data = build([{"operation_id": "X1"}, {"operation_id": "X1", **OTHER},
                   {"operation_id": "X1", **OTHER}])  # fmt: skip
     found = run(REUSED, data)
-    assert found["row"].tolist() == [3]  # row 4 repeats row 3 in its own programme: the suite's
+    assert found["row"].tolist() == [2]  # row 4 repeats row 3 in its own programme: the suite's
     hit = found.iloc[0]
-    assert hit["value"] == "X1" and hit["expected"] == 2
-    assert "2021FR16FFPR004" in hit["message_en"] and hit["programme"] == "2021FR16FFPR016"
+    assert hit["value"] == "X1" and hit["programme"] == "2021FR16FFPR004"
+    assert "2 rows of programmes 2021FR16FFPR004, 2021FR16FFPR016: rows 2, 3" in hit["message_en"]
 
 
 def test_same_number_in_the_same_programme_of_another_file(build, run):
     data = build([{"operation_id": "X1"}]) | build(
         [{"operation_id": "X1", "eu_amount": 1.0}], name="other.xlsx"
     )
-    assert run(REUSED, data)["source"].tolist() == ["other.xlsx"]
+    found = run(REUSED, data)
+    assert found["source"].tolist() == ["20260316_liste_operations.xlsx"]
+    assert "20260316_liste_operations.xlsx, 2; other.xlsx, 2" in found.iloc[0]["message_en"]
 
 
 def test_identical_rows_are_not_reported_again_as_reused_numbers(build, run):
