@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from pydantic import Field
 
@@ -52,13 +53,16 @@ def with_ceilings(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         index=out.index,
     )
     keys = keys.astype(object).where(keys.notna(), None)
-    found: dict[tuple[Any, ...], Ceiling | None] = {}
-    column = []
-    for key in keys.itertuples(index=False, name=None):
-        if key not in found:
-            found[key] = ceiling(*key)
-        column.append(found[key])
-    out["_ceiling"] = pd.Series(column, index=out.index, dtype=object)
+    # one ceiling per distinct key: the key columns joined as text, factorised
+    joined = keys["period"].astype("string").fillna("\x00")
+    for name in list(keys.columns)[1:]:
+        joined = joined + "\x1f" + keys[name].astype("string").fillna("\x00")
+    codes, uniques = pd.factorize(joined)
+    _, firsts = np.unique(codes, return_index=True)
+    found = np.empty(len(uniques), dtype=object)
+    for code, position in enumerate(firsts):
+        found[code] = ceiling(*keys.iloc[position].tolist())
+    out["_ceiling"] = pd.Series(found[codes], index=out.index, dtype=object)
     return out
 
 
