@@ -69,7 +69,9 @@ def region_name(result: RunResult, key: str, lang: Lang) -> str:
 
 def region_keys(findings: pd.DataFrame) -> pd.Series:
     """The region bucket of each finding: its region code, or ``national``."""
-    regions = findings["region"].astype(object)
+    regions = findings["region"]
+    if not isinstance(regions.dtype, pd.StringDtype):  # text columns stay text: no object per cell
+        regions = regions.astype(object)
     return regions.where(regions.notna() & (regions != ""), NATIONAL_BUCKET).astype(str)
 
 

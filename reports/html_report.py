@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -107,12 +106,12 @@ def region_sections(result: RunResult, lang: Lang, options: ReportOptions) -> li
     """One section per region bucket, in the order of the summary table; each takes its own
     findings, in reading order, while it is built (one region's findings copied at a time)."""
     order = reading_order(result.findings)
-    buckets = region_keys(result.findings).to_numpy(dtype=object)[order]
-    positions = pd.Series(order).groupby(buckets, sort=False).indices
-    none = np.empty(0, dtype=np.int64)
+    codes, keys = pd.factorize(region_keys(result.findings))
+    bucket_codes = codes[order]  # the bucket of each finding, in reading order
+    code_of = {str(key): code for code, key in enumerate(keys)}
     sections = []
     for region in region_summaries(result, lang):
-        rows = order[positions.get(region.key, none)]
+        rows = order[bucket_codes == code_of.get(region.key, -2)]
         group = result.findings.take(rows).reset_index(drop=True)
         rules = rule_summaries(result, group, lang)
         shown = grouped(group, lang).head(options.max_rows_per_region)
