@@ -19,33 +19,14 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register
+from fundcheck.checks.derived import common_fields, identical_rows
 from fundcheck.checks.findings import records, render
 from fundcheck.checks.frames import SOURCE, operations, text
 from fundcheck.findings import findings_frame
-from fundcheck.model import OPERATION_FIELDS, ROW, RecordSet, Rule, Severity
+from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
-
-MIN_FILLED = 3  # a row with fewer filled fields is not compared
-
-
-def common_fields(data: Mapping[str, RecordSet]) -> list[str]:
-    """The canonical fields every source of the run has."""
-    fields = [spec.name for spec in OPERATION_FIELDS]
-    for record_set in data.values():
-        fields = [f for f in fields if f in record_set.frame.columns]
-    return fields
-
-
-def identical_rows(ops: pd.DataFrame, fields: list[str]) -> pd.Series:
-    """For each row identical to an earlier one, the index of the first such row (else -1)."""
-    if not fields:
-        return pd.Series(-1, index=ops.index)
-    values = ops[fields]
-    hashed = pd.Series(pd.util.hash_pandas_object(values, index=False).to_numpy(), index=ops.index)
-    first = pd.Series(ops.index, index=ops.index).groupby(hashed).transform("min")
-    later = (first != ops.index) & (values.notna().sum(axis=1) >= MIN_FILLED)
-    return first.where(later, -1)
 
 
 def _earlier(ops: pd.DataFrame, first: pd.Series) -> tuple[list[Any], list[tuple[str, str]]]:
@@ -81,7 +62,7 @@ class IdenticalRows:
     ) -> pd.DataFrame:
         fields = common_fields(data)
         ops = operations(data, fields)
-        first = identical_rows(ops, fields)
+        first = identical_rows(data)
         later = first[first >= 0]
         if later.empty:
             return findings_frame()
@@ -122,8 +103,8 @@ class OperationIdReused:
     ) -> pd.DataFrame:
         fields = common_fields(data)
         ops = operations(data, sorted({*fields, "operation_id", "programme_cci"}))
-        ops = ops[identical_rows(ops, fields) < 0]
-        ids = text(ops, "operation_id")
+        ops = ops[identical_rows(data) < 0]
+        ids = derived.text(data, "operation_id").loc[ops.index]
         ops, ids = ops[ids.notna()], ids[ids.notna()]
         place = text(ops, "programme_cci").fillna("?") + "\x1f" + ops[SOURCE].astype(str)
         first = pd.Series(ops.index, index=ops.index).groupby(ids).transform("min")

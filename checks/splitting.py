@@ -33,8 +33,8 @@ import pandas as pd
 from pydantic import Field
 from rapidfuzz import fuzz, process
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
-from fundcheck.checks.duplicates import common_fields, identical_rows
 from fundcheck.checks.findings import eur, records, render
 from fundcheck.checks.frames import SOURCE, amounts, operations, plain, text
 from fundcheck.findings import findings_frame
@@ -250,14 +250,16 @@ def classified_pairs(
 def _classify(
     data: Mapping[str, RecordSet], reference: Reference, params: Mapping[str, Any]
 ) -> pd.DataFrame:
-    fields = common_fields(data)
+    fields = derived.common_fields(data)
     ops = operations(data, list(dict.fromkeys([*COLUMNS, *fields])))
-    pairs = near_duplicates(ops, params["split_title_similarity"], departements(ops, reference))
+    places = derived.departements(data, reference)
+    pairs = near_duplicates(ops, params["split_title_similarity"], places)
     ids = text(ops, "operation_id")
     same_id = _same_id_pairs(ids)
     pairs = pd.concat([pairs, same_id], ignore_index=True).drop_duplicates()
-    duplicates = identical_rows(ops, fields)
-    pairs = pairs[duplicates.to_numpy()[pairs["second"]] < 0]
+    duplicates = derived.identical_rows(data)
+    unique: np.ndarray = duplicates.to_numpy()[pairs["second"].to_numpy()] < 0
+    pairs = pairs.loc[unique]
     place = (
         text(ops, "programme_cci").fillna("?") + "|" + text(ops, "fund").fillna("?")
     ).to_numpy()
@@ -273,7 +275,7 @@ def _classify(
         eu=eu[a] + eu[b],
         eligible=np.fmax(eligible[a], eligible[b]),
     )
-    pairs = pairs[pairs["kind"] != ""]
+    pairs = pairs.loc[pairs["kind"] != ""]
     pairs.attrs["ops"] = ops
     return pairs
 
