@@ -26,11 +26,12 @@ def test_similarity_boundary_is_90(build, run):
     assert fuzz.ratio("renovation", "renovatiom") == 90
     assert fuzz.ratio("renovatio", "renovatim") < 90
     found = run(SPLIT, build(pair(second={"operation_name": "Rénovatiom"})))
-    assert found["row"].tolist() == [3]
+    assert found["row"].tolist() == [3]  # one finding per group, on its last row
     hit = found.iloc[0]
-    assert hit["scope"] == "record" and hit["severity"] == "warning"
+    assert hit["scope"] == "record" and hit["severity"] == "warning" and hit["count"] == 2
     assert hit["operation_id"] == "OC2" and hit["value"] == "Rénovatiom"
-    assert "OC1" in hit["message_fr"] and "ligne 2" in hit["message_fr"]
+    assert hit["message_fr"].startswith("2 opérations du même bénéficiaire")
+    assert "(lignes 2, 3)" in hit["message_fr"] and "(rows 2, 3)" in hit["message_en"]
     assert hit["legal_basis"].startswith("CPR (EU) 2021/1060 Art 63(9)")
     below = pair({"operation_name": "Rénovatio"}, {"operation_name": "Rénovatim"})
     assert run(SPLIT, build(below)).empty
