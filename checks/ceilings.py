@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.categories import Ceiling, categories, ceiling
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
@@ -35,10 +36,14 @@ COLUMNS = (
 LEGAL_BASIS = "CPR (EU) 2021/1060 Art 112; CPR (EU) 1303/2013 Art 120"
 
 
-def with_ceilings(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
-    """The operations table with ``_ceiling`` (a Ceiling or None) and ``_category`` columns."""
+def with_ceilings(
+    frame: pd.DataFrame, reference: Reference, cats: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The operations table with ``_ceiling`` (a Ceiling or None) and ``_category`` columns;
+    ``cats`` are the operations' categories of region when already derived. The ceiling is
+    looked up once per distinct combination of what it depends on."""
     out = frame.copy()
-    cats = categories(out, reference)
+    cats = categories(out, reference) if cats is None else cats
     out["_category"] = cats["category"]
     keys = pd.DataFrame(
         {
@@ -53,22 +58,23 @@ def with_ceilings(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         index=out.index,
     )
     keys = keys.astype(object).where(keys.notna(), None)
-    # one ceiling per distinct key: the key columns joined as text, factorised
-    joined = keys["period"].astype("string").fillna("\x00")
-    for name in list(keys.columns)[1:]:
-        joined = joined + "\x1f" + keys[name].astype("string").fillna("\x00")
-    codes, uniques = pd.factorize(joined)
-    _, firsts = np.unique(codes, return_index=True)
-    found = np.empty(len(uniques), dtype=object)
-    for code, position in enumerate(firsts):
-        found[code] = ceiling(*keys.iloc[position].tolist())
-    out["_ceiling"] = pd.Series(found[codes], index=out.index, dtype=object)
+    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    firsts = keys.iloc[np.unique(group, return_index=True)[1]]
+    found = np.empty(len(firsts), dtype=object)
+    found[:] = [ceiling(*key) for key in firsts.itertuples(index=False, name=None)]
+    out["_ceiling"] = pd.Series(found[group], index=out.index, dtype=object)
     return out
 
 
 def operations_with_ceilings(data: Mapping[str, RecordSet], reference: Reference) -> pd.DataFrame:
     """The run's operations with their ceilings, derived once for the checks that need them."""
-    return shared(data, "ceilings", lambda: with_ceilings(operations(data, COLUMNS), reference))
+    return shared(
+        data,
+        "ceilings",
+        lambda: with_ceilings(
+            operations(data, COLUMNS), reference, derived.categories(data, reference)
+        ),
+    )
 
 
 class CeilingParameters(Parameters):

@@ -20,28 +20,28 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import aggregate, eur, for_information, pct, programme_region
-from fundcheck.checks.frames import intervention_codes
-from fundcheck.checks.shares import CoverageParameters, coverage, fund_operations, where
+from fundcheck.checks.frames import shared
+from fundcheck.checks.shares import COLUMNS, CoverageParameters, coverage, fund_operations, where
 from fundcheck.findings import findings_frame
 from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 from fundcheck.reference.targets import thematic_targets
 
-COLUMNS = ("programme_cci", "fund", "specific_objective", "intervention_field", "eu_amount")
 TARGET = "TC21-ERDF-CLIMATE"
 
 
-def climate_bounds(ops: pd.DataFrame, reference: Reference) -> pd.DataFrame:
-    """Per operation: ``low`` and ``high`` climate coefficient, and ``unknown`` (a field without a
-    known coefficient, or no field)."""
+def climate_bounds(codes: pd.Series, reference: Reference) -> pd.DataFrame:
+    """Per operation (of the intervention field ``codes``, ``frames.intervention_codes``):
+    ``low`` and ``high`` climate coefficient, and ``unknown`` (a field without a known
+    coefficient, or no field)."""
     known = {
         code: field.climate_coefficient
         for code, field in reference.intervention_fields_2021_2027.items()
         if field.climate_coefficient is not None
     }
-    codes = intervention_codes(ops)
     found: dict[Any, tuple[float, float, bool]] = {}
     for value in codes.dropna().unique():
         coefs = [known.get(code) for code in value]
@@ -52,8 +52,22 @@ def climate_bounds(ops: pd.DataFrame, reference: Reference) -> pd.DataFrame:
         high = max(1.0 if c is None else c for c in coefs)
         found[value] = (low, high, None in coefs)
     bounds = codes.map(lambda v: found.get(v, (0.0, 1.0, True)), na_action="ignore")
-    bounds = bounds.where(bounds.notna(), pd.Series([(0.0, 1.0, True)] * len(ops), index=ops.index))
-    return pd.DataFrame(bounds.tolist(), index=ops.index, columns=["low", "high", "unknown"])
+    bounds = bounds.where(
+        bounds.notna(), pd.Series([(0.0, 1.0, True)] * len(codes), index=codes.index)
+    )
+    return pd.DataFrame(bounds.tolist(), index=codes.index, columns=["low", "high", "unknown"])
+
+
+def erdf_operations(data: Mapping[str, RecordSet], reference: Reference) -> pd.DataFrame:
+    """The ERDF operations of the shares (``shares.fund_operations``) with their intervention
+    field ``_codes`` and climate bounds, derived once for both climate checks."""
+
+    def derive() -> pd.DataFrame:
+        ops = fund_operations(data, reference, "ERDF", COLUMNS)
+        codes = derived.intervention_codes(data).loc[ops.index]
+        return ops.assign(_codes=codes).join(climate_bounds(codes, reference))
+
+    return shared(data, "erdf_climate", derive)
 
 
 @register
@@ -88,10 +102,9 @@ class ErdfClimateContribution:
     ) -> pd.DataFrame:
         params = settings(self, parameters)
         target = thematic_targets()[TARGET]
-        ops = fund_operations(data, reference, "ERDF", COLUMNS)
+        ops = erdf_operations(data, reference)
         if ops.empty or target.threshold is None:
             return findings_frame()
-        ops = ops.join(climate_bounds(ops, reference))
         groups: list[tuple[str | None, pd.DataFrame]] = [
             (str(cci), part) for cci, part in ops.groupby("_cci")
         ]
@@ -160,18 +173,18 @@ class ClimateCoefficientsUnknown:
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        ops = fund_operations(data, reference, "ERDF", COLUMNS)
+        ops = erdf_operations(data, reference)
         total = float(ops["_eu"].sum()) if not ops.empty else 0.0
         if total <= 0:
             return findings_frame()
-        unknown = climate_bounds(ops, reference)["unknown"]
+        unknown = ops["unknown"]
         if not unknown.any():
             return findings_frame()
         known = reference.intervention_fields_2021_2027
         codes = sorted(
             {
                 code
-                for value in intervention_codes(ops[unknown]).dropna()
+                for value in ops.loc[unknown, "_codes"].dropna()
                 for code in value
                 if known.get(code) is None or known[code].climate_coefficient is None
             }

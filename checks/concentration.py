@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
-from fundcheck.checks.categories import categories
 from fundcheck.checks.findings import for_information
 from fundcheck.checks.shares import (
     COLUMNS,
@@ -65,7 +65,7 @@ class ErdfPolicyObjectives:
     ) -> pd.DataFrame:
         params = settings(self, parameters)
         ops = fund_operations(data, reference, "ERDF", COLUMNS)
-        found = categories(ops, reference)
+        found = derived.categories(data, reference).loc[ops.index]
         ops["_category"], ops["_outermost"] = found["category"], found["outermost"]
         ops = ops[ops["_category"].isin(list(ERDF_TARGETS))]
         groups: list[tuple[str | None, str, pd.DataFrame]] = [

@@ -8,7 +8,7 @@
   are reported once, by the rule above.
 
 One finding per group (the identical rows; the rows sharing a number across programmes or
-sources), on the group's first row, naming every row of the group. Legal basis: each operation has
+sources), on the group's last row, naming every row of the group. Legal basis: each operation has
 a unique code (CPR 2021/1060 Art 49(3)); the same expenditure must not be declared twice (Art
 63(9), unverified: a warning).
 """
@@ -21,44 +21,24 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from fundcheck.checks.base import Parameters, register
+from fundcheck.checks.derived import common_fields, identical_rows
 from fundcheck.checks.findings import Text, records, render
 from fundcheck.checks.frames import SOURCE, operations, text
 from fundcheck.findings import findings_frame
-from fundcheck.model import OPERATION_FIELDS, ROW, RecordSet, Rule, Severity
+from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
-
-MIN_FILLED = 3  # a row with fewer filled fields is not compared
-
-
-def common_fields(data: Mapping[str, RecordSet]) -> list[str]:
-    """The canonical fields every source of the run has."""
-    fields = [spec.name for spec in OPERATION_FIELDS]
-    for record_set in data.values():
-        fields = [f for f in fields if f in record_set.frame.columns]
-    return fields
-
-
-def identical_rows(ops: pd.DataFrame, fields: list[str]) -> pd.Series:
-    """For each row identical to an earlier one, the index of the first such row (else -1)."""
-    if not fields:
-        return pd.Series(-1, index=ops.index)
-    values = ops[fields]
-    hashed = pd.Series(pd.util.hash_pandas_object(values, index=False).to_numpy(), index=ops.index)
-    first = pd.Series(ops.index, index=ops.index).groupby(hashed).transform("min")
-    later = (first != ops.index) & (values.notna().sum(axis=1) >= MIN_FILLED)
-    return first.where(later, -1)
-
 
 SHOWN_ROWS = 12
 """Rows a finding names before saying how many more."""
 
 
-def group_rows(ops: pd.DataFrame, members: pd.Series) -> dict[int, Text]:
+def group_rows(ops: pd.DataFrame, members: pd.Series) -> dict[int, tuple[int, Text]]:
     """For each group (``members``: group label of each row, by ``ops`` index), the text that
     names its rows as a controller looks them up ("12, 40, 41 (+3 more)"; with the source's
-    name when the run read several sources), keyed by the group's first row."""
+    name when the run read several sources), keyed by the group's last row (where the repeat
+    is, as for split operations), with the group's size."""
     several = ops[SOURCE].nunique() > 1
-    out: dict[int, Text] = {}
+    out: dict[int, tuple[int, Text]] = {}
     for _, positions in members.groupby(members, sort=False):
         index = sorted(positions.index)
         shown = ops.loc[index[:SHOWN_ROWS]]
@@ -68,9 +48,12 @@ def group_rows(ops: pd.DataFrame, members: pd.Series) -> dict[int, Text]:
         ]
         more = len(index) - len(cells)
         listed = "; ".join(cells) if several else ", ".join(cells)
-        out[index[0]] = (
-            listed + (f" (+{more} autres)" if more else ""),
-            listed + (f" (+{more} more)" if more else ""),
+        out[index[-1]] = (
+            len(index),
+            (
+                listed + (f" (+{more} autres)" if more else ""),
+                listed + (f" (+{more} more)" if more else ""),
+            ),
         )
     return out
 
@@ -99,25 +82,25 @@ class IdenticalRows:
     ) -> pd.DataFrame:
         fields = common_fields(data)
         ops = operations(data, fields)
-        first = identical_rows(ops, fields)
+        first = identical_rows(data)
         later = first[first >= 0]
         if later.empty:
             return findings_frame()
         group = pd.concat([later, pd.Series(later.unique(), index=later.unique())])
         listed = group_rows(ops, group)
-        sizes = group.value_counts()
-        firsts = sorted(listed)
+        lasts = sorted(listed)
         return records(
             self.rule,
-            ops.loc[firsts],
+            ops.loc[lasts],
             field=None,
-            values=[int(sizes[i]) for i in firsts],
+            values=[listed[i][0] for i in lasts],
             expected=None,
             messages=[
                 render(
-                    self.rule, {"count": int(sizes[i]), "fields": len(fields), "rows": listed[i]}
+                    self.rule,
+                    {"count": listed[i][0], "fields": len(fields), "rows": listed[i][1]},
                 )
-                for i in firsts
+                for i in lasts
             ],
         )
 
@@ -151,7 +134,7 @@ class OperationIdReused:
     ) -> pd.DataFrame:
         fields = common_fields(data)
         ops = operations(data, sorted({*fields, "operation_id", "programme_cci"}))
-        ops = ops[identical_rows(ops, fields) < 0]
+        ops = ops[identical_rows(data) < 0]
         ids = text(ops, "operation_id")
         ops, ids = ops[ids.notna()], ids[ids.notna()]
         place = text(ops, "programme_cci").fillna("?") + "\x1f" + ops[SOURCE].astype(str)
@@ -164,8 +147,7 @@ class OperationIdReused:
         kept = ~(ids + "\x1f" + place).duplicated()
         ops, ids = ops[kept], ids[kept]
         listed = group_rows(ops, ids)
-        firsts = sorted(listed)
-        counts = ids.value_counts()
+        lasts = sorted(listed)
         programmes = (
             text(ops, "programme_cci")
             .fillna("?")
@@ -174,20 +156,20 @@ class OperationIdReused:
         )
         return records(
             self.rule,
-            ops.loc[firsts],
+            ops.loc[lasts],
             field="operation_id",
-            values=[ids[i] for i in firsts],
+            values=[ids[i] for i in lasts],
             expected=None,
             messages=[
                 render(
                     self.rule,
                     {
                         "value": ids[i],
-                        "count": int(counts[ids[i]]),
+                        "count": listed[i][0],
                         "other": programmes[ids[i]],
-                        "rows": listed[i],
+                        "rows": listed[i][1],
                     },
                 )
-                for i in firsts
+                for i in lasts
             ],
         )

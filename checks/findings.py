@@ -143,3 +143,26 @@ def for_information(row: dict[str, Any]) -> dict[str, Any]:
         "message_fr": f"{row['message_fr']} ({MEMBER_STATE_LEVEL[0]}).",
         "message_en": f"{row['message_en']} ({MEMBER_STATE_LEVEL[1]}).",
     }
+
+
+LISTED_ROWS = 20
+"""Rows a group finding names in its message (the others are counted)."""
+
+
+def group_rows(sources: Sequence[str], rows: Sequence[int]) -> Text:
+    """The rows of a group of operations for a message, in their order: numbers alone in the
+    first row's source, "source, row N" in another one; beyond ``LISTED_ROWS``, how many more
+    ("lignes 12, 40, 41" / "rows 12, 40 and 25 more")."""
+    home = sources[0] if len(sources) else None
+    fr: list[str] = []
+    en: list[str] = []
+    for source, row in list(zip(sources, rows, strict=True))[:LISTED_ROWS]:
+        fr.append(str(row) if source == home else f"{source} ligne {row}")
+        en.append(str(row) if source == home else f"{source} row {row}")
+    more = len(rows) - len(fr)
+    if more > 0:
+        return (
+            f"lignes {', '.join(fr)} et {more} autre(s)",
+            f"rows {', '.join(en)} and {more} more",
+        )
+    return f"lignes {', '.join(fr)}", f"rows {', '.join(en)}"

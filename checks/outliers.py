@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import eur, records, render
-from fundcheck.checks.frames import amounts, intervention_codes, operations, text
+from fundcheck.checks.frames import amounts, operations, per_distinct
 from fundcheck.findings import findings_frame
 from fundcheck.model import FIELDS, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
@@ -97,8 +98,12 @@ class EligibleCostOutlier:
         params = settings(self, parameters)
         ops = operations(data, COLUMNS)
         cost = amounts(ops, "total_eligible_cost")
-        first_field = intervention_codes(ops).map(lambda c: c[0] if c else None, na_action="ignore")
-        group = text(ops, "specific_objective").fillna("field " + first_field.astype("string"))
+        first_field = per_distinct(
+            derived.text(data, "intervention_field"),
+            lambda cell: next((code for code in cell.split("|") if code), None),
+        )
+        objective = derived.text(data, "specific_objective")
+        group = objective.fillna("field " + first_field.astype("string"))
         ops = ops.assign(_log=np.log10(cost.where(cost > 0)), _group=group)
         ops = ops[ops["_log"].notna() & ops["_group"].notna()]
         by = ops.groupby("_group")["_log"]

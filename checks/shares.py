@@ -24,18 +24,10 @@ from typing import Any
 import pandas as pd
 from pydantic import Field
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region
-from fundcheck.checks.frames import (
-    allocation,
-    amounts,
-    national_coverage,
-    operations,
-    policy_objectives,
-    shared,
-    technical_assistance,
-    text,
-)
+from fundcheck.checks.frames import allocation, amounts, national_coverage, operations, shared
 from fundcheck.model import PERIOD, Period, RecordSet, Rule, Scope, Severity
 from fundcheck.reference import Reference
 from fundcheck.reference.targets import ThematicTarget, table9b_lines
@@ -104,16 +96,16 @@ def _fund_operations(
 ) -> pd.DataFrame:
     ops = operations(data, (*BASE_COLUMNS, *columns))
     ops["_eu"] = amounts(ops, "eu_amount")
-    ops["_cci"] = text(ops, "programme_cci").fillna("")
-    keep = (
+    ops["_cci"] = derived.text(data, "programme_cci").fillna("")
+    keep: pd.Series = (
         (ops[PERIOD] == P2021)
-        & (text(ops, "fund") == fund).fillna(False)
+        & (derived.text(data, "fund") == fund).fillna(False)
         & ~ops["_cci"].str[4:6].eq("TC")
-        & ~technical_assistance(ops)
+        & ~derived.technical_assistance(data)
         & ops["_eu"].notna()
     )
     ops = ops[keep].copy()
-    ops["_po"] = policy_objectives(ops)
+    ops["_po"] = derived.policy_objectives(data).loc[ops.index]
     return ops
 
 

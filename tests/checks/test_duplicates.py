@@ -13,9 +13,9 @@ def test_distinct_rows_pass(build, run):
     assert run(IDENTICAL, data).empty and run(REUSED, data).empty
 
 
-def test_identical_rows_are_one_finding_on_the_first_row_naming_them_all(build, run):
+def test_identical_rows_are_one_finding_on_the_last_row_naming_them_all(build, run):
     found = run(IDENTICAL, build([{}, {"operation_id": "B"}, {}, {}]))
-    assert found["row"].tolist() == [2]
+    assert found["row"].tolist() == [5]
     hit = found.iloc[0]
     assert hit["scope"] == "record" and hit["value"] == 3 and hit["operation_id"] == "OC0000001"
     assert "3 lignes identiques" in hit["message_fr"] and "lignes 2, 4, 5" in hit["message_fr"]
@@ -30,7 +30,7 @@ def test_one_differing_cell_is_not_identical(build, run):
 def test_identical_rows_across_sources_compare_the_common_fields(build, run):
     data = build([{}]) | build([{}], name="liste_bis.csv", drop=["policy_objective"])
     found = run(IDENTICAL, data)
-    assert found["source"].tolist() == ["20260316_liste_operations.xlsx"]
+    assert found["source"].tolist() == ["liste_bis.csv"]
     assert "14 champs" in found.iloc[0]["message_fr"]
     assert "20260316_liste_operations.xlsx, 2; liste_bis.csv, 2" in found.iloc[0]["message_en"]
 
@@ -39,9 +39,9 @@ def test_same_number_in_another_programme_is_reported_once(build, run):
     data = build([{"operation_id": "X1"}, {"operation_id": "X1", **OTHER},
                   {"operation_id": "X1", **OTHER}])  # fmt: skip
     found = run(REUSED, data)
-    assert found["row"].tolist() == [2]  # row 4 repeats row 3 in its own programme: the suite's
+    assert found["row"].tolist() == [3]  # row 4 repeats row 3 in its own programme: the suite's
     hit = found.iloc[0]
-    assert hit["value"] == "X1" and hit["programme"] == "2021FR16FFPR004"
+    assert hit["value"] == "X1" and hit["programme"] == "2021FR16FFPR016"
     assert "2 rows of programmes 2021FR16FFPR004, 2021FR16FFPR016: rows 2, 3" in hit["message_en"]
 
 
@@ -50,7 +50,7 @@ def test_same_number_in_the_same_programme_of_another_file(build, run):
         [{"operation_id": "X1", "eu_amount": 1.0}], name="other.xlsx"
     )
     found = run(REUSED, data)
-    assert found["source"].tolist() == ["20260316_liste_operations.xlsx"]
+    assert found["source"].tolist() == ["other.xlsx"]
     assert "20260316_liste_operations.xlsx, 2; other.xlsx, 2" in found.iloc[0]["message_en"]
 
 

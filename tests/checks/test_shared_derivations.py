@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from fundcheck.checks.frames import CheckData, intervention_codes, per_distinct, shared
@@ -46,3 +49,46 @@ def test_per_distinct_derives_each_value_once_and_keeps_missing_cells() -> None:
 def test_intervention_codes_split_each_cell() -> None:
     frame = pd.DataFrame({"intervention_field": ["044|045", None, " 179 ", "044|045"]})
     assert intervention_codes(frame).tolist() == [("044", "045"), None, ("179",), ("044", "045")]
+
+
+def test_a_run_derives_each_shared_value_once_for_all_its_checks(build, monkeypatch) -> None:
+    """Every check of a run on 2021-2027 ERDF operations: the intervention codes, technical
+    assistance flags, policy objectives, categories of region and identical rows, which several
+    checks read, are derived once each; the findings are those of checks run one by one."""
+    from fundcheck.checks import CHECKS, derived, frames
+    from fundcheck.reference import load_reference
+
+    rows = [{"operation_id": f"OC{i}", "eu_amount": 60_000.0 + i} for i in range(40)]
+    record_sets = build(rows + [{"operation_id": "OC1", "eu_amount": 60_001.0}])
+    calls: list[str] = []
+
+    def counted(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    for name in ("intervention_codes", "technical_assistance", "policy_objectives"):
+        monkeypatch.setattr(frames, name, counted(name, getattr(frames, name)))
+    monkeypatch.setattr(derived, "categories_of", counted("categories", derived.categories_of))
+    monkeypatch.setattr(
+        derived, "identical_to_earlier", counted("identical", derived.identical_to_earlier)
+    )
+    reference = load_reference()
+    params = {"as_of": "2026-04-01"}
+
+    def all_findings(data: Any) -> pd.DataFrame:
+        found = [check().run(data, reference, params) for check in CHECKS.values()]
+        return pd.concat(found, ignore_index=True)
+
+    in_a_run = all_findings(CheckData(record_sets))
+    once = sorted(calls)
+    calls.clear()
+    one_by_one = all_findings(dict(record_sets))
+    for name in ("categories", "intervention_codes", "policy_objectives", "technical_assistance"):
+        assert once.count(name) == 1, (name, once)
+        assert calls.count(name) > 1  # without a run, each check derives its own
+    assert once.count("identical") == 1
+    assert not in_a_run.empty
+    pd.testing.assert_frame_equal(in_a_run, one_by_one)

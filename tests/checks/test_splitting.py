@@ -26,34 +26,16 @@ def test_similarity_boundary_is_90(build, run):
     assert fuzz.ratio("renovation", "renovatiom") == 90
     assert fuzz.ratio("renovatio", "renovatim") < 90
     found = run(SPLIT, build(pair(second={"operation_name": "Rénovatiom"})))
-    assert found["row"].tolist() == [2]  # one finding for the pair, on its first row
+    assert found["row"].tolist() == [3]  # one finding per group, on its last row
     hit = found.iloc[0]
-    assert hit["scope"] == "record" and hit["severity"] == "warning"
-    assert hit["operation_id"] == "OC1" and hit["value"] == "Rénovation"
-    assert "2 opérations" in hit["message_fr"] and "lignes 2, 3" in hit["message_fr"]
-    assert "2 operations" in hit["message_en"] and "rows 2, 3" in hit["message_en"]
+    assert hit["scope"] == "record" and hit["severity"] == "warning" and hit["count"] == 2
+    assert hit["operation_id"] == "OC2" and hit["value"] == "Rénovatiom"
+    assert hit["message_fr"].startswith("2 opérations du même bénéficiaire")
+    assert "(lignes 2, 3)" in hit["message_fr"] and "(rows 2, 3)" in hit["message_en"]
     assert hit["legal_basis"].startswith("CPR (EU) 2021/1060 Art 63(9)")
     below = pair({"operation_name": "Rénovatio"}, {"operation_name": "Rénovatim"})
     assert run(SPLIT, build(below)).empty
     assert len(run(SPLIT, build(below), split_title_similarity=85)) == 1
-
-
-def test_related_operations_make_one_finding_naming_all_their_rows(build, run):
-    """A near-copy of a near-copy belongs to the same group, even where the first and the last
-    are too far apart to be compared directly; another beneficiary's pair is a group of its own."""
-    rows = [
-        {"operation_id": "OC1", "operation_name": "Rénovation"},
-        {"operation_id": "OC2", "operation_name": "Rénovatiom"},
-        {"operation_id": "OC3", "operation_name": "Rénovatiqm"},
-        {"operation_id": "OC4", "operation_name": "Travaux", "beneficiary_name": "Autre"},
-        {"operation_id": "OC5", "operation_name": "Travaux", "beneficiary_name": "Autre"},
-    ]
-    assert fuzz.ratio("renovation", "renovatiqm") < 90 <= fuzz.ratio("renovatiom", "renovatiqm")
-    found = run(SPLIT, build(rows))
-    assert found["row"].tolist() == [2, 5]
-    assert "3 opérations" in found.iloc[0]["message_fr"]
-    assert "rows 2, 3, 4" in found.iloc[0]["message_en"]
-    assert "rows 5, 6" in found.iloc[1]["message_en"]
 
 
 def test_dates_must_overlap(build, run):

@@ -168,27 +168,28 @@ MEMORY_PROBE = textwrap.dedent(
     """\
     import resource, sys
     import numpy as np, pandas as pd
-    from fundcheck.checks.splitting import near_duplicates
+    from fundcheck.checks.related import components, near_duplicate_links
     rows = int(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
-    ops = pd.DataFrame({
-        "beneficiary_name": ["Commune de Rennes"] * rows,
-        "beneficiary_siren": [None] * rows,
-        "operation_name": ["Rénovation de l'école"] * rows,
-        "start_date": pd.to_datetime(["2023-01-01"] * rows),
-        "end_date": pd.to_datetime(["2024-12-31"] * rows),
-    })
-    pairs = near_duplicates(ops, 90, np.array([""] * rows, dtype=object))
-    seconds = pairs.groupby("second").size()
-    assert len(seconds) == rows - 1 and seconds.max() <= 5, (len(seconds), seconds.max())
-    print(len(pairs))
+    first, second = near_duplicate_links(
+        pd.Series(["commune de rennes"] * rows),
+        pd.Series(["renovation de l ecole"] * rows),
+        pd.Series(pd.to_datetime(["2023-01-01"] * rows)),
+        pd.Series(pd.to_datetime(["2024-12-31"] * rows)),
+        np.array([""] * rows, dtype=object),
+        90,
+    )
+    groups = np.unique(components(rows, first, second))
+    assert len(groups) == 1, len(groups)
+    print(len(first))
     """
 )
 
 
 def test_one_beneficiary_with_one_title_stays_linear_in_memory() -> None:
     """20,000 operations of one beneficiary with one title: 11.4 GB before; now within the
-    memory of the interpreter plus a few hundred megabytes."""
+    memory of the interpreter plus a few hundred megabytes, in one group, linked by fewer links
+    than rows."""
     rows = 20_000
     done = subprocess.run(
         [sys.executable, "-c", MEMORY_PROBE, str(rows), str(3 << 30)],
@@ -197,7 +198,7 @@ def test_one_beneficiary_with_one_title_stays_linear_in_memory() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr.decode()
-    assert 0 < int(done.stdout) <= 5 * rows
+    assert 0 < int(done.stdout) < rows
 
 
 def test_a_file_name_with_undecodable_bytes_is_read_and_shown_escaped(
@@ -249,30 +250,39 @@ def test_a_nul_byte_in_one_cell_is_reported_and_the_rest_read(
     assert notes["control_character"].column == "Nom du bénéficiaire"
 
 
-def test_distinct_title_comparison_keeps_the_row_by_row_partners(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The bounded comparison (distinct titles) finds the same earliest partners per row as
-    comparing every row with every other one."""
+def test_groups_of_distinct_titles_are_those_of_every_pair_compared() -> None:
+    """The bounded comparison (distinct titles, a sweep by start date) groups the rows as the
+    connected components of comparing every row with every other one."""
     import numpy as np
+    from rapidfuzz import fuzz
 
-    from fundcheck.checks import splitting
+    from fundcheck.checks.related import components, names_another, near_duplicate_links
 
     chance = np.random.default_rng(9)
     variants = np.array(
         ["travaux de voirie", "travaux de voiries", "travaux de la voirie", "achat de bus",
-         "achat de bus électriques", "formation des agents", "formation des agent", ""],
+         "achat de bus electriques", "formation des agents", "formation des agent", ""],
         dtype=object,
     )  # fmt: skip
-    titles = variants[chance.integers(0, len(variants), 250)]
-    block = np.arange(250)
-    expected = splitting._similar_pairs(titles, block, 90)
-    monkeypatch.setattr(splitting, "SMALL_BLOCK", 0)
-    found = splitting._similar_pairs(titles, block, 90)
-
-    def pairs(result: list[tuple[np.ndarray, np.ndarray]]) -> set[tuple[int, int]]:
-        both = [zip(first, second, strict=True) for first, second in result]
-        return {(int(a), int(b)) for pairs_ in both for a, b in pairs_}
-
-    assert pairs(found) == pairs(expected)
-    assert len(pairs(found)) > 250
+    rows = 250
+    titles = variants[chance.integers(0, len(variants), rows)]
+    keys = np.array(["a", "b", "c"], dtype=object)[chance.integers(0, 3, rows)]
+    places = np.array(["", "35", "56"], dtype=object)[chance.integers(0, 3, rows)]
+    start = pd.Timestamp("2022-01-01") + pd.to_timedelta(chance.integers(0, 900, rows), "D")
+    end = start + pd.to_timedelta(chance.integers(0, 200, rows), "D")
+    first, second = near_duplicate_links(
+        pd.Series(keys), pd.Series(titles), pd.Series(start), pd.Series(end), places, 90
+    )
+    found = components(rows, first, second)
+    pairs = [
+        (i, j)
+        for i in range(rows)
+        for j in range(i + 1, rows)
+        if keys[i] == keys[j] and titles[i] and titles[j]
+        and fuzz.ratio(titles[i], titles[j]) >= 90 and not names_another(titles[i], titles[j])
+        and start[i] <= end[j] and start[j] <= end[i]
+        and (places[i] == places[j] or "" in (places[i], places[j]))
+    ]  # fmt: skip
+    expected = components(rows, np.array([i for i, _ in pairs]), np.array([j for _, j in pairs]))
+    assert (found == expected).all()
+    assert len(np.unique(expected)) < rows - 20  # groups were formed

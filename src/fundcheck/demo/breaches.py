@@ -321,16 +321,14 @@ def _split(
     taken[[a, b]] = True
     cci = str(_cci(build)[b])
     used.add(cci)
-    first = min(a, b)  # the finding is on the first row of the group, naming both
     return [
         InjectedDefect(
             rule="eu.duplicates.split_operation",
-            row=first + 2,
-            region=str(build.region[first]),
+            row=b + 2,
+            region=str(build.region[b]),
             field="operation_name",
-            description=f"row {b + 2} becomes its near-copy: same beneficiary and place, "
-            "title + ' (2)'",
-            value=str(frame[header_of("operation_name")].iloc[first]),
+            description=f"near-copy of row {a + 2}: same beneficiary and place, title + ' (2)'",
+            value=title,
             programme=cci,
         )
     ]
