@@ -13,7 +13,13 @@ import pytest
 
 from fundcheck.config import RunConfig
 from fundcheck.demo import generate_demo, write_demo
-from fundcheck.parallel import AUTO_MIN_RECORDS, Background, can_fork, runs_in_parallel
+from fundcheck.parallel import (
+    AUTO_MAX_RECORDS,
+    AUTO_MIN_RECORDS,
+    Background,
+    can_fork,
+    runs_in_parallel,
+)
 from fundcheck.pipeline import run
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="fork is Linux-only here")
@@ -45,6 +51,8 @@ def test_the_parallel_run_gives_the_serial_findings_in_the_same_order(demo_path:
 def test_who_decides_to_fork() -> None:
     assert runs_in_parallel(2, 10) and not runs_in_parallel(1, 10_000_000)
     assert not runs_in_parallel(None, AUTO_MIN_RECORDS - 1)
+    assert not runs_in_parallel(None, AUTO_MAX_RECORDS + 1)  # memory counts more than time
+    assert runs_in_parallel(2, AUTO_MAX_RECORDS + 1)
     assert runs_in_parallel(None, AUTO_MIN_RECORDS) == (len(os.sched_getaffinity(0)) > 1)
 
 

@@ -159,7 +159,7 @@ def _report_notes(formats: list[str]) -> list[str]:
     "--jobs",
     type=click.IntRange(min=1),
     help="Processes: 2 runs the aggregate checks beside the record rules, 1 one after the other "
-    "(default: 2 on two cores from 20,000 records).",
+    "(default: 2 on two cores from 20,000 to 500,000 records).",
 )
 @run_options(REPORT_FORMATS)
 def validate(
