@@ -20,43 +20,17 @@ from typing import Annotated, Any, ClassVar
 import pandas as pd
 from pydantic import Field
 
+from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region, records
-from fundcheck.checks.frames import operations, per_distinct, shared, text
+from fundcheck.checks.frames import operations, text
 from fundcheck.findings import findings_frame
 from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
-from fundcheck.reference.lookups import words
 
 _IDENTITY_BASIS = (
     "CPR (EU) 2021/1060 Art 74(1)(c) (fraud risk), Annex XVII (beneficiary name and identifier)"
 )
-
-
-def _name_keys(data: Mapping[str, RecordSet]) -> pd.Series:
-    """Every operation's beneficiary name in its compared form (index of ``operations``),
-    derived once for the beneficiary checks of a run."""
-    return shared(
-        data,
-        "beneficiary_name_keys",
-        lambda: per_distinct(
-            operations(data, ["beneficiary_name"])["beneficiary_name"].astype("string"),
-            words,
-            dtype="string",
-        ),
-    )
-
-
-def _postcode_regions(data: Mapping[str, RecordSet], reference: Reference) -> pd.Series:
-    """Every operation's beneficiary postcode region (index of ``operations``), derived once."""
-    return shared(
-        data,
-        "beneficiary_postcode_regions",
-        lambda: per_distinct(
-            text(operations(data, ["beneficiary_postcode"]), "beneficiary_postcode"),
-            reference.region_of_postcode,
-        ),
-    )
 
 
 def _siren(ops: pd.DataFrame) -> pd.Series:
@@ -119,9 +93,9 @@ class BeneficiaryIdentity:
         """The operations (all of the run's, in ``operations`` order) with their normalised
         name, SIREN and postcode region."""
         return ops.assign(
-            _name=_name_keys(data),
+            _name=derived.name_keys(data),
             _siren=_siren(ops),
-            _pc_region=_postcode_regions(data, reference),
+            _pc_region=derived.postcode_regions(data, reference),
         )
 
     def _groups(
@@ -259,7 +233,7 @@ class ConcentrationIndicators:
         ops = operations(
             data, ["programme_cci", "specific_objective", "beneficiary_name", "eu_amount"]
         )
-        ops = ops.assign(_name=_name_keys(data))
+        ops = ops.assign(_name=derived.name_keys(data))
         ops = ops.dropna(subset=["programme_cci", "_name"])
         rows: list[dict[str, Any]] = []
         rows += self._concentrated(ops, params, reference)

@@ -19,6 +19,7 @@ from fundcheck.checks import frames
 from fundcheck.checks.categories import categories as categories_of
 from fundcheck.model import OPERATION_FIELDS, RecordSet
 from fundcheck.reference import Reference
+from fundcheck.reference.lookups import words
 
 MIN_FILLED = 3
 """A row with fewer filled fields than this is never an identical row."""
@@ -88,6 +89,30 @@ def departements(data: Mapping[str, RecordSet], reference: Reference) -> np.ndar
         return places
 
     return frames.shared(data, "departements", derive)
+
+
+def name_keys(data: Mapping[str, RecordSet]) -> pd.Series:
+    """Every operation's beneficiary name in the form names are compared in (``words``)."""
+    return frames.shared(
+        data,
+        "beneficiary_name_keys",
+        lambda: frames.per_distinct(
+            frames.operations(data, ["beneficiary_name"])["beneficiary_name"].astype("string"),
+            words,
+            dtype="string",
+        ),
+    )
+
+
+def postcode_regions(data: Mapping[str, RecordSet], reference: Reference) -> pd.Series:
+    """The region of every operation's beneficiary postcode (None where unknown)."""
+    return frames.shared(
+        data,
+        "beneficiary_postcode_regions",
+        lambda: frames.per_distinct(
+            text(data, "beneficiary_postcode"), reference.region_of_postcode
+        ),
+    )
 
 
 def folded(data: Mapping[str, RecordSet], column: str) -> pd.Series:

@@ -22,39 +22,23 @@ import pandas as pd
 
 from fundcheck.checks.base import Parameters, register
 from fundcheck.checks.derived import common_fields, identical_rows
-from fundcheck.checks.findings import Text, records, render
+from fundcheck.checks.findings import Text, group_rows, records, render
 from fundcheck.checks.frames import SOURCE, operations, text
 from fundcheck.findings import findings_frame
 from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
-SHOWN_ROWS = 12
-"""Rows a finding names before saying how many more."""
 
-
-def group_rows(ops: pd.DataFrame, members: pd.Series) -> dict[int, tuple[int, Text]]:
-    """For each group (``members``: group label of each row, by ``ops`` index), the text that
-    names its rows as a controller looks them up ("12, 40, 41 (+3 more)"; with the source's
-    name when the run read several sources), keyed by the group's last row (where the repeat
-    is, as for split operations), with the group's size."""
-    several = ops[SOURCE].nunique() > 1
+def group_rows_by_last(ops: pd.DataFrame, members: pd.Series) -> dict[int, tuple[int, Text]]:
+    """For each group (``members``: group label of each row, by ``ops`` index), its size and
+    its rows as ``findings.group_rows`` names them, keyed by the group's last row (where the
+    repeat is, as for split operations)."""
     out: dict[int, tuple[int, Text]] = {}
     for _, positions in members.groupby(members, sort=False):
         index = sorted(positions.index)
-        shown = ops.loc[index[:SHOWN_ROWS]]
-        cells = [
-            f"{s}, {int(r)}" if several else str(int(r))
-            for s, r in zip(shown[SOURCE], shown[ROW], strict=True)
-        ]
-        more = len(index) - len(cells)
-        listed = "; ".join(cells) if several else ", ".join(cells)
-        out[index[-1]] = (
-            len(index),
-            (
-                listed + (f" (+{more} autres)" if more else ""),
-                listed + (f" (+{more} more)" if more else ""),
-            ),
-        )
+        rows = ops.loc[index]
+        listed = group_rows(list(rows[SOURCE]), [int(r) for r in rows[ROW]])
+        out[index[-1]] = (len(index), listed)
     return out
 
 
@@ -71,8 +55,8 @@ class IdenticalRows:
         status="V",
         title_fr="Lignes en double (identiques sur tous les champs)",
         title_en="Duplicated rows (identical on every field)",
-        message_fr="{count} lignes identiques ({fields} champs comparés) : lignes {rows}.",
-        message_en="{count} identical rows ({fields} fields compared): rows {rows}.",
+        message_fr="{count} lignes identiques ({fields} champs comparés) : {rows}.",
+        message_en="{count} identical rows ({fields} fields compared): {rows}.",
         legal_basis="CPR (EU) 2021/1060 Art 49(3) (unique code per operation)",
     )
     parameters: ClassVar[type[Parameters]] = Parameters
@@ -87,7 +71,7 @@ class IdenticalRows:
         if later.empty:
             return findings_frame()
         group = pd.concat([later, pd.Series(later.unique(), index=later.unique())])
-        listed = group_rows(ops, group)
+        listed = group_rows_by_last(ops, group)
         lasts = sorted(listed)
         return records(
             self.rule,
@@ -120,10 +104,10 @@ class OperationIdReused:
         title_en="Operation id already used in another programme or file",
         message_fr=(
             "Le numéro d'opération « {value} » est porté par {count} lignes de programmes {other} "
-            ": lignes {rows}."
+            ": {rows}."
         ),
         message_en=(
-            "Operation id '{value}' is carried by {count} rows of programmes {other}: rows {rows}."
+            "Operation id '{value}' is carried by {count} rows of programmes {other}: {rows}."
         ),
         legal_basis="CPR (EU) 2021/1060 Art 49(3) (unique code per operation)",
     )
@@ -146,7 +130,7 @@ class OperationIdReused:
         # one row per number and place: a repeat within a place is the suite's own rule
         kept = ~(ids + "\x1f" + place).duplicated()
         ops, ids = ops[kept], ids[kept]
-        listed = group_rows(ops, ids)
+        listed = group_rows_by_last(ops, ids)
         lasts = sorted(listed)
         programmes = (
             text(ops, "programme_cci")

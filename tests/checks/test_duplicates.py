@@ -32,7 +32,7 @@ def test_identical_rows_across_sources_compare_the_common_fields(build, run):
     found = run(IDENTICAL, data)
     assert found["source"].tolist() == ["liste_bis.csv"]
     assert "14 champs" in found.iloc[0]["message_fr"]
-    assert "20260316_liste_operations.xlsx, 2; liste_bis.csv, 2" in found.iloc[0]["message_en"]
+    assert "rows 2, liste_bis.csv row 2" in found.iloc[0]["message_en"]
 
 
 def test_same_number_in_another_programme_is_reported_once(build, run):
@@ -51,7 +51,7 @@ def test_same_number_in_the_same_programme_of_another_file(build, run):
     )
     found = run(REUSED, data)
     assert found["source"].tolist() == ["other.xlsx"]
-    assert "20260316_liste_operations.xlsx, 2; other.xlsx, 2" in found.iloc[0]["message_en"]
+    assert "rows 2, other.xlsx row 2" in found.iloc[0]["message_en"]
 
 
 def test_identical_rows_are_not_reported_again_as_reused_numbers(build, run):
