@@ -3,6 +3,7 @@ leaves either the previous complete set of reports or the new complete set, neve
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -48,8 +49,12 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> RunResult:
     return run(build_config({}, sources=[source], checks=False))
 
 
-def _writer(result: RunResult, out: Path) -> int:
-    """Fork a child that writes the set of reports as the command line does."""
+def _writer(result: RunResult, out: Path, attempt: int) -> int:
+    """Fork a child that writes the set of reports as the command line does.
+
+    Each attempt writes a set of its own (its run time differs), so a complete new set is told
+    apart from the previous one even when two writes fall within the same second."""
+    result = dataclasses.replace(result, generated_at=f"2026-01-01T00:00:{attempt:02d}+00:00")
     pid = os.fork()
     if pid == 0:
         code = 0
@@ -87,13 +92,13 @@ def test_a_run_killed_at_random_moments_leaves_a_complete_set(
 ) -> None:
     out = tmp_path / "out"
     started = time.monotonic()
-    assert _wait(_writer(result, out)) == 0
+    assert _wait(_writer(result, out, KILLS)) == 0
     span = time.monotonic() - started
     current = assert_complete_set(out)
     outcomes = {"previous": 0, "new": 0}
     chance = random.Random(9)
     for attempt in range(KILLS):
-        pid = _writer(result, out)
+        pid = _writer(result, out, attempt)
         try:
             _until_writing(pid, out)
         except AssertionError:
