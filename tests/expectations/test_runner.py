@@ -273,3 +273,25 @@ def test_modules_gx_imports_but_fundcheck_never_uses_are_real_on_first_use():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0.5108", "True", "0.5", "Chart"]
+
+
+def test_an_expectation_builds_its_configuration_once_per_run() -> None:
+    """GX rebuilds a configuration on every read; while a suite runs the first one is kept,
+    equal to what GX builds, and GX's own behaviour is back once the run ends."""
+    import great_expectations as gx
+
+    from fundcheck.expectations.engine import _configurations_built_once
+
+    expectation = gx.expectations.ExpectColumnValuesToNotBeNull(column="fund", mostly=0.5)
+    assert expectation.configuration is not expectation.configuration
+    with _configurations_built_once():
+        first = expectation.configuration
+        assert expectation.configuration is first
+        assert (
+            first
+            == gx.expectations.ExpectColumnValuesToNotBeNull(
+                column="fund", mostly=0.5
+            ).configuration
+        )
+    assert expectation.configuration is not first
+    assert expectation.configuration == first
