@@ -198,11 +198,11 @@ def _configurations_built_once() -> Iterator[None]:
             entry = built[id(expectation)] = (expectation, original.fget(expectation))
         return entry[1]
 
-    Expectation.configuration = property(configuration)  # type: ignore[method-assign]
+    Expectation.configuration = property(configuration)  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        Expectation.configuration = original  # type: ignore[method-assign]
+        Expectation.configuration = original  # type: ignore[method-assign,assignment]
         built.clear()
 
 
