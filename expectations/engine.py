@@ -202,7 +202,7 @@ def _configurations_built_once() -> Iterator[None]:
     try:
         yield
     finally:
-        Expectation.configuration = original  # type: ignore[method-assign,assignment]
+        Expectation.configuration = original  # type: ignore[method-assign]
         built.clear()
 
 
