@@ -19,12 +19,6 @@ from fundcheck.reference import load_reference, read_rows
 PostcodeClass = Literal["distribution", "insee_commune", "special", "unknown_departement"]
 
 
-@cache
-def _combining() -> dict[int, None]:
-    """Combining characters (accents once decomposed), for ``str.translate`` to remove."""
-    return {code: None for code in range(0x110000) if unicodedata.combining(chr(code))}
-
-
 _NOT_WORD = re.compile(r"[^0-9a-z+]+")
 
 
@@ -32,7 +26,9 @@ def words(text: str) -> str:
     """Lower case, no accents, letters and digits only, single spaces: the form labels and names
     are compared in ("Île-de-France" -> "ile de france")."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = (decomposed if decomposed.isascii() else decomposed.translate(_combining())).lower()
+    if not decomposed.isascii():  # drop the accents, combining characters once decomposed
+        decomposed = "".join(char for char in decomposed if not unicodedata.combining(char))
+    stripped = decomposed.lower()
     return " ".join(_NOT_WORD.sub(" ", stripped).split())
 
 
