@@ -67,16 +67,19 @@ def near_duplicate_links(
     if len(rows) < 2:
         return _no_links()
     block = pd.factorize(keys.to_numpy(dtype=object)[rows])[0]
-    shortened = np.array([t[:MAX_TITLE] for t in text[rows]], dtype=object)
-    node, distinct = pd.factorize(pd.Series(list(zip(block, shortened, strict=True))))
-    node_block = np.array([b for b, _ in distinct], dtype=np.int64)
-    node_title = np.array([t for _, t in distinct], dtype=object)
+    shortened = pd.Series(text[rows], dtype=object).str.slice(0, MAX_TITLE)
+    title, title_text = pd.factorize(shortened)
+    node, distinct = pd.factorize(block.astype(np.int64) * len(title_text) + title)
+    node_block = distinct // len(title_text)
+    node_title = np.asarray(title_text, dtype=object)[distinct % len(title_text)]
     groups = _place_groups(block, places[rows])  # (position in rows, place group) pairs
     member, group = groups[:, 0], groups[:, 1]
     times = (begin[rows].view(np.int64), finish[rows].view(np.int64))
     links = [_sweep(node[member] * (group.max() + 1) + group, member, times)]
-    for t1, t2 in _similar_titles(node_block, node_title, similarity):
-        links.append(_pair_sweep(t1, t2, node, member, group, times))
+    similar = list(_similar_titles(node_block, node_title, similarity))
+    t1 = np.concatenate([np.empty(0, dtype=np.int64), *(a for a, _ in similar)])
+    t2 = np.concatenate([np.empty(0, dtype=np.int64), *(b for _, b in similar)])
+    links.append(_pair_sweep(t1, t2, node, member, group, times))
     first = np.concatenate([a for a, _ in links])
     second = np.concatenate([b for _, b in links])
     return rows[first], rows[second]
@@ -98,7 +101,8 @@ def _place_groups(block: np.ndarray, places: np.ndarray) -> np.ndarray:
     unknown = frame[~known].drop(columns="place")
     spread = unknown.merge(present, on="block", how="left").fillna({"place": ""})
     both = pd.concat([located, spread], ignore_index=True)
-    group = pd.factorize(pd.Series(list(zip(both["block"], both["place"], strict=True))))[0]
+    place_code = pd.factorize(both["place"])[0]
+    group = pd.factorize(both["block"].to_numpy(np.int64) * (place_code.max() + 1) + place_code)[0]
     return np.column_stack([both["row"].to_numpy(dtype=np.int64), group])
 
 
