@@ -76,15 +76,11 @@ def by_distinct_pair(
     width = len(second_values) + 1
     pair_codes = (first_codes.astype(np.int64) + 1) * width + (second_codes + 1)
     pairs, inverse = np.unique(pair_codes, return_inverse=True)
-
-    def cell(values: Any, code: int) -> Any:
-        return values[code - 1] if code > 0 else None
+    firsts = [None, *(first_values[i] for i in range(len(first_values)))]
+    seconds = [None, *(second_values[i] for i in range(len(second_values)))]
 
     valid = np.fromiter(
-        (
-            is_valid(cell(first_values, pair // width), cell(second_values, pair % width))
-            for pair in pairs.tolist()
-        ),
+        (is_valid(firsts[pair // width], seconds[pair % width]) for pair in pairs.tolist()),
         dtype=bool,
         count=len(pairs),
     )
