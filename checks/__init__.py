@@ -8,9 +8,9 @@ from ``cper_checks`` and do not register here.
 import importlib
 import pkgutil
 
-from fundcheck.checks.base import CHECKS, Check, register, settings
+from fundcheck.checks.base import CHECKS, Check, register, run_checks, settings
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["CHECKS", "Check", "register", "settings"]
+__all__ = ["CHECKS", "Check", "register", "run_checks", "settings"]

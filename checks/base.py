@@ -9,12 +9,13 @@ its tunable parameters with their defaults (``parameters``), which ``fundcheck.t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Protocol
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fundcheck.checks.frames import CheckData
 from fundcheck.errors import ConfigError
 from fundcheck.model import RecordSet, Rule
 from fundcheck.reference import Reference
@@ -35,6 +36,10 @@ class Check(Protocol):
     """The parameters the check reads, each with its type, default, bounds and description
     (names are unique across checks and suites)."""
 
+    reads: ClassVar[frozenset[str]]
+    """Names of the shared derivations the check reads (``checks.frames.shared``): a run keeps
+    each one until the last check that declares it has run."""
+
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
@@ -52,6 +57,24 @@ def register(cls: type[Check]) -> type[Check]:
         raise ValueError(f"check rule id {cls.rule.id!r} registered twice")
     CHECKS[cls.rule.id] = cls
     return cls
+
+
+def run_checks(
+    data: CheckData,
+    reference: Reference,
+    parameters: Mapping[str, Any],
+    after_each: Callable[[], None] = lambda: None,
+) -> list[pd.DataFrame]:
+    """Every registered check on ``data``, in registry order: their findings tables. After each
+    check, the derivations no later check reads are dropped, then ``after_each`` runs (the
+    pipeline gives the freed memory back there)."""
+    checks = list(CHECKS.values())
+    found = []
+    for position, check in enumerate(checks):
+        found.append(check().run(data, reference, parameters))
+        data.keep_only(name for later in checks[position + 1 :] for name in later.reads)
+        after_each()
+    return found
 
 
 def settings(check: type[Check] | Check, parameters: Mapping[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,10 @@ _NAME_REGIONS = (
 class BeneficiaryIdentity:
     """One beneficiary, several identities (SIREN, name, region of its postcode)."""
 
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"beneficiary_name_keys", "beneficiary_postcode_regions", "text"}
+    )
+
     rule: ClassVar[Rule] = Rule(
         id="eu.beneficiary.identity",
         severity=Severity.WARNING,
@@ -207,6 +211,8 @@ class RiskParameters(Parameters):
 class ConcentrationIndicators:
     """ARACHNE-style indicators: concentrated support, ubiquitous beneficiaries, amounts just
     under a threshold (information, with the figures)."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"beneficiary_name_keys"})
 
     rule: ClassVar[Rule] = Rule(
         id="eu.risk.concentration_indicators",

@@ -42,7 +42,7 @@ def with_ceilings(
     """The operations table with ``_ceiling`` (a Ceiling or None) and ``_category`` columns;
     ``cats`` are the operations' categories of region when already derived. The ceiling is
     looked up once per distinct combination of what it depends on."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # columns added here, never to the caller's frame
     cats = categories(out, reference) if cats is None else cats
     out["_category"] = cats["category"]
     keys = pd.DataFrame(
@@ -92,6 +92,8 @@ class CeilingParameters(Parameters):
 @register
 class CeilingAggregate:
     """Σ EU / Σ eligible cost per programme × fund × category (× priority) ≤ ceiling."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"categories", "ceilings"})
 
     rule: ClassVar[Rule] = Rule(
         id="eu.cofinancing.ceiling_aggregate",

@@ -74,6 +74,17 @@ def erdf_operations(data: Mapping[str, RecordSet], reference: Reference) -> pd.D
 class ErdfClimateContribution:
     """ERDF climate contribution (Σ EU × coefficient / Σ EU) ≥ 30 %, per programme and national."""
 
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {
+            "erdf_climate",
+            "fund_operations",
+            "intervention_codes",
+            "policy_objectives",
+            "technical_assistance",
+            "text",
+        }
+    )
+
     rule: ClassVar[Rule] = Rule(
         id="eu21.climate.erdf_contribution",
         severity=Severity.WARNING,
@@ -146,6 +157,8 @@ class ErdfClimateContribution:
 @register
 class ClimateCoefficientsUnknown:
     """How much of the ERDF has no known climate coefficient (information, never guessed)."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"erdf_climate"})
 
     rule: ClassVar[Rule] = Rule(
         id="eu21.climate.unknown_coefficients",

@@ -52,6 +52,8 @@ ERDF_TARGETS: Mapping[str, tuple[tuple[str, frozenset[str]], ...]] = {
 class ErdfPolicyObjectives:
     """ERDF concentration on PO1 (smarter Europe) and PO2 (greener Europe) by category."""
 
+    reads: ClassVar[frozenset[str]] = frozenset({"categories", "fund_operations"})
+
     rule: ClassVar[Rule] = share_rule(
         "eu21.concentration.erdf_policy_objectives",
         "Concentration thématique FEDER (OS1 / OS2) non atteinte",

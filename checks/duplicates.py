@@ -46,6 +46,8 @@ def group_rows_by_last(ops: pd.DataFrame, members: pd.Series) -> dict[int, tuple
 class IdenticalRows:
     """The same row twice (all common fields equal), within or across sources."""
 
+    reads: ClassVar[frozenset[str]] = frozenset({"identical_rows"})
+
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.identical_row",
         severity=Severity.WARNING,
@@ -92,6 +94,8 @@ class IdenticalRows:
 @register
 class OperationIdReused:
     """An operation number used by an earlier row of another programme or another source."""
+
+    reads: ClassVar[frozenset[str]] = frozenset({"identical_rows"})
 
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.operation_id_reused",

@@ -37,6 +37,8 @@ def _day(value: Any) -> str:
 class SelectionAfterEdition:
     """The first convention (selection) date is later than the edition of the list."""
 
+    reads: ClassVar[frozenset[str]] = frozenset()
+
     rule: ClassVar[Rule] = Rule(
         id="eu.dates.selection_after_edition",
         severity=Severity.WARNING,
@@ -89,6 +91,8 @@ class SelectionAfterEdition:
 @register
 class CompletedBeforeSelection:
     """The operation ends before it was selected (completed before selection)."""
+
+    reads: ClassVar[frozenset[str]] = frozenset()
 
     rule: ClassVar[Rule] = Rule(
         id="eu.dates.completed_before_selection",

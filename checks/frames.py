@@ -29,11 +29,32 @@ _PO_DIGIT = re.compile(r"^\s*(?:PO|OS)?\s*(\d)\b", re.IGNORECASE)
 
 class CheckData(dict[str, RecordSet]):
     """The record sets the checks of one run read (by source name), and what the checks derive
-    from them, computed once for all of them (see ``shared``)."""
+    from them, computed once for all of them (see ``shared``).
+
+    A derivation is kept while a check still to run declares it reads it (``reads`` on the
+    check class, by derivation name: ``keep_only``); one a later check reads after all is
+    derived again, so a missing declaration costs time, never a wrong finding."""
 
     def __init__(self, record_sets: Mapping[str, RecordSet]) -> None:
         super().__init__(record_sets)
         self.derived: dict[Hashable, Any] = {}
+        self.names_read: set[str] = set()
+        """Names of the derivations read since this set was last cleared (tests compare
+        them with the checks' declared ``reads``)."""
+        self.computed: list[Hashable] = []
+        """Every derivation computed, in order (once each, unless dropped too early)."""
+
+    def keep_only(self, names: Iterable[str]) -> None:
+        """Drop every derivation whose name is not in ``names`` (no check still to run reads
+        it), so that its memory is free for the next checks."""
+        kept = set(names)
+        self.derived = {k: v for k, v in self.derived.items() if derivation_name(k) in kept}
+
+
+def derivation_name(key: Hashable) -> str:
+    """The name of a derivation: its key, or the key's first part ("text" for ``("text",
+    "fund")``)."""
+    return str(key[0] if isinstance(key, tuple) else key)
 
 
 def shared(data: Mapping[str, RecordSet], key: Hashable, compute: Callable[[], T]) -> T:
@@ -42,8 +63,11 @@ def shared(data: Mapping[str, RecordSet], key: Hashable, compute: Callable[[], T
     cache = data.derived if isinstance(data, CheckData) else None
     if cache is None:
         return compute()
+    assert isinstance(data, CheckData)
+    data.names_read.add(derivation_name(key))
     if key not in cache:
         cache[key] = compute()
+        data.computed.append(key)
     value: T = cache[key]
     if isinstance(value, pd.DataFrame | pd.Series):
         # a check may add columns to what it receives: it gets its own (copy-on-write) object

@@ -77,6 +77,8 @@ class FreshnessParameters(Parameters):
 class PublicationFreshness:
     """The list is older than the legal update interval (4 months; 6 for 2014-2020)."""
 
+    reads: ClassVar[frozenset[str]] = frozenset()
+
     rule: ClassVar[Rule] = Rule(
         id="eu.publication.freshness",
         severity=Severity.WARNING,
@@ -146,6 +148,8 @@ class PublicationFreshness:
 @register
 class EditionDateUnknown:
     """No edition date in the file name nor in the data: freshness cannot be assessed."""
+
+    reads: ClassVar[frozenset[str]] = frozenset()
 
     rule: ClassVar[Rule] = Rule(
         id="eu.publication.edition_date_unknown",

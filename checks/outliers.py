@@ -80,6 +80,8 @@ class DurationParameters(Parameters):
 class EligibleCostOutlier:
     """Eligible cost far from the median of its specific objective (robust z-score)."""
 
+    reads: ClassVar[frozenset[str]] = frozenset({"text"})
+
     rule: ClassVar[Rule] = _rule(
         "eu.outliers.eligible_cost",
         ("Coût éligible atypique pour son objectif spécifique",
@@ -147,6 +149,8 @@ class EligibleCostOutlier:
 class ZeroAmount:
     """An eligible cost or EU amount of exactly zero."""
 
+    reads: ClassVar[frozenset[str]] = frozenset()
+
     rule: ClassVar[Rule] = _rule(
         "eu.outliers.zero_amount",
         ("Montant nul", "Zero amount"),
@@ -192,6 +196,8 @@ def _labels(data: Mapping[str, RecordSet], field: str) -> dict[str, str]:
 @register
 class LongDuration:
     """An operation lasting more than ten years."""
+
+    reads: ClassVar[frozenset[str]] = frozenset()
 
     rule: ClassVar[Rule] = _rule(
         "eu.outliers.long_duration",

@@ -132,6 +132,8 @@ class LateProgressParameters(Parameters):
 class Overprogramming:
     """Selected EU amount above the programme's allocation for the fund (warning)."""
 
+    reads: ClassVar[frozenset[str]] = frozenset()
+
     rule: ClassVar[Rule] = Rule(
         id="eu.progress.overprogramming",
         severity=Severity.WARNING,
@@ -168,6 +170,8 @@ class Overprogramming:
 @register
 class DecommitmentRisk:
     """Late in the period, a selection rate below what n+3 requires to be claimed (warning)."""
+
+    reads: ClassVar[frozenset[str]] = frozenset()
 
     rule: ClassVar[Rule] = Rule(
         id="eu.progress.decommitment_risk",

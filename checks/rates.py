@@ -35,6 +35,8 @@ from fundcheck.reference import Reference
 class CeilingOperation:
     """An operation's co-financing rate above the ceiling of its category (warning)."""
 
+    reads: ClassVar[frozenset[str]] = frozenset({"ceilings"})
+
     rule: ClassVar[Rule] = Rule(
         id="eu.cofinancing.ceiling_operation",
         severity=Severity.WARNING,
@@ -93,6 +95,8 @@ class CeilingOperation:
 @register
 class FullRate:
     """A co-financing rate of exactly 100 % outside REACT-EU."""
+
+    reads: ClassVar[frozenset[str]] = frozenset()
 
     rule: ClassVar[Rule] = Rule(
         id="eu.cofinancing.full_rate",

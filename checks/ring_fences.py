@@ -38,6 +38,10 @@ from fundcheck.reference.targets import thematic_targets
 class _NationalShare:
     """A national ring-fence: Σ EU on some specific objectives / Σ EU of the fund ≥ target."""
 
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"fund_operations", "policy_objectives", "technical_assistance", "text"}
+    )
+
     rule: ClassVar[Rule]
     parameters: ClassVar[type[Parameters]] = CoverageParameters
     fund: ClassVar[str]

@@ -38,7 +38,7 @@ from fundcheck.checks.findings import eur, group_rows, records, render
 from fundcheck.checks.frames import SOURCE, amounts, operations, shared, text
 from fundcheck.checks.related import components, near_duplicate_links
 from fundcheck.findings import findings_frame
-from fundcheck.model import ROW, RecordSet, Rule, Severity
+from fundcheck.model import REGION, ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COLUMNS = (
@@ -82,8 +82,7 @@ def related_groups(
 def _groups(
     data: Mapping[str, RecordSet], reference: Reference, params: Mapping[str, Any]
 ) -> pd.DataFrame:
-    fields = derived.common_fields(data)
-    ops = operations(data, list(dict.fromkeys([*COLUMNS, *fields])))
+    ops = operations(data, COLUMNS)
     siren = text(ops, "beneficiary_siren").str.replace(r"\D", "", regex=True).str[:9]
     keys = derived.folded(data, "beneficiary_name").fillna("siren " + siren)
     first, second = near_duplicate_links(
@@ -109,8 +108,12 @@ def _groups(
     found = found.join(double, on="group")
     found["kind"] = np.where(found["eu"].notna(), "double_funding", "split")
     found = found.sort_values(["group", "position"], ignore_index=True)
-    found.attrs["ops"] = ops
+    found.attrs["ops"] = ops[list(FINDING_COLUMNS)].copy()  # what the findings read, kept
     return found
+
+
+FINDING_COLUMNS = (SOURCE, ROW, REGION, "operation_id", "programme_cci", "operation_name")
+"""The columns of the operations table the two checks' findings read (kept for both)."""
 
 
 def _worst_double_funding(
@@ -195,6 +198,10 @@ def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
 class SplitOperation:
     """Near-identical operations of one beneficiary with overlapping dates (warning)."""
 
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"departements", "folded", "identical_rows", "related_groups", "text"}
+    )
+
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.split_operation",
         severity=Severity.WARNING,
@@ -225,6 +232,10 @@ class SplitOperation:
 @register
 class DoubleFunding:
     """The same operation in two funds or programmes, EU amounts above its eligible cost."""
+
+    reads: ClassVar[frozenset[str]] = frozenset(
+        {"departements", "folded", "identical_rows", "related_groups", "text"}
+    )
 
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.double_funding",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from fundcheck import __version__
 from fundcheck.catalogue import all_rules, suites_for
-from fundcheck.checks import CHECKS
+from fundcheck.checks import CHECKS, run_checks
 from fundcheck.checks.frames import CheckData
 from fundcheck.checks.freshness import edition_date
 from fundcheck.config import RunConfig
@@ -30,6 +30,7 @@ from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cpe
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, validate
 from fundcheck.findings import concat_findings, finding, findings_frame, render_message
+from fundcheck.memory import release_freed_memory
 from fundcheck.model import (
     COVERED_PERIODS,
     NATIONAL_BUCKET,
@@ -104,13 +105,14 @@ def read_and_validate(
                 period=config.period.value if config.period else None,
             )
         )
+        release_freed_memory()
     kept, replaced = newest_editions(read)
     findings.append(older_edition_findings(replaced))
     record_sets.extend(kept)
 
     def aggregate_checks() -> list[pd.DataFrame]:
         data = CheckData({rs.provenance.name: covered_records(rs) for rs in record_sets})
-        return [check().run(data, reference, config.parameters) for check in CHECKS.values()]
+        return run_checks(data, reference, config.parameters, after_each=release_freed_memory)
 
     with_checks = bool(CHECKS) and config.checks
     records = sum(len(rs.frame) for rs in record_sets)
@@ -123,6 +125,7 @@ def read_and_validate(
             findings.append(record_set.findings)
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
             found, used = _validate_periods(record_set, reference, config.parameters)
+            release_freed_memory()
             findings.append(found)
             for suite in used:
                 suites[suite.name] = SuiteRef(

@@ -92,3 +92,45 @@ def test_a_run_derives_each_shared_value_once_for_all_its_checks(build, monkeypa
     assert once.count("identical") == 1
     assert not in_a_run.empty
     pd.testing.assert_frame_equal(in_a_run, one_by_one)
+
+
+REAL_LISTS = (
+    "20260316_liste_operations_extrait_9_regions.xlsx",
+    "ERDF_Denmark_2014-2020.original.csv",
+    "ListOfOperations_20160513.head260.csv",
+)
+
+
+def test_each_check_declares_what_it_reads_and_a_run_derives_nothing_twice(tmp_path) -> None:
+    """A run drops a derivation once no check still to run declares it (``reads``): on the
+    demo list and on real lists of both periods, every check reads only what it declares, no
+    derivation is computed twice, and the findings are those of a run that keeps everything."""
+    from pathlib import Path
+
+    from fundcheck.checks import CHECKS, run_checks
+    from fundcheck.connectors import read_source
+    from fundcheck.demo import generate_demo, write_demo
+    from fundcheck.reference import load_reference
+
+    reference = load_reference()
+    params = {"as_of": "2026-04-01"}
+    real = Path(__file__).resolve().parents[1] / "data" / "realfiles"
+    sources = [write_demo(tmp_path / "demo.xlsx", generate_demo())]
+    sources += [real / name for name in REAL_LISTS]
+    for source in sources:
+        record_sets = {source.name: read_source(source, reference)}
+        data = CheckData(record_sets)
+        for check in CHECKS.values():
+            data.names_read.clear()
+            check().run(data, reference, params)
+            undeclared = data.names_read - check.reads
+            assert not undeclared, (source.name, check.rule.id, undeclared)
+        data = CheckData(record_sets)
+        dropping = run_checks(data, reference, params)
+        assert len(data.computed) == len(set(data.computed)), (source.name, data.computed)
+        assert data.derived == {}  # nothing kept once the last check has run
+        keeping = [
+            check().run(CheckData(record_sets), reference, params) for check in CHECKS.values()
+        ]
+        for dropped, kept in zip(dropping, keeping, strict=True):
+            pd.testing.assert_frame_equal(dropped, kept)
