@@ -125,7 +125,7 @@ def read_and_validate(
             findings.append(record_set.findings)
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
             found, used = _validate_periods(record_set, reference, config.parameters)
-            release_freed_memory()
+            release_freed_memory(collect=True)
             findings.append(found)
             for suite in used:
                 suites[suite.name] = SuiteRef(
@@ -140,6 +140,7 @@ def read_and_validate(
         operations = {rs.provenance.name: rs for rs in record_sets}
         cper, found = validate_cper(cper_paths, reference, config.parameters, operations)
         findings.append(found)
+    say("collecting the findings")
     records_by_region: dict[str, int] = {}
     if cper is not None:
         records_by_region.update(cper_records_by_region(cper))
@@ -150,6 +151,7 @@ def read_and_validate(
     region_names = {code: region.name for code, region in reference.regions.items()}
     programmes_by_region = count_programmes(record_sets)
     all_findings = with_region_basis(concat_findings(findings), record_sets)
+    findings.clear()  # the pieces, now in all_findings
     result = RunResult(
         fundcheck_version=__version__,
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -245,6 +247,8 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
         frame = record_set.frame
         if REGION_BASIS not in frame:
             continue
+        named = findings["row"][findings["source"] == record_set.provenance.name]
+        frame = frame.loc[frame[ROW].isin(named.dropna()), [ROW, REGION_BASIS]]  # named rows
         lookups.append(
             pd.DataFrame(
                 {
