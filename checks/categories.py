@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from fundcheck.checks.frames import text
@@ -52,9 +53,27 @@ class Ceiling:
     case_en: str
 
 
+CATEGORY_INPUTS = (
+    PERIOD, REGION, "nuts_code", "operation_department", "operation_postcode",
+    "category_of_region", "programme_cci", "fund",
+)  # fmt: skip
+"""The cells an operation's category of region is derived from."""
+
+
 def categories(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     """Per operation: ``category`` (code or NA), ``outermost`` (bool) and ``previous`` (the
-    2014-2020 category of its NUTS 2 for a 2021-2027 operation, else NA)."""
+    2014-2020 category of its NUTS 2 for a 2021-2027 operation, else NA). Derived once per
+    distinct combination of ``CATEGORY_INPUTS`` (a list repeats them a lot) and spread back."""
+    inputs = [column for column in CATEGORY_INPUTS if column in frame.columns]
+    if len(frame) < 2 or not inputs:
+        return _categories(frame, reference)
+    group = frame.groupby(inputs, sort=False, dropna=False).ngroup().to_numpy()
+    firsts = np.unique(group, return_index=True)[1]  # the first row of group 0, 1, 2...
+    distinct = _categories(frame.iloc[firsts].reset_index(drop=True), reference)
+    return distinct.iloc[group].set_axis(frame.index)
+
+
+def _categories(frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
     period = frame[PERIOD].astype("string").fillna("")
     later = (period == Period.P2021_2027.value).to_numpy(dtype=bool)
     nuts2 = _nuts2(frame, reference)

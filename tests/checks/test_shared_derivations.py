@@ -134,3 +134,22 @@ def test_each_check_declares_what_it_reads_and_a_run_derives_nothing_twice(tmp_p
         ]
         for dropped, kept in zip(dropping, keeping, strict=True):
             pd.testing.assert_frame_equal(dropped, kept)
+
+
+def test_categories_derived_per_distinct_inputs_equal_the_row_by_row_derivation(tmp_path) -> None:
+    """The category of region is derived once per distinct combination of the cells it reads:
+    on the demo list (both periods, every way a category is found), the same as row by row."""
+    from fundcheck.checks.categories import _categories, categories
+    from fundcheck.checks.ceilings import COLUMNS
+    from fundcheck.checks.frames import operations
+    from fundcheck.connectors import read_source
+    from fundcheck.demo import generate_demo, write_demo
+    from fundcheck.reference import load_reference
+
+    reference = load_reference()
+    source = write_demo(tmp_path / "demo.xlsx", generate_demo())
+    frame = operations({source.name: read_source(source, reference)}, COLUMNS)
+    frame.index = frame.index * 3 + 7  # any index, kept
+    derived = categories(frame, reference)
+    assert derived["category"].notna().sum() > len(frame) // 2
+    pd.testing.assert_frame_equal(derived, _categories(frame, reference))
