@@ -162,7 +162,7 @@ def reading_order(findings: pd.DataFrame) -> np.ndarray:
     keys = (
         findings[["rule", "source", "row"]]
         .assign(
-            _rank=-findings["severity"].map(SEVERITY_RANK).fillna(0),
+            _rank=-findings["severity"].map(SEVERITY_RANK).astype("float64").fillna(0),
             _bucket=region_keys(findings),
         )
         .reset_index(drop=True)
