@@ -55,10 +55,16 @@ def near_duplicate_links(
     titles (NA or "": not compared); ``places``: départements ("" when unknown)."""
     begin = pd.to_datetime(start, errors="coerce").to_numpy(dtype="datetime64[ns]")
     finish = pd.to_datetime(end, errors="coerce").to_numpy(dtype="datetime64[ns]")
-    text = titles.fillna("").astype(object).to_numpy()
+    key_code = pd.factorize(keys, use_na_sentinel=True)[0]
+    title_code, title_values = pd.factorize(titles, use_na_sentinel=True)
+    # titles compared on their first MAX_TITLE characters: one number per shortened text
+    short_code, short_text = pd.factorize(
+        pd.Series(np.asarray(title_values, dtype=object), dtype=object).str.slice(0, MAX_TITLE)
+    )
+    filled = np.append(np.asarray(short_text, dtype=object)[short_code] != "", False)
     usable = (
-        keys.notna().to_numpy(dtype=bool)
-        & (text != "")
+        (key_code >= 0)
+        & filled[title_code]  # code -1 (no title) reads the appended False
         & ~np.isnat(begin)
         & ~np.isnat(finish)
         & (begin <= finish)
@@ -66,12 +72,11 @@ def near_duplicate_links(
     rows = np.flatnonzero(usable)
     if len(rows) < 2:
         return _no_links()
-    block = pd.factorize(keys.to_numpy(dtype=object)[rows])[0]
-    shortened = pd.Series(text[rows], dtype=object).str.slice(0, MAX_TITLE)
-    title, title_text = pd.factorize(shortened)
-    node, distinct = pd.factorize(block.astype(np.int64) * len(title_text) + title)
-    node_block = distinct // len(title_text)
-    node_title = np.asarray(title_text, dtype=object)[distinct % len(title_text)]
+    block = pd.factorize(key_code[rows])[0]
+    title = short_code[title_code[rows]]
+    node, distinct = pd.factorize(block.astype(np.int64) * len(short_text) + title)
+    node_block = distinct // len(short_text)
+    node_title = np.asarray(short_text, dtype=object)[distinct % len(short_text)]
     groups = _place_groups(block, places[rows])  # (position in rows, place group) pairs
     member, group = groups[:, 0], groups[:, 1]
     times = (begin[rows].view(np.int64), finish[rows].view(np.int64))
