@@ -189,7 +189,5 @@ def plain(values: pd.Series) -> pd.Series:
         .str.strip()
     )
     folded = folded.mask(folded == "")
-    out = pd.Series(pd.NA, index=values.index, dtype="string")
-    known = codes >= 0
-    out[known] = folded.to_numpy()[codes[known]]
-    return out
+    spread = folded.array.take(codes, allow_fill=True)  # Arrow to Arrow: no string per row
+    return pd.Series(spread, index=values.index, dtype="string")
