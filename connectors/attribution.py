@@ -52,8 +52,12 @@ REGION_BASES = (
 )
 
 
-def _by_distinct(column: pd.Series, lookup: dict[object, str | None]) -> pd.Series:
-    return column.map(lookup).astype("string")
+def _by_distinct(column: pd.Series, answer: Callable[[str], object]) -> pd.Series:
+    """``answer`` once per distinct text of ``column``, spread back to the rows as text (NA
+    where the cell is empty or the answer None), without a Python string per row."""
+    codes, uniques = pd.factorize(column.astype("string"), use_na_sentinel=True)
+    answers = pd.Series([answer(value) for value in uniques], dtype="string").array
+    return pd.Series(answers.take(codes, allow_fill=True), index=column.index)
 
 
 def _evidence(frame: pd.DataFrame, reference: Reference) -> list[tuple[str, pd.Series]]:
@@ -63,9 +67,7 @@ def _evidence(frame: pd.DataFrame, reference: Reference) -> list[tuple[str, pd.S
     def add(basis: str, field: str, lookup: object) -> None:
         if field not in frame:
             return
-        column = frame[field].astype("string")
-        distinct = {value: lookup(value) for value in column.dropna().unique().tolist()}  # type: ignore[operator]
-        out.append((basis, _by_distinct(column, distinct)))
+        out.append((basis, _by_distinct(frame[field], lookup)))  # type: ignore[arg-type]
 
     add("operation_region", "operation_region", reference.region_of_region_code)
     add("operation_postcode", "operation_postcode", reference.region_of_postcode)
@@ -85,13 +87,14 @@ def _national_programme(frame: pd.DataFrame, reference: Reference) -> pd.Series:
         known = {c for c in reference.programmes if reference.is_national_programme(c)}
         national |= cci.isin(known).fillna(False).astype(bool)
     if "programme_title" in frame:
-        titles = frame["programme_title"].astype("string")
-        distinct = {
-            value: bool(found) and all(reference.is_national_programme(c) for c in found)
-            for value in titles.dropna().unique().tolist()
-            for found in [reference.programmes_for_label(value)]
-        }
-        national |= titles.map(distinct).fillna(False).astype(bool)
+
+        def all_national(title: str) -> str | None:
+            found = reference.programmes_for_label(title)
+            return (
+                "yes" if found and all(reference.is_national_programme(c) for c in found) else None
+            )
+
+        national |= _by_distinct(frame["programme_title"], all_national).notna().to_numpy()
     return national
 
 
@@ -160,9 +163,7 @@ def detect_periods(
     def fill(field: str, answer: Callable[[str], str | None]) -> None:
         nonlocal period
         if field in frame:
-            column = frame[field].astype("string")
-            distinct = {value: answer(value) for value in column.dropna().unique().tolist()}
-            period = period.fillna(column.map(distinct).astype("string"))
+            period = period.fillna(_by_distinct(frame[field], answer))
 
     fill("programme_cci", reference.period_of_cci)
     fill("programme_title", reference.period_of_label)
