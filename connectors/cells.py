@@ -154,21 +154,34 @@ def clean_cells(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     boolean mask of the cells that held a placeholder.
     """
     if is_string_column(raw):
-        text = raw.str.strip()
-        text = text.mask(text == "")
-        # only short cells can be placeholders: long free text is never lower-cased nor matched
-        short = text.str.len().le(30).fillna(False).to_numpy(dtype=bool)
-        placeholder = pd.Series(False, index=raw.index)
-        if short.any():
-            # lower case instead of an inline flag: pandas then keeps the regex in pyarrow (RE2)
-            found = text[short].str.lower().str.fullmatch(_PLACEHOLDER_LOWER)
-            placeholder[short] = found.fillna(False).astype(bool).to_numpy()
-        return text.mask(placeholder), placeholder
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        if len(uniques) > len(raw) // 2:  # mostly distinct (names, descriptions): row by row
+            return _clean_texts(raw)
+        # codes, funds, dates as text...: each distinct cell cleaned once, spread back
+        text, placeholder = _clean_texts(pd.Series(uniques, dtype=raw.dtype))
+        flags = np.append(placeholder.to_numpy(dtype=bool), False)
+        return (
+            pd.Series(text.array.take(codes, allow_fill=True), index=raw.index),
+            pd.Series(flags[codes], index=raw.index),
+        )
     if raw.dtype != object:
         return raw, pd.Series(False, index=raw.index)
     values, kinds = map_distinct(raw, _clean_scalar)
     placeholder = pd.Series(kinds == "placeholder", index=raw.index)
     return pd.Series(values, index=raw.index, dtype=object), placeholder
+
+
+def _clean_texts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = raw.str.strip()
+    text = text.mask(text == "")
+    # only short cells can be placeholders: long free text is never lower-cased nor matched
+    short = text.str.len().le(30).fillna(False).to_numpy(dtype=bool)
+    placeholder = pd.Series(False, index=raw.index)
+    if short.any():
+        # lower case instead of an inline flag: pandas then keeps the regex in pyarrow (RE2)
+        found = text[short].str.lower().str.fullmatch(_PLACEHOLDER_LOWER)
+        placeholder[short] = found.fillna(False).astype(bool).to_numpy()
+    return text.mask(placeholder), placeholder
 
 
 def as_text(cleaned: pd.Series) -> pd.Series:
