@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from fundcheck.columns import spread_text
 from fundcheck.model import FIELDS, PERIOD, REGION, ROW, FieldType, RecordKind, RecordSet
 from fundcheck.reference import Reference
 
@@ -189,5 +190,4 @@ def plain(values: pd.Series) -> pd.Series:
         .str.strip()
     )
     folded = folded.mask(folded == "")
-    spread = folded.array.take(codes, allow_fill=True)  # Arrow to Arrow: no string per row
-    return pd.Series(spread, index=values.index, dtype="string")
+    return pd.Series(spread_text(folded, codes, "string"), index=values.index)

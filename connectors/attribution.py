@@ -32,6 +32,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from fundcheck.columns import spread_text
 from fundcheck.model import PERIOD, REGION, REGION_BASIS, Period
 from fundcheck.reference import Reference
 
@@ -56,8 +57,8 @@ def _by_distinct(column: pd.Series, answer: Callable[[str], object]) -> pd.Serie
     """``answer`` once per distinct text of ``column``, spread back to the rows as text (NA
     where the cell is empty or the answer None), without a Python string per row."""
     codes, uniques = pd.factorize(column.astype("string"), use_na_sentinel=True)
-    answers = pd.Series([answer(value) for value in uniques], dtype="string").array
-    return pd.Series(answers.take(codes, allow_fill=True), index=column.index)
+    answers = [answer(value) for value in uniques]
+    return pd.Series(spread_text(answers, codes, "string"), index=column.index)
 
 
 def _evidence(frame: pd.DataFrame, reference: Reference) -> list[tuple[str, pd.Series]]:

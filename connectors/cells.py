@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from fundcheck.columns import spread_text
+
 _PLACEHOLDER_LOWER = (  # RE2-friendly (no \\s, \\d or anchors) so pandas keeps it in pyarrow
     r"(?:n\.? ?[cr]\.?|n ?/ ?[acr]\.?|#n/?a|na|void|null|none|nan|n[ée]ant|inconnu"
     r"|non +(?:communiqu[ée]|renseign[ée]|connu|applicable)|sans +objet|s\. ?o\.?"
@@ -154,14 +156,18 @@ def clean_cells(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     boolean mask of the cells that held a placeholder.
     """
     if is_string_column(raw):
+        sample = raw.iloc[:2000]  # (a strided sample is slow to take from Arrow chunks)
+        if sample.nunique() > len(sample) // 2:  # mostly distinct (names, descriptions)
+            return _clean_texts(raw)  # row by row
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        if len(uniques) > len(raw) // 2:  # mostly distinct (names, descriptions): row by row
-            return _clean_texts(raw)
         # codes, funds, dates as text...: each distinct cell cleaned once, spread back
-        text, placeholder = _clean_texts(pd.Series(uniques, dtype=raw.dtype))
+        distinct = pd.Series(uniques, dtype=raw.dtype)
+        text, placeholder = _clean_texts(distinct)
+        if text is distinct:  # every distinct cell already clean
+            return raw, pd.Series(False, index=raw.index)
         flags = np.append(placeholder.to_numpy(dtype=bool), False)
         return (
-            pd.Series(text.array.take(codes, allow_fill=True), index=raw.index),
+            pd.Series(spread_text(text, codes, raw.dtype), index=raw.index),
             pd.Series(flags[codes], index=raw.index),
         )
     if raw.dtype != object:
@@ -171,17 +177,33 @@ def clean_cells(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(values, index=raw.index, dtype=object), placeholder
 
 
+_MAY_BE_PADDED = r"^[^\p{L}\p{N}\p{P}\p{S}]|[^\p{L}\p{N}\p{P}\p{S}]$"
+"""A cell that starts or ends with a character that is no letter, digit, punctuation or symbol:
+every cell with white space to strip, whatever the kind of space (RE2, run by Arrow)."""
+
+
 def _clean_texts(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = raw.str.strip()
-    text = text.mask(text == "")
+    # a column already clean is kept as it is (a copy of a million long cells costs seconds)
+    try:
+        padded = raw.str.contains(_MAY_BE_PADDED, regex=True).fillna(False).to_numpy(dtype=bool)
+    except re.error:  # text not held by Arrow: Python's re has no \p{...} classes
+        padded = np.ones(len(raw), dtype=bool)
+    text = raw.str.strip() if padded.any() else raw
+    empty = (text == "").fillna(False).to_numpy(dtype=bool)
+    if empty.any():
+        text = text.mask(empty)
     # only short cells can be placeholders: long free text is never lower-cased nor matched
     short = text.str.len().le(30).fillna(False).to_numpy(dtype=bool)
+    if short.any():  # nor does any placeholder hold a digit (amounts, dates, ids are skipped)
+        short = short & ~text.str.contains("[0-9]", regex=True).fillna(True).to_numpy(dtype=bool)
     placeholder = pd.Series(False, index=raw.index)
     if short.any():
         # lower case instead of an inline flag: pandas then keeps the regex in pyarrow (RE2)
         found = text[short].str.lower().str.fullmatch(_PLACEHOLDER_LOWER)
         placeholder[short] = found.fillna(False).astype(bool).to_numpy()
-    return text.mask(placeholder), placeholder
+    if placeholder.any():
+        text = text.mask(placeholder)
+    return text, placeholder
 
 
 def as_text(cleaned: pd.Series) -> pd.Series:

@@ -16,7 +16,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from fundcheck.connectors.cells import ColumnResult, as_text, summarise, take_distinct
+from fundcheck.columns import spread_text
+from fundcheck.connectors.cells import ColumnResult, as_text, summarise
 from fundcheck.connectors.country_names import COUNTRY_BY_NAME
 from fundcheck.reference import FUND_ALIASES, read_rows
 from fundcheck.reference.lookups import (
@@ -274,11 +275,10 @@ def parse_codes(cleaned: pd.Series, normalise: Normaliser) -> ColumnResult:
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     texts = [str(value) for value in uniques]
     parsed = [normalise(value) for value in texts]
-    values = np.array([value for value, _ in parsed], dtype=object)
     kinds = np.array([kind for _, kind in parsed], dtype=object)
     notes, unreadable = summarise(codes, kinds, np.array(texts, dtype=object), text.index)
-    row_values = take_distinct(values, codes, None)
-    return ColumnResult(pd.Series(row_values, index=text.index, dtype="str"), notes, unreadable)
+    row_values = spread_text([value for value, _ in parsed], codes, "str")
+    return ColumnResult(pd.Series(row_values, index=text.index), notes, unreadable)
 
 
 def parse_text(cleaned: pd.Series) -> ColumnResult:

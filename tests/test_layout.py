@@ -44,8 +44,10 @@ FOUNDATION = (
     "fundcheck.display",
     "fundcheck.findings",
     "fundcheck.cper_model",
+    "fundcheck.columns",
 )
-"""What every layer may use: the canonical model, errors, safe display, the findings table."""
+"""What every layer may use: the canonical model, errors, safe display, the findings table,
+Arrow column helpers."""
 REFERENCE = ("fundcheck.reference", "fundcheck.cper_reference")
 ALLOWED: dict[str, tuple[str, ...]] = {
     # reading sources: the model and the reference data (codes, regions, periods)

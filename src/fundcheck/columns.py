@@ -1,0 +1,25 @@
+"""Spreading per-distinct results back to every row, through Arrow.
+
+Readers and checks derive many things once per distinct cell (a list repeats its codes, funds,
+objectives and labels) and then spread the results back to the rows. For text, pandas' ``take``
+on an Arrow-backed array is about 20 times slower than Arrow's own (measured at a million rows
+of 22 distinct specific-objective labels: 0.7-1.0 s against 0.03 s); ``spread_text`` calls
+Arrow's directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+
+def spread_text(distinct: Sequence[Any] | pd.Series | Any, codes: np.ndarray, dtype: Any) -> Any:
+    """``distinct[codes]`` as a text array of ``dtype`` (``str`` or ``string``), missing where
+    the code is -1 (``pd.factorize``'s code of a missing cell) or the distinct value is."""
+    values = pa.array(pd.array(distinct, dtype=dtype))
+    positions = pa.array(np.asarray(codes, dtype=np.int64), mask=np.asarray(codes) < 0)
+    return pd.array(values.take(positions), dtype=dtype)
