@@ -120,11 +120,13 @@ def _parse_column(
     notes = []
     if label in match.variants:
         notes.append(Normalisation("header_variant", name, label, 1, label))
-    placeholders = int(column.placeholder[keep].sum())
+    every_row = bool(keep.all())  # usually: then no copy of the column (a million cells)
+    placeholders = int((column.placeholder if every_row else column.placeholder[keep]).sum())
     if placeholders:
         example = column.placeholder_example
         notes.append(Normalisation("placeholder", name, label, placeholders, example))
-    result = parse_field(name, column.cleaned[keep].reset_index(drop=True), country)
+    kept = column.cleaned if every_row else column.cleaned[keep].reset_index(drop=True)
+    result = parse_field(name, kept, country)
     notes += [Normalisation(n.kind, name, label, n.count, n.example) for n in result.notes]
     return result, notes
 
