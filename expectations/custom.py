@@ -75,7 +75,7 @@ def by_distinct_pair(
     second_codes, second_values = pd.factorize(second)
     width = len(second_values) + 1
     pair_codes = (first_codes.astype(np.int64) + 1) * width + (second_codes + 1)
-    pairs, inverse = np.unique(pair_codes, return_inverse=True)
+    inverse, pairs = pd.factorize(pair_codes)  # hashing: no sort of a million codes
     firsts = [None, *(first_values[i] for i in range(len(first_values)))]
     seconds = [None, *(second_values[i] for i in range(len(second_values)))]
 
@@ -84,7 +84,7 @@ def by_distinct_pair(
         dtype=bool,
         count=len(pairs),
     )
-    return pd.Series(valid[inverse.ravel()], index=first.index)
+    return pd.Series(valid[inverse], index=first.index)
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from fundcheck.findings import (
     record_findings,
     render_message,
 )
-from fundcheck.model import FIELDS, ROW, Rule
+from fundcheck.model import FIELDS, REGION, ROW, Rule
 
 _LOOKUP = re.compile(r"\{(\w+):(" + "|".join((*LOCATION_KINDS, "field")) + r")_region\}")
 """``{field:<kind>_region}`` in a template: the name of the region the field's code lies in;
@@ -42,7 +42,7 @@ def failing_row_findings(
     parameters: Mapping[str, Any],
 ) -> pd.DataFrame:
     """One finding per failing row (``positions`` index ``frame`` by position)."""
-    rows = frame.iloc[positions]
+    rows = frame[_columns_read(spec, frame)].iloc[positions]
     field = spec.field
     column = _column_label(spec, column_labels)
     values = json_column(rows[field]) if field in rows.columns else [None] * len(rows)
@@ -68,6 +68,20 @@ def failing_row_findings(
         legal_basis=spec.meta.legal_basis,
         row_numbers=None if ROW in rows.columns else (positions + 2).tolist(),
     )
+
+
+_FINDING_COLUMNS = (ROW, REGION, "operation_id", "programme_cci")
+"""The columns a record finding takes from its row (``record_findings``)."""
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _columns_read(spec: ExpectationSpec, frame: pd.DataFrame) -> list[str]:
+    """The columns of ``frame`` the findings of ``spec`` read: its own, the finding's, and any
+    name in its ``expected`` template (only these rows' cells are copied, not whole records)."""
+    template = spec.meta.expected or ""
+    named = {name for part in re.findall(r"\{([^}]*)\}", template) for name in _NAME.findall(part)}
+    wanted = {spec.field, *spec.columns(), *_FINDING_COLUMNS, *named}
+    return [column for column in frame.columns if column in wanted]
 
 
 def absent_column_finding(
