@@ -66,12 +66,12 @@ class IdenticalRows:
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        fields = common_fields(data)
-        ops = operations(data, fields)
         first = identical_rows(data)
         later = first[first >= 0]
         if later.empty:
             return findings_frame()
+        fields = common_fields(data)
+        ops = operations(data, ["operation_id", "programme_cci"])  # what the findings read
         group = pd.concat([later, pd.Series(later.unique(), index=later.unique())])
         listed = group_rows_by_last(ops, group)
         lasts = sorted(listed)
@@ -120,8 +120,7 @@ class OperationIdReused:
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        fields = common_fields(data)
-        ops = operations(data, sorted({*fields, "operation_id", "programme_cci"}))
+        ops = operations(data, ["operation_id", "programme_cci"])
         ops = ops[identical_rows(data) < 0]
         ids = text(ops, "operation_id")
         ops, ids = ops[ids.notna()], ids[ids.notna()]
