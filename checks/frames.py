@@ -104,6 +104,8 @@ def operations(data: Mapping[str, RecordSet], columns: Iterable[str] = ()) -> pd
         parts.append(part)
     if not parts:
         return pd.DataFrame(columns=[SOURCE, ROW, REGION, PERIOD, *wanted])
+    if len(parts) == 1:  # one list: its columns shared (copy on write), not copied
+        return parts[0].reset_index(drop=True)
     return pd.concat(parts, ignore_index=True)
 
 
