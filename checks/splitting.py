@@ -83,8 +83,12 @@ def _groups(
     data: Mapping[str, RecordSet], reference: Reference, params: Mapping[str, Any]
 ) -> pd.DataFrame:
     ops = operations(data, COLUMNS)
-    siren = text(ops, "beneficiary_siren").str.replace(r"\D", "", regex=True).str[:9]
-    keys = derived.folded(data, "beneficiary_name").fillna("siren " + siren)
+    keys = derived.folded(data, "beneficiary_name")
+    unnamed = keys.isna().to_numpy(dtype=bool)
+    if unnamed.any():  # a beneficiary without a name is known by its SIREN
+        siren = text(ops.loc[unnamed], "beneficiary_siren").str.replace(r"\D", "", regex=True)
+        keys = keys.copy()
+        keys[unnamed] = ("siren " + siren.str[:9]).to_numpy()
     first, second = near_duplicate_links(
         keys,
         derived.folded(data, "operation_name"),
@@ -144,15 +148,15 @@ def _kinds(
 ) -> np.ndarray:
     """The kind of each link: "double" (funding), "split", or "" (same number, same fund and
     programme: the record rules' matter)."""
-    place = (
-        text(ops, "programme_cci").fillna("?") + "|" + text(ops, "fund").fillna("?")
-    ).to_numpy()
+    programme = pd.factorize(text(ops, "programme_cci").fillna("?"))[0]
+    fund = pd.factorize(text(ops, "fund").fillna("?"))[0]
+    place = programme * (int(fund.max(initial=0)) + 1) + fund  # one number per programme × fund
     eu = amounts(ops, "eu_amount").fillna(0).to_numpy()
     eligible = amounts(ops, "total_eligible_cost").to_numpy()
     ceiling = np.fmax(eligible[a], eligible[b]) * (1 + tolerance)
     double = (place[a] != place[b]) & (np.round(eu[a] + eu[b], 2) > np.round(ceiling, 2))
-    id_values = ids.fillna("").to_numpy(dtype=object)
-    different_id = (id_values[a] != id_values[b]) | (id_values[a] == "")
+    number = pd.factorize(ids, use_na_sentinel=True)[0]  # -1: no operation number
+    different_id = (number[a] != number[b]) | (number[a] < 0)
     return np.where(double, "double", np.where(different_id, "split", ""))
 
 
