@@ -17,6 +17,7 @@ import pandas as pd
 
 from fundcheck.checks import frames
 from fundcheck.checks.categories import categories as categories_of
+from fundcheck.columns import text_per_distinct
 from fundcheck.model import OPERATION_FIELDS, RecordSet
 from fundcheck.reference import Reference
 from fundcheck.reference.lookups import words
@@ -96,10 +97,9 @@ def name_keys(data: Mapping[str, RecordSet]) -> pd.Series:
     return frames.shared(
         data,
         "beneficiary_name_keys",
-        lambda: frames.per_distinct(
+        lambda: text_per_distinct(
             frames.operations(data, ["beneficiary_name"])["beneficiary_name"].astype("string"),
             words,
-            dtype="string",
         ),
     )
 

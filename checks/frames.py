@@ -61,10 +61,9 @@ def derivation_name(key: Hashable) -> str:
 def shared(data: Mapping[str, RecordSet], key: Hashable, compute: Callable[[], T]) -> T:
     """What ``compute`` derives from the record sets, computed once per run for ``key`` and
     handed to every check that asks (each check's own mapping, as in tests, computes it)."""
-    cache = data.derived if isinstance(data, CheckData) else None
-    if cache is None:
+    if not isinstance(data, CheckData):
         return compute()
-    assert isinstance(data, CheckData)
+    cache = data.derived
     data.names_read.add(derivation_name(key))
     if key not in cache:
         cache[key] = compute()
@@ -77,15 +76,15 @@ def shared(data: Mapping[str, RecordSet], key: Hashable, compute: Callable[[], T
     return value
 
 
-def per_distinct(values: pd.Series, derive: Callable[[Any], Any], dtype: Any = object) -> pd.Series:
+def per_distinct(values: pd.Series, derive: Callable[[Any], Any]) -> pd.Series:
     """``derive`` applied once per distinct non-missing value (missing stays missing), spread
-    back to every row: lists repeat beneficiaries, codes and postcodes many times."""
+    back to every row as objects: lists repeat beneficiaries, codes and postcodes many times
+    (text results: ``fundcheck.columns.text_per_distinct``)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     derived = np.empty(len(uniques) + 1, dtype=object)
     derived[:-1] = [derive(value) for value in uniques]
     derived[-1] = None
-    out = pd.Series(derived[codes], index=values.index, dtype=object)
-    return out if dtype is object else out.astype(dtype)
+    return pd.Series(derived[codes], index=values.index, dtype=object)
 
 
 def operations(data: Mapping[str, RecordSet], columns: Iterable[str] = ()) -> pd.DataFrame:

@@ -37,8 +37,8 @@ from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import eur, group_rows, records, render
 from fundcheck.checks.frames import SOURCE, amounts, operations, shared, text
 from fundcheck.checks.related import components, near_duplicate_links
-from fundcheck.findings import findings_frame
-from fundcheck.model import REGION, ROW, RecordSet, Rule, Severity
+from fundcheck.findings import RECORD_COLUMNS, findings_frame
+from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COLUMNS = (
@@ -116,7 +116,7 @@ def _groups(
     return found
 
 
-FINDING_COLUMNS = (SOURCE, ROW, REGION, "operation_id", "programme_cci", "operation_name")
+FINDING_COLUMNS = (SOURCE, *RECORD_COLUMNS, "operation_name")
 """The columns of the operations table the two checks' findings read (kept for both)."""
 
 

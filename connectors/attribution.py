@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from fundcheck.columns import spread_text
+from fundcheck.columns import flag_per_distinct, text_per_distinct
 from fundcheck.model import PERIOD, REGION, REGION_BASIS, Period
 from fundcheck.reference import Reference
 
@@ -53,12 +53,9 @@ REGION_BASES = (
 )
 
 
-def _by_distinct(column: pd.Series, answer: Callable[[str], object]) -> pd.Series:
-    """``answer`` once per distinct text of ``column``, spread back to the rows as text (NA
-    where the cell is empty or the answer None), without a Python string per row."""
-    codes, uniques = pd.factorize(column.astype("string"), use_na_sentinel=True)
-    answers = [answer(value) for value in uniques]
-    return pd.Series(spread_text(answers, codes, "string"), index=column.index)
+def _by_distinct(column: pd.Series, answer: Callable[[str], str | None]) -> pd.Series:
+    """``answer`` once per distinct text of ``column`` (NA where empty or answered None)."""
+    return text_per_distinct(column.astype("string"), answer)
 
 
 def _evidence(frame: pd.DataFrame, reference: Reference) -> list[tuple[str, pd.Series]]:
@@ -89,13 +86,11 @@ def _national_programme(frame: pd.DataFrame, reference: Reference) -> pd.Series:
         national |= cci.isin(known).fillna(False).astype(bool)
     if "programme_title" in frame:
 
-        def all_national(title: str) -> str | None:
+        def all_national(title: str) -> bool:
             found = reference.programmes_for_label(title)
-            return (
-                "yes" if found and all(reference.is_national_programme(c) for c in found) else None
-            )
+            return bool(found) and all(reference.is_national_programme(c) for c in found)
 
-        national |= _by_distinct(frame["programme_title"], all_national).notna().to_numpy()
+        national |= flag_per_distinct(frame["programme_title"].astype("string"), all_national)
     return national
 
 

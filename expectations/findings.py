@@ -13,6 +13,7 @@ import pandas as pd
 from fundcheck.expectations.references import LOCATION_KINDS, region_label
 from fundcheck.expectations.suite import ExpectationSpec
 from fundcheck.findings import (
+    RECORD_COLUMNS,
     display,
     finding,
     json_column,
@@ -20,7 +21,7 @@ from fundcheck.findings import (
     record_findings,
     render_message,
 )
-from fundcheck.model import FIELDS, REGION, ROW, Rule
+from fundcheck.model import FIELDS, ROW, Rule
 
 _LOOKUP = re.compile(r"\{(\w+):(" + "|".join((*LOCATION_KINDS, "field")) + r")_region\}")
 """``{field:<kind>_region}`` in a template: the name of the region the field's code lies in;
@@ -70,17 +71,12 @@ def failing_row_findings(
     )
 
 
-_FINDING_COLUMNS = (ROW, REGION, "operation_id", "programme_cci")
-"""The columns a record finding takes from its row (``record_findings``)."""
-_NAME = re.compile(r"[A-Za-z_]\w*")
-
-
 def _columns_read(spec: ExpectationSpec, frame: pd.DataFrame) -> list[str]:
-    """The columns of ``frame`` the findings of ``spec`` read: its own, the finding's, and any
-    name in its ``expected`` template (only these rows' cells are copied, not whole records)."""
-    template = spec.meta.expected or ""
-    named = {name for part in re.findall(r"\{([^}]*)\}", template) for name in _NAME.findall(part)}
-    wanted = {spec.field, *spec.columns(), *_FINDING_COLUMNS, *named}
+    """The columns of ``frame`` the findings of ``spec`` read: its own, the finding's, and those
+    its ``expected`` template names (only these rows' cells are copied, not whole records)."""
+    template, lookups = _lookup_template(spec.meta.expected or "")
+    named = _template_fields(template) | {source for source, _ in lookups.values()}
+    wanted = {spec.field, *spec.columns(), *RECORD_COLUMNS, *named}
     return [column for column in frame.columns if column in wanted]
 
 

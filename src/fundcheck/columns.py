@@ -1,4 +1,4 @@
-"""Spreading per-distinct results back to every row, through Arrow.
+"""Deriving once per distinct cell and spreading the results back to every row, through Arrow.
 
 Readers and checks derive many things once per distinct cell (a list repeats its codes, funds,
 objectives and labels) and then spread the results back to the rows. For text, pandas' ``take``
@@ -9,7 +9,7 @@ Arrow's directly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,3 +23,20 @@ def spread_text(distinct: Sequence[Any] | pd.Series | Any, codes: np.ndarray, dt
     values = pa.array(pd.array(distinct, dtype=dtype))
     positions = pa.array(np.asarray(codes, dtype=np.int64), mask=np.asarray(codes) < 0)
     return pd.array(values.take(positions), dtype=dtype)
+
+
+def text_per_distinct(values: pd.Series, answer: Callable[[Any], str | None]) -> pd.Series:
+    """``answer`` once per distinct non-missing cell of ``values``, spread back to every row as
+    ``string`` text (NA where the cell is missing or the answer None)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    answers = [answer(value) for value in uniques]
+    return pd.Series(spread_text(answers, codes, "string"), index=values.index)
+
+
+def flag_per_distinct(values: pd.Series, answer: Callable[[Any], bool]) -> np.ndarray:
+    """``answer`` once per distinct non-missing cell of ``values``, spread back to every row
+    (False where the cell is missing)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    flags = np.array([bool(answer(value)) for value in uniques] + [False], dtype=bool)
+    spread: np.ndarray = flags[codes]
+    return spread

@@ -50,7 +50,9 @@ class Finding(BaseModel):
 
 
 FINDING_COLUMNS: tuple[str, ...] = tuple(Finding.model_fields)
-MESSAGE_COLUMNS = ("rule", "severity", "scope", "message_fr", "message_en", "legal_basis")
+RECORD_COLUMNS = (ROW, "operation_id", "programme_cci", REGION)
+"""The columns ``record_findings`` takes from each row of the canonical table."""
+ARROW_TEXT_COLUMNS = ("rule", "severity", "scope", "message_fr", "message_en", "legal_basis")
 """The text columns of a findings table that are never empty, kept as Arrow text: a million
 findings' messages as Python strings would take twice the memory, and concatenating tables
 built either way would copy every one (the columns that may be empty keep None, as objects)."""
@@ -66,7 +68,7 @@ def findings_frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame | None = Non
     frame = frame.loc[:, list(FINDING_COLUMNS)]
     frame["row"] = frame["row"].astype("Int64")
     frame["count"] = frame["count"].astype("Int64")
-    for column in MESSAGE_COLUMNS:  # Arrow text: compact, and concatenated without copies
+    for column in ARROW_TEXT_COLUMNS:  # Arrow text: compact, and concatenated without copies
         if frame[column].dtype != TEXT:
             frame[column] = frame[column].astype(TEXT)
     return frame.reset_index(drop=True)

@@ -1,0 +1,43 @@
+"""Per-distinct results spread back to the rows through Arrow: the same cells pandas would give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fundcheck.columns import flag_per_distinct, spread_text, text_per_distinct
+
+
+@pytest.mark.parametrize("dtype", ["str", "string"])
+def test_spread_text_equals_pandas_take_with_missing_codes_and_values(dtype: str) -> None:
+    distinct = pd.Series(["RSO1.1", None, "ESO4.7 - Promouvoir"], dtype=dtype)
+    codes = np.array([0, 2, -1, 1, 0, 2])
+    spread = pd.Series(spread_text(distinct, codes, dtype))
+    expected = pd.Series(distinct.array.take(codes, allow_fill=True))
+    pd.testing.assert_series_equal(spread, expected)
+    assert spread.isna().tolist() == [False, False, True, True, False, False]
+
+
+def test_text_per_distinct_answers_each_distinct_cell_once_and_keeps_the_index() -> None:
+    asked: list[str] = []
+
+    def answer(cell: str) -> str | None:
+        asked.append(cell)
+        return None if cell == "?" else cell.lower()
+
+    values = pd.Series(["A", None, "B", "A", "?"], index=[4, 5, 6, 7, 8], dtype="string")
+    out = text_per_distinct(values, answer)
+    assert sorted(asked) == ["?", "A", "B"]
+    assert out.tolist() == ["a", pd.NA, "b", "a", pd.NA]
+    assert list(out.index) == [4, 5, 6, 7, 8] and out.dtype == "string"
+
+
+def test_flag_per_distinct_is_false_where_the_cell_is_missing() -> None:
+    values = pd.Series(["x", None, "yy", "x"], dtype="string")
+    assert flag_per_distinct(values, lambda cell: len(cell) == 1).tolist() == [
+        True,
+        False,
+        False,
+        True,
+    ]
