@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fundcheck.columns import as_categories
 from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import blank_rows, build_canonical, mapped_only
 from fundcheck.connectors.decoding import decode_in_context
@@ -34,7 +35,7 @@ from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
 from fundcheck.display import printable
 from fundcheck.errors import SourceError, UnmappableSourceError
-from fundcheck.model import PERIOD, Normalisation, Provenance, RecordSet
+from fundcheck.model import LABEL_FIELDS, PERIOD, Normalisation, Provenance, RecordSet
 from fundcheck.reference import Reference
 
 
@@ -277,6 +278,7 @@ def read_source(
         period_hint=record_set.provenance.period,
         period_override=period,
     )
+    as_categories(record_set.frame, LABEL_FIELDS)
     periods = sorted(record_set.frame[PERIOD].dropna().unique())
     record_set.provenance.period = ", ".join(str(p) for p in periods) or None
     record_set.findings = reading_findings(record_set)

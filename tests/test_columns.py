@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fundcheck.columns import flag_per_distinct, spread_text, text_per_distinct
+from fundcheck.columns import as_categories, flag_per_distinct, spread_text, text_per_distinct
 
 
 @pytest.mark.parametrize("dtype", ["str", "string"])
@@ -41,3 +41,16 @@ def test_flag_per_distinct_is_false_where_the_cell_is_missing() -> None:
         False,
         True,
     ]
+
+
+def test_labels_are_held_once_each_with_the_same_cells() -> None:
+    labels = ["RSO2.1 Favoriser les mesures en faveur de l'efficacité énergétique", None]
+    frame = pd.DataFrame({"label": pd.array(labels * 50_000, dtype="str"), "code": "RSO2.1"})
+    before = frame["label"].memory_usage(deep=True)
+    as_categories(frame, ["label", "absent"])
+    label = frame["label"]
+    assert isinstance(label.dtype, pd.CategoricalDtype)
+    assert list(label.cat.categories) == [labels[0]]
+    assert label.isna().sum() == 50_000 and label.eq(labels[0]).sum() == 50_000
+    assert label.memory_usage(deep=True) < before / 20
+    assert frame["code"].dtype == "str"  # columns not named are left alone

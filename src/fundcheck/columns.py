@@ -40,3 +40,12 @@ def flag_per_distinct(values: pd.Series, answer: Callable[[Any], bool]) -> np.nd
     flags = np.array([bool(answer(value)) for value in uniques] + [False], dtype=bool)
     spread: np.ndarray = flags[codes]
     return spread
+
+
+def as_categories(frame: pd.DataFrame, names: Sequence[str]) -> None:
+    """Hold the ``names`` columns of ``frame`` (those present) as categories: each distinct text
+    stored once, each row a small integer code. Values, missing cells and comparisons are those
+    of the text; a cell cannot be set to a text that is not already a category."""
+    for name in names:
+        if name in frame.columns and not isinstance(frame[name].dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype("category")

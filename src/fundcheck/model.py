@@ -131,6 +131,10 @@ OPERATION_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("last_update_date", FieldType.DATE, "Date de mise à jour", "Date of last update"),
 )
 FIELDS: Mapping[str, FieldSpec] = {spec.name: spec for spec in OPERATION_FIELDS}
+LABEL_FIELDS: tuple[str, ...] = ("programme_title", "specific_objective_label")
+"""Long descriptive labels that a list repeats on every operation of a programme or objective
+(a few dozen texts over all its rows): once read, held as categories, one copy of each text
+(at a million rows, 360 MB less)."""
 
 # Columns fundcheck adds to every canonical frame.
 ROW = "_row"  # the row as a spreadsheet shows it (header = row 1)

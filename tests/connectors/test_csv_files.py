@@ -250,3 +250,14 @@ def test_missing_file_and_directory(tmp_path: Path):
         read_operations(tmp_path / "absent.csv")
     with pytest.raises(SourceError, match="not a regular file"):
         read_operations(tmp_path)
+
+
+def test_repeated_labels_are_read_as_categories_with_their_text(write_csv, headers, row):
+    label = "Objectif spécifique (Code et libellé)"
+    rows = [headers, row(), row({"Numéro Opération": "B"}), row({"Numéro Opération": "C"})]
+    records = read_source(write_csv(rows), load_reference())
+    column = records.frame["specific_objective_label"]
+    assert isinstance(column.dtype, pd.CategoricalDtype)
+    assert len(column.cat.categories) == 1
+    assert column.tolist() == [row()[headers.index(label)]] * 3
+    assert isinstance(records.frame["operation_name"].dtype, pd.StringDtype)  # not a label

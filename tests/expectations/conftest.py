@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fundcheck.columns import as_categories
 from fundcheck.expectations import SuiteFile, load_suite
-from fundcheck.model import FIELDS, FieldType
+from fundcheck.model import FIELDS, LABEL_FIELDS, FieldType
 
 SUITE_NAME = "eu_2021_2027.list_of_operations"
 
@@ -54,8 +55,8 @@ LABELS = {
 def operations(rows: Sequence[Mapping[str, Any]], *, drop: Sequence[str] = ()) -> pd.DataFrame:
     """A canonical frame: each row is VALID_OPERATION updated with the given cells.
 
-    Columns get the connectors' dtypes (``str``, datetime64[ns], float64); ``_row`` starts at
-    2 (the header is row 1).
+    Columns get the connectors' dtypes (``str``, datetime64[ns], float64, categories for the
+    repeated labels); ``_row`` starts at 2 (the header is row 1).
     """
     records = [{**VALID_OPERATION, **row} for row in rows]
     frame = pd.DataFrame(records)
@@ -70,6 +71,7 @@ def operations(rows: Sequence[Mapping[str, Any]], *, drop: Sequence[str] = ()) -
             frame[name] = pd.array(frame[name].to_numpy(dtype=object), dtype="str")
     frame["_row"] = np.arange(2, len(frame) + 2)
     frame["_period"] = "2021-2027"
+    as_categories(frame, LABEL_FIELDS)
     return frame.drop(columns=list(drop))
 
 
