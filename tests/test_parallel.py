@@ -14,10 +14,10 @@ import pytest
 from fundcheck.config import RunConfig
 from fundcheck.demo import generate_demo, write_demo
 from fundcheck.parallel import (
-    AUTO_MAX_RECORDS,
     AUTO_MIN_RECORDS,
     Background,
     can_fork,
+    memory_to_spare,
     runs_in_parallel,
 )
 from fundcheck.pipeline import run
@@ -51,9 +51,48 @@ def test_the_parallel_run_gives_the_serial_findings_in_the_same_order(demo_path:
 def test_who_decides_to_fork() -> None:
     assert runs_in_parallel(2, 10) and not runs_in_parallel(1, 10_000_000)
     assert not runs_in_parallel(None, AUTO_MIN_RECORDS - 1)
-    assert not runs_in_parallel(None, AUTO_MAX_RECORDS + 1)  # memory counts more than time
-    assert runs_in_parallel(2, AUTO_MAX_RECORDS + 1)
-    assert runs_in_parallel(None, AUTO_MIN_RECORDS) == (len(os.sched_getaffinity(0)) > 1)
+    two_cores = len(os.sched_getaffinity(0)) > 1
+    assert runs_in_parallel(None, 5_000_000, room=lambda: True) == two_cores
+    assert not runs_in_parallel(None, 5_000_000, room=lambda: False)  # no memory for a second
+    assert runs_in_parallel(2, 5_000_000, room=lambda: False)  # unless asked for
+    assert runs_in_parallel(None, AUTO_MIN_RECORDS) == two_cores  # this machine has the memory
+
+
+def test_memory_to_spare_compares_what_the_machine_has_with_what_the_process_holds(
+    tmp_path: Path,
+) -> None:
+    assert memory_to_spare()  # this process, on this machine
+    pages = 2 * 2**30 // os.sysconf("SC_PAGE_SIZE")  # the process holds 2 GiB
+    statm = tmp_path / "statm"
+    statm.write_text(f"{pages * 3} {pages} 1000 10 0 {pages} 0\n", encoding="ascii")
+    meminfo = tmp_path / "meminfo"
+    for available_kib, spare in ((1 * 2**20, False), (2 * 2**20, True), (16 * 2**20, True)):
+        meminfo.write_text(
+            f"MemTotal:       {32 * 2**20} kB\nMemFree:  1000 kB\n"
+            f"MemAvailable:   {available_kib} kB\n",
+            encoding="ascii",
+        )
+        assert memory_to_spare(meminfo, statm) is spare
+    assert not memory_to_spare(tmp_path / "absent", statm)  # unknown: one process
+
+
+def test_a_large_result_comes_from_the_child_whole() -> None:
+    parent = os.getpid()
+    rows = 300_000  # tens of megabytes: many times what a pipe holds at once
+
+    def task() -> tuple[int, pd.DataFrame]:
+        frame = pd.DataFrame(
+            {
+                "message": pd.array([f"opération {i} : montant" for i in range(rows)], dtype="str"),
+                "amount": pd.Series(range(rows), dtype="float64") / 3,
+            }
+        )
+        return os.getpid(), frame
+
+    with Background(task) as background:
+        pid, frame = background.result()
+    assert pid != parent  # computed in the child, not again here
+    pd.testing.assert_frame_equal(frame, task()[1])
 
 
 def test_a_task_that_fails_in_the_child_fails_in_the_parent_as_in_a_serial_run() -> None:
