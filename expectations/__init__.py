@@ -4,6 +4,7 @@ Per-record rules live in ``suites/<name>.yaml``; :func:`load_suite` reads one an
 :func:`validate` turns its failing rows into findings. GX is imported only when a suite runs.
 """
 
+from fundcheck.expectations.engine import engine_started, start_engine
 from fundcheck.expectations.runner import (
     SkippedExpectation,
     SuiteRun,
@@ -29,11 +30,13 @@ __all__ = [
     "SuiteFile",
     "SuiteRun",
     "available_suites",
+    "engine_started",
     "check_suite",
     "load_suite",
     "load_suite_file",
     "parse_suite",
     "plan_suite",
     "run_suite",
+    "start_engine",
     "validate",
 ]

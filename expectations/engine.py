@@ -94,6 +94,17 @@ def import_gx() -> Any:
     return gx
 
 
+def start_engine() -> None:
+    """Import GX and make its context now (about 1.3 s, whatever the size of the list), so that
+    a caller can do it while something else runs."""
+    _context()
+
+
+def engine_started() -> bool:
+    """Whether GX is imported and its context made (a previous run of this process)."""
+    return _context.cache_info().currsize > 0
+
+
 @cache
 def _context() -> Any:
     gx = import_gx()

@@ -3,14 +3,19 @@ child that fails, dies or is interrupted never changes the outcome nor outlives 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from fundcheck import pipeline
 from fundcheck.config import RunConfig
 from fundcheck.demo import generate_demo, write_demo
 from fundcheck.parallel import (
@@ -131,3 +136,59 @@ def test_the_child_is_stopped_when_the_run_stops() -> None:
     assert time.monotonic() - started < 10
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+def _validate(path: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``fundcheck validate`` in a new process (where the rule engine has not started yet)."""
+    command = [sys.executable, "-m", "fundcheck", "validate", str(path), "--no-checks"]
+    command += ["--as-of", AS_OF, "--report", "json", "--output", str(output), *options]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+
+
+def _report(output: Path) -> dict[str, object]:
+    report = json.loads((output / "report.json").read_text(encoding="utf-8"))
+    report.pop("generated_at", None)
+    return report
+
+
+def test_lists_read_while_the_engine_starts_give_the_serial_report(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    serial = _validate(demo_path, tmp_path / "serial", "--jobs", "1")
+    beside = _validate(demo_path, tmp_path / "beside", "--jobs", "2")
+    assert serial.returncode == beside.returncode == 1  # the demo has errors
+    assert _report(tmp_path / "serial") == _report(tmp_path / "beside")
+    report = _report(tmp_path / "beside")
+    assert report["summary"]["records"] == len(pd.read_excel(demo_path))  # type: ignore[index]
+    assert len(report["findings"]) > 0  # type: ignore[arg-type]
+
+
+def test_a_bad_list_read_in_the_child_fails_as_in_a_serial_run(tmp_path: Path) -> None:
+    bad = tmp_path / "liste.csv"
+    bad.write_text("Nom;Montant\nA;12\n", encoding="utf-8")
+    serial = _validate(bad, tmp_path / "serial", "--jobs", "1")
+    beside = _validate(bad, tmp_path / "beside", "--jobs", "2")
+    assert serial.returncode == beside.returncode == 3
+    assert "liste.csv" in beside.stderr and "no header row" in beside.stderr
+    assert beside.stderr == serial.stderr
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: one process reads")
+def test_the_lists_are_read_by_a_child_while_this_process_starts_the_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[int] = []
+    monkeypatch.setattr(pipeline, "engine_started", lambda: False)  # as in a new process
+    monkeypatch.setattr(pipeline, "start_engine", lambda: started.append(os.getpid()))
+    said: list[str] = []
+
+    def read_lists(progress: Callable[[str], None]) -> list[int]:
+        progress("reading liste.csv")
+        return [os.getpid()]
+
+    assert pipeline.read_while_the_engine_starts(read_lists, said.append, None) != [os.getpid()]
+    assert started == [os.getpid()]
+    assert said == ["reading the lists while the rule engine starts"]  # the child stays quiet
+    said.clear()
+    assert pipeline.read_while_the_engine_starts(read_lists, said.append, 1) == [os.getpid()]
+    assert said == ["reading liste.csv"] and started == [os.getpid()]  # --jobs 1: all here
