@@ -9,9 +9,13 @@ the findings nor a Python object per finding is built, so memory stays flat what
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring  # what JSONEncoder(ensure_ascii=False) uses
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
+
+import numpy as np
+import pandas as pd
 
 from fundcheck.findings import FINDING_COLUMNS, json_column
 from fundcheck.model import RunResult
@@ -46,16 +50,31 @@ def write_json(result: RunResult, handle: TextIO, lang: Lang) -> None:
 
 def finding_lines(result: RunResult) -> Iterator[str]:
     """The findings as JSON lines in reading order, ``_CHUNK`` findings (joined by ",\\n") at a
-    time: only that slice of the findings is ever copied and converted."""
+    time: only that slice of the findings is ever copied and converted. Each line is its
+    columns' JSON members joined in ``FINDING_COLUMNS`` order, as ``json.dumps`` of the finding
+    would write it (compact separators, no ASCII escaping)."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     order = reading_order(result.findings)
     for start in range(0, len(order), _CHUNK):
         chunk = result.findings.take(order[start : start + _CHUNK])
-        columns = [json_column(chunk[name]) for name in FINDING_COLUMNS]
-        lines = (
-            dict(zip(FINDING_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)
-        )
-        yield ",\n".join(map(encode, lines))
+        members = [_members(name, chunk[name], encode) for name in FINDING_COLUMNS]
+        yield ",\n".join("{" + ",".join(line) + "}" for line in zip(*members, strict=True))
+
+
+def _members(name: str, column: pd.Series, encode: Callable[[Any], str]) -> list[str]:
+    """``"name":value`` for each cell of a findings column, as ``encode`` writes it. A text
+    column repeats few values (rule, severity, source, region, legal basis...): each distinct
+    text is encoded once; an integer is its digits."""
+    key = encode(name) + ":"
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return [key + ("null" if value is None else str(value)) for value in json_column(column)]
+    cells = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
+    if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
+        return [key + encode(value) for value in json_column(column)]  # numbers, mixed values
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    encoded = [key + encode_basestring(str(text)) for text in distinct] + [key + "null"]
+    members: list[str] = np.array(encoded, dtype=object)[codes].tolist()  # -1 (missing): null
+    return members
 
 
 def report_head(result: RunResult, lang: Lang) -> dict[str, Any]:

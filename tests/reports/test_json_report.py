@@ -1,13 +1,16 @@
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
+import pandas as pd
 import pytest
 
-from fundcheck.findings import findings_frame
+from fundcheck.findings import FINDING_COLUMNS, findings_frame, json_value
 from fundcheck.model import RunResult
-from fundcheck.reports.json_report import SCHEMA_VERSION, JsonReport, write_json
+from fundcheck.reports.digest import reading_order
+from fundcheck.reports.json_report import SCHEMA_VERSION, JsonReport, finding_lines, write_json
 
 SCHEMA = json.loads(
     (Path(__file__).parents[2] / "docs" / "report.schema.json").read_text(encoding="utf-8")
@@ -154,3 +157,35 @@ def test_findings_are_written_a_slice_at_a_time_with_the_same_bytes(
     assert [f["severity"] for f in findings] == sorted(
         (f["severity"] for f in findings), key=["error", "warning", "info"].index
     )
+
+
+def test_each_finding_line_is_the_json_of_its_cells(sample_result):
+    """Lines are assembled from each column's encoded members: they must be, byte for byte,
+    what ``json.dumps`` writes for the finding (quotes, accents, line breaks, numbers that
+    compare equal but are written differently, lists, missing cells)."""
+    tricky = [
+        ('Intitulé « guillemets » "doubles"\nsur deux lignes', 1, "1"),
+        ("Ελληνικά \\ barre", 1.0, None),
+        (None, True, ["044", "140"]),
+        ('Intitulé « guillemets » "doubles"\nsur deux lignes', 12.5, {"min": 0.4}),
+    ]
+    findings = sample_result.findings.iloc[: len(tricky)].copy()
+    findings["operation_id"] = [text for text, _, _ in tricky]
+    findings["value"] = pd.Series([value for _, value, _ in tricky], dtype=object).to_numpy()
+    findings["expected"] = pd.Series([cell for _, _, cell in tricky], dtype=object).to_numpy()
+    findings["region"] = pd.Categorical(["84", None, "84", "11"])
+    result = replace(sample_result, findings=findings_frame(findings))
+    lines = "".join(finding_lines(result)).split(",\n")
+    order = reading_order(result.findings)
+    expected = [
+        json.dumps(
+            {name: json_value(result.findings[name].iloc[i]) for name in FINDING_COLUMNS},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for i in order
+    ]
+    assert lines == expected
+    assert [json.loads(line)["value"] for line in lines] == [
+        json_value(findings["value"].iloc[i]) for i in order
+    ]
