@@ -268,7 +268,8 @@ on {time.strftime("%Y-%m-%d")}: Python {platform.python_version()}, {platform.ma
 normalise, masks, counts per region), wall time of the subprocess and, in brackets, its compute
 time without interpreter start-up. *`--no-checks`*: `fundcheck validate FILE --no-checks --report
 json --output DIR` end to end (start-up, reading, normalisation, region attribution, GX suite,
-JSON report): the rules the pandas pass implements. *default run*: `fundcheck validate FILE
+JSON report; from 2 cores, the list read in a forked process while the main one starts GX): the
+rules the pandas pass implements. *default run*: `fundcheck validate FILE
 --report json --output DIR`, what a user runs: the same with the aggregate checks (ceilings,
 concentration, climate, progress, duplicates and split operations, outliers...), the checks in a
 second process beside the record rules from 20,000 rows. Peak MB is the most memory the command's

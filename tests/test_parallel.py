@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -192,3 +193,17 @@ def test_the_lists_are_read_by_a_child_while_this_process_starts_the_engine(
     said.clear()
     assert pipeline.read_while_the_engine_starts(read_lists, said.append, 1) == [os.getpid()]
     assert said == ["reading liste.csv"] and started == [os.getpid()]  # --jobs 1: all here
+
+
+def test_a_record_set_as_read_crosses_to_another_process_whole(demo_path: Path) -> None:
+    """What the reading child sends back: a record set read from a file pickles and unpickles
+    to the same records, findings and provenance (else the parent would read the file again)."""
+    from fundcheck.connectors import read_source
+    from fundcheck.reference import load_reference
+
+    record_set = read_source(demo_path, load_reference())
+    copy = pickle.loads(pickle.dumps(record_set, protocol=pickle.HIGHEST_PROTOCOL))
+    pd.testing.assert_frame_equal(copy.frame, record_set.frame)
+    pd.testing.assert_frame_equal(copy.findings, record_set.findings)
+    assert copy.provenance == record_set.provenance and copy.provenance.sha256
+    assert copy.column_labels == record_set.column_labels

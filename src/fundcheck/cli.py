@@ -158,8 +158,9 @@ def _report_notes(formats: list[str]) -> list[str]:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Processes: 2 runs the aggregate checks beside the record rules, 1 one after the other "
-    "(default: 2 on two cores from 20,000 to 500,000 records).",
+    help="Processes: 2 runs the aggregate checks beside the record rules (with --no-checks, "
+    "reads the lists beside the rule engine's start), 1 one after the other (default: 2 on two "
+    "cores from 20,000 records, when the machine has the memory for a second process).",
 )
 @run_options(REPORT_FORMATS)
 def validate(
