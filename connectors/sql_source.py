@@ -154,23 +154,46 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+ROWS_AT_ONCE = 50_000
+"""Rows fetched from the database at a time (a server-side cursor where the driver has one)."""
+
+
 def read_table(
     source: SqlSource, limits: InputLimits = DEFAULT_LIMITS, max_rows: int | None = None
 ) -> tuple[list[str], pd.DataFrame]:
     """The column names and the rows (as text cells, columns numbered) of the table or query
-    (its first ``max_rows`` rows only, when given)."""
+    (its first ``max_rows`` rows only, when given).
+
+    Rows are fetched ``ROWS_AT_ONCE`` at a time and each batch becomes compact Arrow text at
+    once, so the client never holds the rows as Python objects; a result beyond
+    ``limits.max_sheet_cells`` stops at the batch that crosses it."""
+    import pyarrow as pa
+
     with read_only(source.url) as connection:
-        result = connection.execute(_statement(connection, source, max_rows))
+        streaming = connection.execution_options(stream_results=True, yield_per=ROWS_AT_ONCE)
+        result = streaming.execute(_statement(connection, source, max_rows))
         names = result.keys()  # the result's column names
         headers = [str(name) for name in names]
-        rows = [[_text(value) for value in row] for row in result]
-    body = pd.DataFrame(rows, columns=range(len(headers)), dtype=object)
-    if body.size > limits.max_sheet_cells:
-        raise SourceError(
-            f"{body.size:,} cells is above the limit of {limits.max_sheet_cells:,} "
-            "(limits.max_sheet_cells)",
-            location=shown_url(source.url),
-        )
+        batches: list[list[pa.Array]] = [[] for _ in headers]
+        cells = 0
+        for rows in result.partitions(ROWS_AT_ONCE):
+            cells += len(rows) * len(headers)
+            if cells > limits.max_sheet_cells:
+                raise SourceError(
+                    f"more than {limits.max_sheet_cells:,} cells, the limit "
+                    "(limits.max_sheet_cells)",
+                    location=shown_url(source.url),
+                )
+            for position, values in enumerate(zip(*rows, strict=True)):
+                texts = [_text(value) for value in values]
+                batches[position].append(pa.array(texts, type=pa.string()))
+    body = pd.DataFrame(
+        {
+            position: pd.array(pa.chunked_array(chunks, type=pa.string()), dtype="str")
+            for position, chunks in enumerate(batches)
+        },
+        columns=range(len(headers)),
+    )
     return headers, body
 
 

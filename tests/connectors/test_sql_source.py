@@ -18,8 +18,10 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from fundcheck.cli import cli
+from fundcheck.connectors import sql_source
+from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, is_database_url, shown_url
-from fundcheck.errors import ConfigError
+from fundcheck.errors import ConfigError, SourceError
 
 POSTGRES_URL = os.environ.get(
     "FUNDCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -130,11 +132,14 @@ def test_a_query_is_read_and_writing_statements_are_refused(postgres, tmp_path):
     for bad in (f'DELETE FROM "{schema}".liste', f'SELECT 1; DROP TABLE "{schema}".liste'):
         refused = CliRunner().invoke(cli, ["validate", url, "--query", bad])
         assert refused.exit_code == 3 and "one SELECT statement" in refused.output
-    # a writing CTE passes the SELECT check, even as the owner: the read-only transaction stops it
+    # a writing CTE passes the SELECT check, even as the owner: the database refuses it (the
+    # rows are streamed through a server-side cursor, which may hold no writing statement, in a
+    # read-only transaction)
     owner = POSTGRES_URL
     sneaky = f'WITH gone AS (DELETE FROM "{schema}".liste RETURNING *) SELECT * FROM gone'
     refused = CliRunner().invoke(cli, ["validate", owner, "--query", sneaky])
-    assert refused.exit_code == 3 and "read-only transaction" in refused.output
+    assert refused.exit_code == 3 and "database error" in refused.output
+    assert "data-modifying" in refused.output or "read-only transaction" in refused.output
     with engine.connect() as conn:
         assert conn.exec_driver_sql(f'SELECT count(*) FROM "{schema}".liste').scalar() == 180
 
@@ -190,3 +195,32 @@ def test_inspect_explains_how_a_table_and_a_query_are_read(postgres):
     query = f'SELECT "NUMCCI" FROM "{schema}".liste'
     partial = CliRunner().invoke(cli, ["inspect", url, "--query", query])
     assert partial.exit_code == 3 and "not mappable" in partial.output
+
+
+def test_rows_fetched_in_batches_are_the_rows_of_one_fetch_and_a_limit_stops_early(
+    tmp_path, monkeypatch
+):
+    database = tmp_path / "listes.db"
+    extract = _extract()
+    with sqlite3.connect(database) as conn:
+        extract.to_sql("liste", conn, index=False)
+    source = SqlSource(f"sqlite:///{database}", table="liste")
+    headers, whole = sql_source.read_table(source)
+    monkeypatch.setattr(sql_source, "ROWS_AT_ONCE", 7)  # 180 rows: 26 batches
+    batched_headers, batched = sql_source.read_table(source)
+    assert batched_headers == headers == list(extract.columns)
+    pd.testing.assert_frame_equal(batched, whole)
+    assert batched.shape == extract.shape and isinstance(batched[0].dtype, pd.StringDtype)
+    assert batched.iloc[:, 0].tolist() == extract.iloc[:, 0].tolist()
+    fetched: list[int] = []
+    original = sql_source._text
+
+    def counted(value: object) -> str | None:
+        fetched.append(1)
+        return original(value)
+
+    monkeypatch.setattr(sql_source, "_text", counted)
+    small = InputLimits(max_sheet_cells=10 * len(headers))  # 10 rows
+    with pytest.raises(SourceError, match=r"limits\.max_sheet_cells"):
+        sql_source.read_table(source, small)
+    assert len(fetched) <= 7 * len(headers)  # stopped at the batch that crossed the limit
