@@ -49,10 +49,13 @@ def near_duplicate_links(
     end: pd.Series,
     places: np.ndarray,
     similarity: float,
+    rank: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Links (``first``, ``second``: positions, each pair overlapping in dates) that connect
     every group of near-duplicates. ``keys``: beneficiary (NA: not compared); ``titles``: folded
-    titles (NA or "": not compared); ``places``: départements ("" when unknown)."""
+    titles (NA or "": not compared); ``places``: départements ("" when unknown); ``rank``: the
+    order in which rows starting on the same day are swept (default: their positions; a rank
+    made from the rows' contents draws the same links whatever the order of the rows)."""
     begin = pd.to_datetime(start, errors="coerce").to_numpy(dtype="datetime64[ns]")
     finish = pd.to_datetime(end, errors="coerce").to_numpy(dtype="datetime64[ns]")
     key_code = pd.factorize(keys, use_na_sentinel=True)[0]
@@ -79,7 +82,8 @@ def near_duplicate_links(
     node_title = np.asarray(short_text, dtype=object)[distinct % len(short_text)]
     groups = _place_groups(block, places[rows])  # (position in rows, place group) pairs
     member, group = groups[:, 0], groups[:, 1]
-    times = (begin[rows].view(np.int64), finish[rows].view(np.int64))
+    order = np.arange(len(keys)) if rank is None else np.asarray(rank, dtype=np.int64)
+    times = (begin[rows].view(np.int64), finish[rows].view(np.int64), order[rows])
     links = [_sweep(node[member] * (group.max() + 1) + group, member, times)]
     similar = list(_similar_titles(node_block, node_title, similarity))
     t1 = np.concatenate([np.empty(0, dtype=np.int64), *(a for a, _ in similar)])
@@ -112,14 +116,14 @@ def _place_groups(block: np.ndarray, places: np.ndarray) -> np.ndarray:
 
 
 def _sweep(
-    group: np.ndarray, row: np.ndarray, times: tuple[np.ndarray, np.ndarray]
+    group: np.ndarray, row: np.ndarray, times: tuple[np.ndarray, np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Within each group, rows by start date: each row that overlaps an earlier one is linked
-    to the earlier row whose end reaches furthest (which it overlaps)."""
+    """Within each group, rows by start date (then rank): each row that overlaps an earlier one
+    is linked to the earlier row whose end reaches furthest (which it overlaps)."""
     if len(row) < 2:
         return _no_links()
     begin, finish = times[0][row], times[1][row]
-    order = np.lexsort((begin, group))
+    order = np.lexsort((times[2][row], begin, group))
     group, row, begin, finish = group[order], row[order], begin[order], finish[order]
     frame = pd.DataFrame({"group": group, "end": finish})
     reach = frame.groupby("group", sort=False)["end"].cummax().to_numpy()
@@ -139,7 +143,7 @@ def _pair_sweep(
     node: np.ndarray,
     member: np.ndarray,
     group: np.ndarray,
-    times: tuple[np.ndarray, np.ndarray],
+    times: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sweep over the rows of each pair of similar titles (``t1[i]``, ``t2[i]``), by
     département group: links between rows of either title whose dates overlap. The rows of the

@@ -89,16 +89,22 @@ def _groups(
         siren = text(ops.loc[unnamed], "beneficiary_siren").str.replace(r"\D", "", regex=True)
         keys = keys.copy()
         keys[unnamed] = ("siren " + siren.str[:9]).to_numpy()
+    titles = derived.folded(data, "operation_name")
+    ids = derived.text(data, "operation_id")
+    places = derived.departements(data, reference)
+    # every value of the operation the check reads (not the name of its source): rows alike
+    # in all of them are interchangeable
+    rank = content_rank([*(ops[name] for name in COLUMNS), keys, titles])
     first, second = near_duplicate_links(
         keys,
-        derived.folded(data, "operation_name"),
+        titles,
         ops["start_date"],
         ops["end_date"],
-        derived.departements(data, reference),
+        places,
         params["split_title_similarity"],
+        rank,
     )
-    ids = derived.text(data, "operation_id")
-    same_first, same_second = _same_id_links(ids)
+    same_first, same_second = _same_id_links(ids, rank)
     first, second = np.r_[first, same_first], np.r_[second, same_second]
     copies = derived.identical_rows(data).to_numpy() >= 0
     kept = ~copies[first] & ~copies[second]
@@ -134,11 +140,25 @@ def _worst_double_funding(
     return worst.set_index("group")
 
 
-def _same_id_links(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each later row with an operation number to the first row with that number."""
+def content_rank(columns: list[pd.Series]) -> np.ndarray:
+    """Each row's place when the rows are sorted by a hash of their values in ``columns``: the
+    same for a row whatever the order of the rows, so that the links drawn between related
+    operations, and the groups they make, do not depend on it (pandas' hash is fixed from run
+    to run). Rows with the same values are ranked by position (they are interchangeable)."""
+    values = pd.DataFrame({i: column.reset_index(drop=True) for i, column in enumerate(columns)})
+    hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    order = np.argsort(hashes, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def _same_id_links(ids: pd.Series, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row with an operation number to the row of lowest rank with that number."""
     known = ids.dropna()
     repeated = known[known.duplicated(keep=False)]
-    first = pd.Series(repeated.index, index=repeated.index).groupby(repeated).transform("min")
+    ranks = pd.Series(rank[repeated.index.to_numpy()], index=repeated.index)
+    first = ranks.groupby(repeated.to_numpy(), sort=False).transform("idxmin")
     later = first[first != first.index]
     return later.to_numpy(dtype=np.int64), later.index.to_numpy(dtype=np.int64)
 

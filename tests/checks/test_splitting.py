@@ -3,6 +3,8 @@ dates."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
@@ -114,3 +116,53 @@ def test_a_hundred_thousand_rows_are_checked():
         name="big.csv", location="big.csv", format="csv"))}  # fmt: skip
     found = CHECKS[SPLIT]().run(data, load_reference(), {})
     assert len(found) > 0
+
+
+def test_the_groups_do_not_depend_on_the_order_of_the_rows(build, run):
+    """One operation number on three rows with other titles: two in the Occitanie ERDF
+    programme (60,000 € and 50,000 €), one in an ESF+ programme (60,000 €). Each row with the
+    number is linked to one row holding it, chosen by the rows' contents, not by which comes
+    first in the file: else the rows in another order would make another group ({first ERDF,
+    ESF+} at 120,000 € or {second ERDF, ESF+} at 110,000 €)."""
+    erdf_a = {"operation_id": "OC1", "operation_name": "Rénovation du gymnase"}
+    esf = {"operation_id": "OC1", "operation_name": "Parcours vers l'emploi",
+           "programme_cci": "2021FR05SFPR001", "fund": "ESF+",
+           "specific_objective": "ESO4.1"}  # fmt: skip
+    erdf_b = {"operation_id": "OC1", "operation_name": "Étude de faisabilité",
+              "eu_amount": 50_000.0}  # fmt: skip
+    found = []
+    for rows in ([erdf_a, esf, erdf_b], [erdf_b, esf, erdf_a], [esf, erdf_a, erdf_b]):
+        double = run(DOUBLE, build(rows))
+        assert len(double) == 1
+        hit = double.iloc[0]
+        found.append((hit["count"], hit["value"], hit["expected"]))
+    assert len(set(found)) == 1  # one answer whatever the order
+    assert found[0] in {(2, 120_000.0, 100_000.0), (2, 110_000.0, 100_000.0),
+                        (3, 120_000.0, 100_000.0)}  # fmt: skip
+
+
+def test_the_demo_in_another_order_gives_the_same_groups(tmp_path):
+    """The demo list (its split and double-funded operations injected), its rows shuffled, each
+    keeping its row number: the same groups, amounts and rows (a split finding stands on the
+    group's last row in the list, so the title it shows may be another member's)."""
+    from fundcheck.connectors import read_source
+    from fundcheck.demo import generate_demo, write_demo
+
+    reference = load_reference()
+    records = read_source(write_demo(tmp_path / "demo.xlsx", generate_demo()), reference)
+    shuffled = records.frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    assert not shuffled["_row"].equals(records.frame["_row"])
+
+    def groups(frame: pd.DataFrame) -> list[tuple]:
+        data = {"demo.xlsx": RecordSet(RecordKind.OPERATIONS, frame, records.provenance)}
+        found = []
+        for rule in (SPLIT, DOUBLE):
+            for _, hit in CHECKS[rule]().run(data, reference, {}).iterrows():
+                rows = sorted(int(n) for n in re.findall(r"\d+", hit["message_en"].split("(")[1]))
+                amounts = (hit["value"], hit["expected"]) if rule == DOUBLE else ()
+                found.append((rule, hit["count"], *amounts, tuple(rows)))
+        return sorted(found, key=str)
+
+    original = groups(records.frame)
+    assert {rule for rule, *_ in original} == {SPLIT, DOUBLE}  # the demo has both
+    assert groups(shuffled) == original
