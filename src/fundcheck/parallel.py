@@ -155,7 +155,7 @@ def _child(task: Callable[[], Any], reading: int, writing: int) -> None:
                 pickle.dump(("failed", None), sender)
             else:
                 pickle.dump(("ok", value), sender, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # noqa: BLE001, S110 - unpicklable value or closed pipe: the parent sees a cut stream
+    except BaseException:  # unpicklable value or closed pipe: the parent sees a cut stream
         pass
     finally:
         os._exit(0)  # no atexit handlers, no flush of the parent's inherited buffers
