@@ -9,7 +9,7 @@ its tunable parameters with their defaults (``parameters``), which ``fundcheck.t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, ClassVar, Protocol
 
 import pandas as pd
@@ -64,11 +64,12 @@ def run_checks(
     reference: Reference,
     parameters: Mapping[str, Any],
     after_each: Callable[[], None] = lambda: None,
+    ids: Collection[str] | None = None,
 ) -> list[pd.DataFrame]:
-    """Every registered check on ``data``, in registry order: their findings tables. After each
-    check, the derivations no later check reads are dropped, then ``after_each`` runs (the
-    pipeline gives the freed memory back there)."""
-    checks = list(CHECKS.values())
+    """Every registered check on ``data`` (or those of the rule ``ids``), in registry order: their
+    findings tables. After each check, the derivations no later check of the run reads are
+    dropped, then ``after_each`` runs (the pipeline gives the freed memory back there)."""
+    checks = [check for rule, check in CHECKS.items() if ids is None or rule in ids]
     found = []
     for position, check in enumerate(checks):
         found.append(check().run(data, reference, parameters))

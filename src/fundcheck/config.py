@@ -58,7 +58,8 @@ class RunConfig(BaseModel):
     limits: InputLimits = Field(default_factory=InputLimits)
     jobs: int | None = Field(None, ge=1)
     """Processes: 2 runs the aggregate checks beside the record rules, 1 one after the other;
-    None decides (2 on a machine with two cores, from 20,000 to 500,000 records)."""
+    None decides (2 on a machine with two cores, from 20,000 records, when the machine has the
+    memory for a second process)."""
 
 
 def load_toml(path: Path) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 The record rules (the GX suite, with GX's import) and the aggregate checks read the same record
 sets and never each other's findings, so they can run at once. The child is forked after reading:
 it shares the record sets copy-on-write, runs the checks and sends back their findings (a pickled
-table). The result is the serial one: the parent puts the checks' findings where the serial run
-puts them.
+table). The parent, once its record rules are done, runs a share of the checks itself
+(``pipeline.CHECKS_AFTER_THE_RECORD_RULES``) so that both end about together. The result is the
+serial one: the parent puts the checks' findings where the serial run puts them.
 
 Nothing depends on the child succeeding: if it cannot start, dies, or fails, the parent runs the
 checks itself, so an error in a check surfaces as in a serial run (same message, same exit code).

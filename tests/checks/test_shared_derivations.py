@@ -136,6 +136,34 @@ def test_each_check_declares_what_it_reads_and_a_run_derives_nothing_twice(tmp_p
             pd.testing.assert_frame_equal(dropped, kept)
 
 
+def test_a_run_of_some_checks_gives_their_findings_of_the_whole_run(tmp_path) -> None:
+    """With two processes each runs a share of the checks (``ids``): each share, put back in
+    registry order, gives the whole run's findings, and keeps no derivation once done."""
+    from fundcheck.checks import CHECKS, run_checks
+    from fundcheck.connectors import read_source
+    from fundcheck.demo import generate_demo, write_demo
+    from fundcheck.pipeline import CHECKS_AFTER_THE_RECORD_RULES
+    from fundcheck.reference import load_reference
+
+    reference = load_reference()
+    params = {"as_of": "2026-04-01"}
+    source = write_demo(tmp_path / "demo.xlsx", generate_demo())
+    record_sets = {source.name: read_source(source, reference)}
+    whole = dict(zip(CHECKS, run_checks(CheckData(record_sets), reference, params), strict=True))
+    assert set(CHECKS) > CHECKS_AFTER_THE_RECORD_RULES  # ids of registered checks only
+    here = [rule for rule in CHECKS if rule in CHECKS_AFTER_THE_RECORD_RULES]
+    beside = [rule for rule in CHECKS if rule not in CHECKS_AFTER_THE_RECORD_RULES]
+    for share in (here, beside):
+        data = CheckData(record_sets)
+        found = run_checks(data, reference, params, ids=share)
+        assert len(found) == len(share)
+        assert data.derived == {}
+        for rule, frame in zip(share, found, strict=True):
+            assert set(frame["rule"]) <= {rule}
+            pd.testing.assert_frame_equal(frame, whole[rule])
+    assert len(whole["eu.risk.concentration_indicators"]) > 0  # the demo has some to compare
+
+
 def test_categories_derived_per_distinct_inputs_equal_the_row_by_row_derivation(tmp_path) -> None:
     """The category of region is derived once per distinct combination of the cells it reads:
     on the demo list (both periods, every way a category is found), the same as row by row."""
