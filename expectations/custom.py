@@ -1,4 +1,4 @@
-"""fundcheck's own GX 1.x expectations, for per-record rules GX does not have (pandas engine).
+"""fundcheck's own GX 1.x expectations, for per-record rules GX does not have (pandas, Spark).
 
 Importing this module registers each expectation under its snake_case type (for example
 ``expect_column_values_to_be_delimited_codes_in_set``) and its metric, so a suite file can
@@ -11,16 +11,16 @@ reported through ``unexpected_index_list``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
+import functools
+import operator
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 from great_expectations.compatibility import pydantic
 from great_expectations.core.metric_domain_types import MetricDomainTypes
 from great_expectations.core.metric_function_types import MetricPartialFunctionTypes
 from great_expectations.execution_engine.pandas_execution_engine import PandasExecutionEngine
+from great_expectations.execution_engine.sparkdf_execution_engine import SparkDFExecutionEngine
 from great_expectations.expectations.expectation import (
     ColumnMapExpectation,
     ColumnPairMapExpectation,
@@ -47,45 +47,21 @@ from great_expectations.expectations.metrics.map_metric_provider.multicolumn_map
 from great_expectations.expectations.metrics.metric_provider import metric_partial
 from great_expectations.expectations.metrics.util import get_dbms_compatible_metric_domain_kwargs
 
-from fundcheck.expectations.identifiers import VALIDATORS, embedded_siren
-from fundcheck.expectations.person_names import looks_like_person
-from fundcheck.expectations.references import (
-    LOCATION_KINDS,
-    REFERENCE_NAMES,
-    in_programme_territory,
-    region_of,
-    resolve_reference,
+from fundcheck.expectations.references import LOCATION_KINDS, REFERENCE_NAMES
+from fundcheck.expectations.row_checks import (
+    amount_equals_base_times_rate,
+    b_allowed_for_a,
+    codes_not_forbidden_for_a,
+    delimited_codes_in_set,
+    in_code_list,
+    not_person_name,
+    not_postcode_class,
+    same_objective,
+    same_region,
+    same_siren,
+    valid_identifier,
 )
-from fundcheck.reference.lookups import OBJECTIVE_CODE, specific_objective_code
-from fundcheck.reference.lookups import postcode_class as classify_postcode
-
-
-def by_distinct_value(column: pd.Series, is_valid: Callable[[Any], bool]) -> pd.Series:
-    """Evaluate ``is_valid`` once per distinct value (columns of codes repeat a lot)."""
-    codes, uniques = pd.factorize(column)
-    valid = np.fromiter((is_valid(value) for value in uniques), dtype=bool, count=len(uniques))
-    return pd.Series(np.where(codes < 0, True, valid[codes]), index=column.index)
-
-
-def by_distinct_pair(
-    first: pd.Series, second: pd.Series, is_valid: Callable[[Any, Any], bool]
-) -> pd.Series:
-    """Evaluate ``is_valid(a, b)`` once per distinct pair; a missing cell is passed as None."""
-    first_codes, first_values = pd.factorize(first)
-    second_codes, second_values = pd.factorize(second)
-    width = len(second_values) + 1
-    pair_codes = (first_codes.astype(np.int64) + 1) * width + (second_codes + 1)
-    inverse, pairs = pd.factorize(pair_codes)  # hashing: no sort of a million codes
-    firsts = [None, *(first_values[i] for i in range(len(first_values)))]
-    seconds = [None, *(second_values[i] for i in range(len(second_values)))]
-
-    valid = np.fromiter(
-        (is_valid(firsts[pair // width], seconds[pair % width]) for pair in pairs.tolist()),
-        dtype=bool,
-        count=len(pairs),
-    )
-    return pd.Series(valid[inverse], index=first.index)
-
+from fundcheck.expectations.spark_engine import occurrences, on_spark, repeated_within_group
 
 # --------------------------------------------------------------------------------------------
 # Codes joined by a separator, each in a set
@@ -99,11 +75,11 @@ class ColumnValuesDelimitedCodesInSet(ColumnMapMetricProvider):
     def _pandas(
         cls, column: pd.Series, value_set: list[Any], separator: str, **kwargs: Any
     ) -> pd.Series:
-        allowed = set(value_set)
-        return by_distinct_value(
-            column,
-            lambda cell: all(code.strip() in allowed for code in str(cell).split(separator)),
-        )
+        return delimited_codes_in_set(column, value_set=value_set, separator=separator)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column: Any, value_set: list[Any], separator: str, **kwargs: Any) -> Any:
+        return on_spark(delimited_codes_in_set, column, value_set=value_set, separator=separator)
 
 
 class ExpectColumnValuesToBeDelimitedCodesInSet(ColumnMapExpectation):
@@ -124,18 +100,17 @@ class ExpectColumnValuesToBeDelimitedCodesInSet(ColumnMapExpectation):
 # Value in a packaged code list, looked up by name
 
 
-@cache
-def _code_list(name: str) -> frozenset[Any]:
-    return frozenset(resolve_reference(name))
-
-
 class ColumnValuesInCodeList(ColumnMapMetricProvider):
     condition_metric_name = "column_values.in_code_list"
     condition_value_keys = ("code_list",)
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, code_list: str, **kwargs: Any) -> pd.Series:
-        return column.isin(_code_list(code_list))
+        return in_code_list(column, code_list)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column: Any, code_list: str, **kwargs: Any) -> Any:
+        return on_spark(in_code_list, column, code_list=code_list)
 
 
 class ExpectColumnValuesToBeInCodeList(ColumnMapExpectation):
@@ -169,9 +144,11 @@ class ColumnValuesNotPostcodeClass(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, postcode_class: str, **kwargs: Any) -> pd.Series:
-        return by_distinct_value(
-            column, lambda code: classify_postcode(str(code)) != postcode_class
-        )
+        return not_postcode_class(column, postcode_class)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column: Any, postcode_class: str, **kwargs: Any) -> Any:
+        return on_spark(not_postcode_class, column, postcode_class=postcode_class)
 
 
 class ExpectColumnValuesToNotBePostcodeClass(ColumnMapExpectation):
@@ -221,17 +198,17 @@ class ColumnPairValuesBAllowedForA(ColumnPairMapMetricProvider):
         allowed_by_key: dict[str, list[str]],
         **kwargs: Any,
     ) -> pd.Series:
-        every_value = {value for values in allowed_by_key.values() for value in values}
-        allowed = {key: set(values) for key, values in allowed_by_key.items()}
+        return b_allowed_for_a(column_A, column_B, allowed_by_key)
 
-        def is_valid(key: Any, value: Any) -> bool:
-            if value is None:
-                return True
-            if key in allowed:
-                return value in allowed[key]
-            return value in every_value
-
-        return by_distinct_pair(column_A, column_B, is_valid)
+    @column_pair_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[untyped-decorator]
+    def _spark(
+        cls,
+        column_A: Any,  # noqa: N803 - GX's argument names
+        column_B: Any,  # noqa: N803
+        allowed_by_key: dict[str, list[str]],
+        **kwargs: Any,
+    ) -> Any:
+        return on_spark(b_allowed_for_a, column_A, column_B, allowed_by_key=allowed_by_key)
 
 
 class ExpectColumnPairValuesBToBeAllowedForA(ColumnPairMapExpectation):
@@ -278,20 +255,24 @@ class ColumnPairDelimitedCodesNotForbiddenForA(ColumnPairMapMetricProvider):
         separator: str,
         **kwargs: Any,
     ) -> pd.Series:
-        forbidden = {key: set(values) for key, values in forbidden_by_key.items()}
+        return codes_not_forbidden_for_a(column_A, column_B, forbidden_by_key, separator)
 
-        def is_valid(key: Any, value: Any) -> bool:
-            if key not in forbidden or not isinstance(value, str):
-                return True
-            codes = [code for code in value.split(separator) if code]
-            if ANY_CODE in forbidden[key]:
-                return not codes
-            return not any(code in forbidden[key] for code in codes)
-
-        return by_distinct_pair(column_A, column_B, is_valid)
-
-
-ANY_CODE = "*"
+    @column_pair_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[untyped-decorator]
+    def _spark(
+        cls,
+        column_A: Any,  # noqa: N803 - GX's argument names
+        column_B: Any,  # noqa: N803
+        forbidden_by_key: dict[str, list[str]],
+        separator: str,
+        **kwargs: Any,
+    ) -> Any:
+        return on_spark(
+            codes_not_forbidden_for_a,
+            column_A,
+            column_B,
+            forbidden_by_key=forbidden_by_key,
+            separator=separator,
+        )
 
 
 class ExpectColumnPairDelimitedCodesToNotBeForbiddenForA(ColumnPairMapExpectation):
@@ -336,11 +317,16 @@ class ColumnPairSameObjective(ColumnPairMapMetricProvider):
         column_B: pd.Series,  # noqa: N803
         **kwargs: Any,
     ) -> pd.Series:
-        def is_valid(code: Any, label: Any) -> bool:
-            named, _ = specific_objective_code(str(label))
-            return not OBJECTIVE_CODE.match(named) or named == code
+        return same_objective(column_A, column_B)
 
-        return by_distinct_pair(column_A, column_B, is_valid)
+    @column_pair_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[untyped-decorator]
+    def _spark(
+        cls,
+        column_A: Any,  # noqa: N803 - GX's argument names
+        column_B: Any,  # noqa: N803
+        **kwargs: Any,
+    ) -> Any:
+        return on_spark(same_objective, column_A, column_B)
 
 
 class ExpectColumnPairValuesToNameTheSameObjective(ColumnPairMapExpectation):
@@ -377,6 +363,13 @@ class MulticolumnValuesNotAllNull(MulticolumnMapMetricProvider):
     def _pandas(cls, column_list: pd.DataFrame, **kwargs: Any) -> pd.Series:
         return column_list.notna().any(axis=1)
 
+    @multicolumn_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[untyped-decorator]
+    def _spark(cls, column_list: Any, **kwargs: Any) -> Any:
+        from pyspark.sql import functions as F  # noqa: N812 - PySpark's convention
+
+        filled = [F.col(name).isNotNull() for name in column_list.columns]
+        return functools.reduce(operator.or_, filled)
+
 
 class ExpectMulticolumnValuesToNotBeAllNull(MulticolumnMapExpectation):
     """At least one of the columns is filled on every row (e.g. some location indicator)."""
@@ -406,9 +399,15 @@ class MulticolumnAmountEqualsBaseTimesRate(MulticolumnMapMetricProvider):
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)  # type: ignore[untyped-decorator]
     def _pandas(cls, column_list: pd.DataFrame, tolerance: float, **kwargs: Any) -> pd.Series:
-        base, rate, amount = (column_list.iloc[:, i].astype("float64") for i in range(3))
-        gap: pd.Series = (amount - base * rate).abs()
-        return gap <= float(tolerance) * base.abs()
+        base, rate, amount = (column_list.iloc[:, i] for i in range(3))
+        return amount_equals_base_times_rate(base, rate, amount, tolerance)
+
+    @multicolumn_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[untyped-decorator]
+    def _spark(cls, column_list: Any, tolerance: float, **kwargs: Any) -> Any:
+        from pyspark.sql import functions as F  # noqa: N812 - PySpark's convention
+
+        columns = (F.col(name) for name in column_list.columns)
+        return on_spark(amount_equals_base_times_rate, *columns, tolerance=tolerance)
 
 
 class ExpectMulticolumnAmountToEqualBaseTimesRate(MulticolumnMapExpectation):
@@ -470,6 +469,33 @@ class ColumnValuesNotRepeatedWithinGroup(ColumnMapMetricProvider):
         keys = [*(metric_value_kwargs.get("group_by") or []), column]
         return frame.duplicated(subset=keys, keep="first"), compute_kwargs, accessor_kwargs
 
+    @metric_partial(
+        engine=SparkDFExecutionEngine,
+        partial_fn_type=MetricPartialFunctionTypes.WINDOW_CONDITION_FN,
+        domain_type=MetricDomainTypes.COLUMN,
+    )
+    def _spark(
+        cls,
+        execution_engine: SparkDFExecutionEngine,
+        metric_domain_kwargs: dict[str, Any],
+        metric_value_kwargs: dict[str, Any],
+        metrics: dict[str, Any],
+        runtime_configuration: dict[str, Any],
+    ) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+        # The unexpected condition itself (a window over the group and the value, in file order)
+        from pyspark.sql import functions as F  # noqa: N812 - PySpark's convention
+
+        domain_kwargs = get_dbms_compatible_metric_domain_kwargs(
+            metric_domain_kwargs=metric_domain_kwargs, batch_columns_list=metrics["table.columns"]
+        )
+        _, compute_kwargs, accessor_kwargs = execution_engine.get_compute_domain(
+            domain_kwargs=domain_kwargs, domain_type=MetricDomainTypes.COLUMN
+        )
+        column = F.col(accessor_kwargs["column"])
+        group_by = list(metric_value_kwargs.get("group_by") or [])
+        unexpected = column.isNotNull() & repeated_within_group(column, group_by)
+        return unexpected, compute_kwargs, accessor_kwargs
+
 
 class ExpectColumnValuesToNotRepeatWithinGroup(ColumnMapExpectation):
     """A value does not repeat an earlier row's value within its group (``group_by`` columns).
@@ -495,7 +521,11 @@ class ColumnValuesValidIdentifier(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, scheme: str, **kwargs: Any) -> pd.Series:
-        return by_distinct_value(column, VALIDATORS[scheme])
+        return valid_identifier(column, scheme)
+
+    @column_condition_partial(engine=SparkDFExecutionEngine)
+    def _spark(cls, column: Any, scheme: str, **kwargs: Any) -> Any:
+        return on_spark(valid_identifier, column, scheme=scheme)
 
 
 class ExpectColumnValuesToBeValidIdentifier(ColumnMapExpectation):
@@ -533,14 +563,17 @@ class ColumnPairValuesSameSiren(ColumnPairMapMetricProvider):
         scheme_B: str,  # noqa: N803
         **kwargs: Any,
     ) -> pd.Series:
-        valid_b = VALIDATORS[scheme_B]
+        return same_siren(column_A, column_B, scheme_B)
 
-        def is_valid(siren: Any, other: Any) -> bool:
-            if siren is None or other is None or not valid_b(other):
-                return True  # missing or invalid: other rules report it
-            return embedded_siren(scheme_B, str(other)) == str(siren)
-
-        return by_distinct_pair(column_A, column_B, is_valid)
+    @column_pair_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[untyped-decorator]
+    def _spark(
+        cls,
+        column_A: Any,  # noqa: N803 - GX's argument names
+        column_B: Any,  # noqa: N803
+        scheme_B: str,  # noqa: N803
+        **kwargs: Any,
+    ) -> Any:
+        return on_spark(same_siren, column_A, column_B, scheme=scheme_B)
 
 
 class ExpectColumnPairValuesToCarryTheSameSiren(ColumnPairMapExpectation):
@@ -583,13 +616,18 @@ class ColumnPairValuesSameRegion(ColumnPairMapMetricProvider):
         kind_B: str,  # noqa: N803
         **kwargs: Any,
     ) -> pd.Series:
-        def is_valid(first: Any, second: Any) -> bool:
-            if kind_A == "cci":
-                return in_programme_territory(first, kind_B, second)
-            region_a, region_b = region_of(kind_A, first), region_of(kind_B, second)
-            return region_a is None or region_b is None or region_a == region_b
+        return same_region(column_A, column_B, kind_A, kind_B)
 
-        return by_distinct_pair(column_A, column_B, is_valid)
+    @column_pair_condition_partial(engine=SparkDFExecutionEngine)  # type: ignore[untyped-decorator]
+    def _spark(
+        cls,
+        column_A: Any,  # noqa: N803 - GX's argument names
+        column_B: Any,  # noqa: N803
+        kind_A: str,  # noqa: N803
+        kind_B: str,  # noqa: N803
+        **kwargs: Any,
+    ) -> Any:
+        return on_spark(same_region, column_A, column_B, kind_a=kind_A, kind_b=kind_B)
 
 
 class ExpectColumnPairValuesToBeInTheSameRegion(ColumnPairMapExpectation):
@@ -630,9 +668,15 @@ class ColumnValuesNotPersonNames(ColumnMapMetricProvider):
         # a name carrying three operations or more of the list is an organisation's
         counts = column.value_counts()
         frequent = set(counts[counts >= REPEATED_NAME_OPERATIONS].index)
-        return by_distinct_value(
-            column, lambda name: name in frequent or not looks_like_person(str(name))
-        )
+        return pd.Series(column.isin(frequent), index=column.index) | not_person_name(column)
+
+    @column_condition_partial(
+        engine=SparkDFExecutionEngine,
+        partial_fn_type=MetricPartialFunctionTypes.WINDOW_CONDITION_FN,  # a count over the column
+    )
+    def _spark(cls, column: Any, **kwargs: Any) -> Any:
+        frequent = occurrences(column) >= REPEATED_NAME_OPERATIONS
+        return frequent | on_spark(not_person_name, column)
 
 
 REPEATED_NAME_OPERATIONS = 3

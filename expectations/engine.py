@@ -1,4 +1,6 @@
 """The only place that talks to GX: build a GX suite, run it on a frame, read failing rows.
+GX runs the suite with its pandas engine, or with its Spark engine (``Engine("spark", master)``,
+see ``spark_engine``), which returns the failing rows' positions from a column of their own.
 
 The frame is loaded into one GX validator (GX hashes the whole DataFrame per batch, about 1 s
 at 1M rows) and the whole suite runs in one call. Failing rows come from
@@ -26,12 +28,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from fundcheck.errors import SuiteError
+from fundcheck.expectations.spark_engine import POSITION as SPARK_POSITION
 from fundcheck.expectations.suite import ExpectationSpec
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,18 @@ ROWS_FORMAT: dict[str, Any] = {
     "return_unexpected_index_query": False,
     "include_unexpected_rows": False,
 }
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where GX runs the record rules: ``pandas`` (this process) or ``spark`` (a Spark master:
+    ``local[2]``, ``spark://host:7077``, ``yarn``...)."""
+
+    name: Literal["pandas", "spark"] = "pandas"
+    spark_master: str = "local[2]"
+
+
+PANDAS = Engine()
 
 
 @dataclass(frozen=True)
@@ -157,6 +172,7 @@ def failing_rows(
     suite_name: str,
     planned: Sequence[PlannedExpectation],
     parameters: Mapping[str, Any],
+    engine: Engine = PANDAS,
 ) -> dict[int, np.ndarray]:
     """Positions (0-based, in ``frame``) of the rows failing each planned expectation.
 
@@ -167,10 +183,12 @@ def failing_rows(
         return {}
     by_key = {item.key: item for item in planned}
     gx_parameters = {name: _gx_parameter(value) for name, value in parameters.items()}
-    with _validator(frame) as validator, _configurations_built_once():
+    on_spark = engine.name == "spark"
+    validator_of = _spark_validator(engine.spark_master) if on_spark else _validator
+    with validator_of(frame) as validator, _configurations_built_once():
         to_attribute = list(planned)
         started = time.perf_counter()
-        validator.result_format = ROWS_FORMAT
+        validator.result_format = SPARK_ROWS_FORMAT if on_spark else ROWS_FORMAT
         attributed = validator.validate_expectation_suite(
             build_gx_suite(suite_name, to_attribute), gx_parameters
         )
@@ -183,6 +201,8 @@ def failing_rows(
     positions: dict[int, np.ndarray] = {}
     for key, result in _results_by_key(attributed.results, by_key).items():
         index_list = result.result.get("unexpected_index_list") or []
+        if on_spark:  # [{position column: [positions...]}], in no particular order
+            index_list = sorted(p for part in index_list for p in part[SPARK_POSITION])
         if index_list:
             positions[key] = np.asarray(index_list, dtype=np.int64)
     return positions
@@ -233,6 +253,36 @@ def _validator(frame: pd.DataFrame) -> Iterator[Any]:
         )
     finally:
         context.data_sources.delete(source_name)
+
+
+SPARK_ROWS_FORMAT = {**ROWS_FORMAT, "unexpected_index_column_names": [SPARK_POSITION]}
+"""Spark has no row index: GX returns the position column of the failing rows instead."""
+
+
+def _spark_validator(master: str) -> Any:
+    """A context manager giving a GX validator on a Spark copy of a frame (on ``master``)."""
+
+    @contextmanager
+    def validator(frame: pd.DataFrame) -> Iterator[Any]:
+        from fundcheck.expectations.spark_engine import spark_frame
+
+        records = spark_frame(frame, master)  # starts Spark (ConfigError if it cannot)
+        context = _context()
+        from great_expectations.validator.v1_validator import Validator
+
+        source_name = f"fundcheck-{uuid.uuid4().hex}"
+        source = context.data_sources.add_spark(source_name)
+        try:
+            asset = source.add_dataframe_asset("records")
+            yield Validator(
+                batch_definition=asset.add_batch_definition_whole_dataframe("all"),
+                batch_parameters={"dataframe": records.cache()},
+            )
+        finally:
+            context.data_sources.delete(source_name)
+            records.unpersist()
+
+    return validator
 
 
 def _results_by_key(

@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from fundcheck.errors import ConfigError, SuiteError
-from fundcheck.expectations.engine import PlannedExpectation, build_gx_suite, failing_rows
+from fundcheck.expectations.engine import (
+    PANDAS,
+    Engine,
+    PlannedExpectation,
+    build_gx_suite,
+    failing_rows,
+)
 from fundcheck.expectations.findings import (
     absent_column_finding,
     empty_column_finding,
@@ -77,6 +83,7 @@ def validate(
     column_labels: Mapping[str, str],
     parameters: Mapping[str, Any] | None = None,
     unreadable: Mapping[str, pd.Series] | None = None,
+    engine: Engine = PANDAS,
 ) -> pd.DataFrame:
     """Findings of ``suite`` on ``frame`` (a ``findings_frame``), one per failing row.
 
@@ -90,6 +97,7 @@ def validate(
         column_labels=column_labels,
         parameters=parameters,
         unreadable=unreadable,
+        engine=engine,
     ).findings
 
 
@@ -101,6 +109,7 @@ def run_suite(
     column_labels: Mapping[str, str],
     parameters: Mapping[str, Any] | None = None,
     unreadable: Mapping[str, pd.Series] | None = None,
+    engine: Engine = PANDAS,
 ) -> SuiteRun:
     """Like :func:`validate`, also telling which expectations were skipped."""
     values = run_parameters(suite, parameters)
@@ -114,7 +123,7 @@ def run_suite(
             ", ".join(skipped.missing_columns),
         )
     gx_data = gx_frame(frame, plan.planned)
-    positions = failing_rows(gx_data, suite.name, plan.planned, values)
+    positions = failing_rows(gx_data, suite.name, plan.planned, values, engine)
     positions = _drop_unreadable(positions, plan.planned, frame, unreadable or {})
     positions = _apply_only_if_passes(positions, plan.planned)
     positions = _apply_row_filters(positions, plan.planned, frame)

@@ -27,6 +27,7 @@ from fundcheck.cli_options import (
     database_options,
     database_sources,
     execution_errors,
+    execution_options,
     file_config,
     parse_formats,
     run_options,
@@ -155,13 +156,7 @@ def _report_notes(formats: list[str]) -> list[str]:
     help="Run the aggregate checks (ceilings, concentration, duplicates...) after the record "
     "rules (default: yes).",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Processes: 2 runs the aggregate checks beside the record rules (with --no-checks, "
-    "reads the lists beside the rule engine's start), 1 one after the other (default: 2 on two "
-    "cores from 20,000 records, when the machine has the memory for a second process).",
-)
+@execution_options
 @run_options(REPORT_FORMATS)
 def validate(
     paths: tuple[Path, ...],
@@ -172,6 +167,8 @@ def validate(
     query: str | None,
     run_checks: bool | None,
     jobs: int | None,
+    engine: str | None,
+    spark_master: str | None,
     reports: str | None,
     output: Path | None,
     fail_on: str | None,
@@ -195,6 +192,8 @@ def validate(
         "period": period,
         "checks": run_checks,
         "jobs": jobs,
+        "engine": engine,
+        "spark_master": spark_master,
         "reports": parse_formats(reports, REPORT_FORMATS),
         "output": output,
         "fail_on": fail_on,

@@ -144,6 +144,37 @@ def database_options(fn: F) -> F:
     )
 
 
+def execution_options(fn: F) -> F:
+    """``--jobs``, ``--engine`` and ``--spark-master``: how many processes, where the record
+    rules run."""
+    return _apply(
+        fn,
+        [
+            click.option(
+                "--jobs",
+                type=click.IntRange(min=1),
+                help="Processes: 2 runs the aggregate checks beside the record rules (with "
+                "--no-checks, reads the lists beside the rule engine's start), 1 one after the "
+                "other (default: 2 on two cores from 20,000 records, when the machine has the "
+                "memory for a second process).",
+            ),
+            click.option(
+                "--engine",
+                type=click.Choice(["pandas", "spark"]),
+                help="Where the record rules (the GX suites) run: pandas, in this process "
+                "(default), or spark, through GX's Spark engine (needs the spark extra and Java "
+                "17+).",
+            ),
+            click.option(
+                "--spark-master",
+                metavar="URL",
+                help="Spark master for --engine spark: local[2] (default), spark://HOST:7077, "
+                "yarn...",
+            ),
+        ],
+    )
+
+
 def database_sources(
     paths: Sequence[Any], table: str | None, query: str | None, *, debug: bool = False
 ) -> list[Any]:

@@ -60,6 +60,10 @@ class RunConfig(BaseModel):
     """Processes: 2 runs the aggregate checks beside the record rules, 1 one after the other;
     None decides (2 on a machine with two cores, from 20,000 records, when the machine has the
     memory for a second process)."""
+    engine: Literal["pandas", "spark"] = "pandas"
+    """Where the record rules run: GX's pandas engine here, or its Spark engine."""
+    spark_master: str = "local[2]"
+    """The Spark master URL of ``engine = "spark"``."""
 
 
 def load_toml(path: Path) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from fundcheck.cper_model import CperDataset
 from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, engine_started, start_engine, validate
+from fundcheck.expectations.engine import PANDAS, Engine
 from fundcheck.findings import concat_findings, finding, findings_frame, render_message
 from fundcheck.memory import release_freed_memory
 from fundcheck.model import (
@@ -51,7 +52,10 @@ Progress = Callable[[str], None]
 
 
 def _validate_periods(
-    record_set: RecordSet, reference: Reference, parameters: dict[str, Any]
+    record_set: RecordSet,
+    reference: Reference,
+    parameters: dict[str, Any],
+    engine: Engine = PANDAS,
 ) -> tuple[pd.DataFrame, list[SuiteFile]]:
     frame = record_set.frame
     frames: list[pd.DataFrame] = []
@@ -69,6 +73,7 @@ def _validate_periods(
                     column_labels=record_set.column_labels,
                     parameters=parameters,
                     unreadable=unreadable,
+                    engine=engine,
                 )
             )
     return concat_findings(frames), used
@@ -135,7 +140,8 @@ def read_and_validate(
         for record_set in record_sets:
             findings.append(record_set.findings)
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
-            found, used = _validate_periods(record_set, reference, config.parameters)
+            engine = Engine(config.engine, config.spark_master)
+            found, used = _validate_periods(record_set, reference, config.parameters, engine)
             release_freed_memory(collect=True)
             findings.append(found)
             for suite in used:

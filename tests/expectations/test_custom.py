@@ -1,4 +1,5 @@
-"""fundcheck's custom GX expectations, run by GX itself on one small frame."""
+"""fundcheck's custom GX expectations, run by GX itself on one small frame, with its pandas
+engine and with its Spark engine (UDFs and window functions: the same rows fail)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pandas as pd
 import pytest
 
 from fundcheck.errors import SuiteError
-from fundcheck.expectations.engine import PlannedExpectation, build_gx_suite, failing_rows
+from fundcheck.expectations.engine import Engine, PlannedExpectation, build_gx_suite, failing_rows
 from fundcheck.expectations.suite import ExpectationMeta, ExpectationSpec
 
 NA = None
@@ -25,6 +26,19 @@ FRAME = pd.DataFrame(
         "id": pd.array(["a", "b", "a", "a", NA, NA], dtype="str"),
         "group": pd.array(["p", "p", "p", "q", "p", "p"], dtype="str"),
         "country": pd.array(["FR", "XX", NA, "DE", "EL", "fr"], dtype="str"),
+        "name": pd.array(
+            [
+                "M. Jean DUPONT",
+                "Commune de Bourges",
+                "Helle Larsen",
+                "Helle Larsen",
+                "Helle Larsen",
+                NA,
+            ],
+            dtype="str",
+        ),
+        "siren": pd.array(["552081317", "123456789", NA, "552081317", "55208131", NA], dtype="str"),
+        "siret": pd.array(["55208131766522", "55208131766522", "1", NA, NA, NA], dtype="str"),
     }
 )
 
@@ -75,6 +89,24 @@ CASES: list[tuple[str, str, dict[str, Any], list[int]]] = [
         {"column": "country", "code_list": "countries"},
         [1, 5],
     ),
+    (
+        "a person's name; a name carrying three operations is an organisation's",
+        "expect_column_values_to_not_look_like_person_names",
+        {"column": "name"},
+        [0],
+    ),
+    (
+        "a SIREN with a wrong key or length",
+        "expect_column_values_to_be_valid_identifier",
+        {"column": "siren", "scheme": "siren"},
+        [1, 4],
+    ),
+    (
+        "the SIREN a valid SIRET carries",
+        "expect_column_pair_values_to_carry_the_same_siren",
+        {"column_A": "siren", "column_B": "siret", "scheme_B": "siret"},
+        [1],
+    ),
 ]
 
 
@@ -87,9 +119,12 @@ def _planned(cases: list[tuple[str, str, dict[str, Any], list[int]]]) -> list[Pl
     ]
 
 
-@pytest.fixture(scope="module")
-def failing() -> dict[int, list[int]]:
-    positions = failing_rows(FRAME, "custom", _planned(CASES), {})
+@pytest.fixture(scope="module", params=["pandas", "spark"])
+def failing(request: pytest.FixtureRequest) -> dict[int, list[int]]:
+    engine = Engine()
+    if request.param == "spark":
+        engine = Engine("spark", request.getfixturevalue("spark_master"))
+    positions = failing_rows(FRAME, "custom", _planned(CASES), {}, engine)
     return {key: rows.tolist() for key, rows in positions.items()}
 
 
