@@ -54,6 +54,11 @@ def test_the_parallel_run_gives_the_serial_findings_in_the_same_order(demo_path:
     pd.testing.assert_frame_equal(serial, parallel)
 
 
+def test_the_parent_takes_a_share_of_the_checks_below_the_memory_bound() -> None:
+    assert pipeline.parent_share(200_000) == pipeline.CHECKS_AFTER_THE_RECORD_RULES
+    assert pipeline.parent_share(pipeline.PARENT_SHARE_MAX_RECORDS + 1) == frozenset()
+
+
 def test_who_decides_to_fork() -> None:
     assert runs_in_parallel(2, 10) and not runs_in_parallel(1, 10_000_000)
     assert not runs_in_parallel(None, AUTO_MIN_RECORDS - 1)

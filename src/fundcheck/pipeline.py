@@ -131,7 +131,8 @@ def read_and_validate(
         )
 
     records = sum(len(rs.frame) for rs in record_sets)
-    beside_ids = [rule for rule in CHECKS if rule not in CHECKS_AFTER_THE_RECORD_RULES]
+    here = parent_share(records)
+    beside_ids = [rule for rule in CHECKS if rule not in here]
     with ExitStack() as stack:
         checks_beside: Background[list[pd.DataFrame]] | None = None
         if with_checks and runs_in_parallel(config.jobs, records):
@@ -153,7 +154,7 @@ def read_and_validate(
             if checks_beside is None:
                 findings.extend(aggregate_checks())
             else:
-                here_ids = [rule for rule in CHECKS if rule in CHECKS_AFTER_THE_RECORD_RULES]
+                here_ids = [rule for rule in CHECKS if rule in here]
                 by_rule = dict(zip(here_ids, aggregate_checks(here_ids), strict=True))
                 by_rule.update(zip(beside_ids, checks_beside.result(), strict=True))
                 findings.extend(by_rule[rule] for rule in CHECKS)  # the serial run's order
@@ -194,9 +195,19 @@ def read_and_validate(
 
 CHECKS_AFTER_THE_RECORD_RULES = frozenset({"eu.risk.concentration_indicators"})
 """With the checks in a second process, those this process runs once its record rules are done,
-so that both processes end about together. The beneficiary checks share derivations with no
-other check (measured at 200,000 generated rows: the child's checks took 4.9 s beside the record
-rules' 3.4 s)."""
+so that both processes end about together: at 200,000 generated rows the child's checks took
+4.9 s beside the record rules' 3.4 s, and the concentration indicators take 0.6 s of them (the
+beneficiary name keys they read are derived again here; bench/compare.py: 11.2 to 10.6 s)."""
+
+PARENT_SHARE_MAX_RECORDS = 500_000
+"""Above this many records, the checks all run in the child: at a million rows, the parent's
+share ran while the child held its largest derivations, and the run's peak went from 2.40-2.43 GB
+to 2.39-2.66 GB (real copies, bench/run.py), past the 2.5 GB the default run must stay under."""
+
+
+def parent_share(records: int) -> frozenset[str]:
+    """The checks this process runs itself when the others run in a second process."""
+    return CHECKS_AFTER_THE_RECORD_RULES if records <= PARENT_SHARE_MAX_RECORDS else frozenset()
 
 
 def read_while_the_engine_starts(
