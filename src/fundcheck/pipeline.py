@@ -197,7 +197,7 @@ CHECKS_AFTER_THE_RECORD_RULES = frozenset({"eu.risk.concentration_indicators"})
 """With the checks in a second process, those this process runs once its record rules are done,
 so that both processes end about together: at 200,000 generated rows the child's checks took
 4.9 s beside the record rules' 3.4 s, and the concentration indicators take 0.6 s of them (the
-beneficiary name keys they read are derived again here; bench/compare.py: 11.2 to 10.6 s)."""
+beneficiary name keys they read are derived again here)."""
 
 PARENT_SHARE_MAX_RECORDS = 500_000
 """Above this many records, the checks all run in the child: at a million rows, the parent's
