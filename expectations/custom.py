@@ -437,6 +437,19 @@ class ExpectMulticolumnAmountToEqualBaseTimesRate(MulticolumnMapExpectation):
 # A value repeating an earlier row's value within its group
 
 
+def _column_domain(
+    execution_engine: Any, metric_domain_kwargs: dict[str, Any], metrics: dict[str, Any]
+) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """The table and domain kwargs of a column metric, as GX's column partials compute them."""
+    domain_kwargs = get_dbms_compatible_metric_domain_kwargs(
+        metric_domain_kwargs=metric_domain_kwargs, batch_columns_list=metrics["table.columns"]
+    )
+    table, compute_kwargs, accessor_kwargs = execution_engine.get_compute_domain(
+        domain_kwargs=domain_kwargs, domain_type=MetricDomainTypes.COLUMN
+    )
+    return table, compute_kwargs, accessor_kwargs
+
+
 class ColumnValuesNotRepeatedWithinGroup(ColumnMapMetricProvider):
     """Unexpected rows: a non-missing value already seen on an earlier row of the same group."""
 
@@ -458,11 +471,8 @@ class ColumnValuesNotRepeatedWithinGroup(ColumnMapMetricProvider):
     ) -> tuple[pd.Series, dict[str, Any], dict[str, Any]]:
         # Same contract as GX's column_condition_partial, but the condition needs the group
         # columns of the table, which a column condition does not receive.
-        domain_kwargs = get_dbms_compatible_metric_domain_kwargs(
-            metric_domain_kwargs=metric_domain_kwargs, batch_columns_list=metrics["table.columns"]
-        )
-        frame, compute_kwargs, accessor_kwargs = execution_engine.get_compute_domain(
-            domain_kwargs=domain_kwargs, domain_type=MetricDomainTypes.COLUMN
+        frame, compute_kwargs, accessor_kwargs = _column_domain(
+            execution_engine, metric_domain_kwargs, metrics
         )
         column = accessor_kwargs["column"]
         frame = frame[frame[column].notna()]
@@ -485,11 +495,8 @@ class ColumnValuesNotRepeatedWithinGroup(ColumnMapMetricProvider):
         # The unexpected condition itself (a window over the group and the value, in file order)
         from pyspark.sql import functions as F  # noqa: N812 - PySpark's convention
 
-        domain_kwargs = get_dbms_compatible_metric_domain_kwargs(
-            metric_domain_kwargs=metric_domain_kwargs, batch_columns_list=metrics["table.columns"]
-        )
-        _, compute_kwargs, accessor_kwargs = execution_engine.get_compute_domain(
-            domain_kwargs=domain_kwargs, domain_type=MetricDomainTypes.COLUMN
+        _, compute_kwargs, accessor_kwargs = _column_domain(
+            execution_engine, metric_domain_kwargs, metrics
         )
         column = F.col(accessor_kwargs["column"])
         group_by = list(metric_value_kwargs.get("group_by") or [])

@@ -238,21 +238,30 @@ def _configurations_built_once() -> Iterator[None]:
 
 
 @contextmanager
-def _validator(frame: pd.DataFrame) -> Iterator[Any]:
-    """A GX validator on ``frame``, loaded (and hashed by GX) once for all its runs."""
+def _validator_on(kind: Literal["pandas", "spark"], data: Any) -> Iterator[Any]:
+    """A GX validator on ``data`` (a pandas or Spark DataFrame) through a data source of its own,
+    loaded (and hashed by GX) once for all its runs and removed afterwards."""
     context = _context()  # imports GX first (import_gx), then its validator below
     from great_expectations.validator.v1_validator import Validator
 
     source_name = f"fundcheck-{uuid.uuid4().hex}"
-    source = context.data_sources.add_pandas(source_name)
+    sources = context.data_sources
+    source = (sources.add_pandas if kind == "pandas" else sources.add_spark)(source_name)
     try:
         asset = source.add_dataframe_asset("records")
         yield Validator(
             batch_definition=asset.add_batch_definition_whole_dataframe("all"),
-            batch_parameters={"dataframe": frame},
+            batch_parameters={"dataframe": data},
         )
     finally:
-        context.data_sources.delete(source_name)
+        sources.delete(source_name)
+
+
+@contextmanager
+def _validator(frame: pd.DataFrame) -> Iterator[Any]:
+    """A GX validator on ``frame`` (GX's pandas engine)."""
+    with _validator_on("pandas", frame) as validator:
+        yield validator
 
 
 SPARK_ROWS_FORMAT = {**ROWS_FORMAT, "unexpected_index_column_names": [SPARK_POSITION]}
@@ -266,20 +275,11 @@ def _spark_validator(master: str) -> Any:
     def validator(frame: pd.DataFrame) -> Iterator[Any]:
         from fundcheck.expectations.spark_engine import spark_frame
 
-        records = spark_frame(frame, master)  # starts Spark (ConfigError if it cannot)
-        context = _context()
-        from great_expectations.validator.v1_validator import Validator
-
-        source_name = f"fundcheck-{uuid.uuid4().hex}"
-        source = context.data_sources.add_spark(source_name)
+        records = spark_frame(frame, master).cache()  # starts Spark (ConfigError if it cannot)
         try:
-            asset = source.add_dataframe_asset("records")
-            yield Validator(
-                batch_definition=asset.add_batch_definition_whole_dataframe("all"),
-                batch_parameters={"dataframe": records.cache()},
-            )
+            with _validator_on("spark", records) as on_spark:
+                yield on_spark
         finally:
-            context.data_sources.delete(source_name)
             records.unpersist()
 
     return validator
