@@ -28,7 +28,7 @@ def parquet_copy(csv_path: Path) -> Path:
     if not target.exists():
         import pandas as pd
 
-        frame = pd.read_csv(csv_path, sep=None, engine="python", dtype=str, keep_default_na=False)
+        frame = pd.read_csv(csv_path, sep=";", dtype=str, keep_default_na=False)
         frame.to_parquet(target, index=False)
     return target
 
