@@ -138,10 +138,10 @@ def read_and_validate(
         if with_checks and runs_in_parallel(config.jobs, records):
             say("running aggregate checks in a second process")
             checks_beside = stack.enter_context(Background(lambda: aggregate_checks(beside_ids)))
+        engine = Engine(config.engine, config.spark_master)
         for record_set in record_sets:
             findings.append(record_set.findings)
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
-            engine = Engine(config.engine, config.spark_master)
             found, used = _validate_periods(record_set, reference, config.parameters, engine)
             release_freed_memory(collect=True)
             findings.append(found)
