@@ -7,6 +7,7 @@ become missing) and parsed by its field's type; every normalisation is counted p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,8 +43,16 @@ from fundcheck.model import (
 )
 
 
-def parse_field(name: str, cleaned: pd.Series, country: pd.Series | None = None) -> ColumnResult:
+def parse_field(
+    name: str,
+    cleaned: pd.Series,
+    country: pd.Series | None = None,
+    decision: bool | None = None,
+) -> ColumnResult:
     """Parse one cleaned column as the canonical field ``name``.
+
+    ``decision`` is the column-wide convention when ``cleaned`` is one part of a table read in
+    parts (amounts: a decimal comma; rates: in percent); otherwise the column's values decide.
 
     French postcode rules (a lost leading zero restored) apply only to rows whose country is
     France or not given, so a Danish "9220" stays "9220".
@@ -52,9 +61,9 @@ def parse_field(name: str, cleaned: pd.Series, country: pd.Series | None = None)
     if field_type is FieldType.DATE:
         return parse_dates(cleaned)
     if field_type is FieldType.AMOUNT:
-        return parse_amounts(cleaned)
+        return parse_amounts(cleaned, decision)
     if field_type is FieldType.RATE:
-        return parse_rates(cleaned)
+        return parse_rates(cleaned, decision)
     if name in POSTCODE_FIELDS and country is not None:
         foreign = (country.notna() & country.ne("FR")).to_numpy(dtype=bool)
         if foreign.any():
@@ -113,7 +122,11 @@ class _Column:
 
 
 def _parse_column(
-    column: _Column, keep: np.ndarray, match: ProfileMatch, country: pd.Series | None
+    column: _Column,
+    keep: np.ndarray,
+    match: ProfileMatch,
+    country: pd.Series | None,
+    decision: bool | None = None,
 ) -> tuple[ColumnResult, list[Normalisation]]:
     """Parse the kept cells of one column; return the result and its notes (header first)."""
     name, label = column.name, column.label
@@ -126,7 +139,7 @@ def _parse_column(
         example = column.placeholder_example
         notes.append(Normalisation("placeholder", name, label, placeholders, example))
     kept = column.cleaned if every_row else column.cleaned[keep].reset_index(drop=True)
-    result = parse_field(name, kept, country)
+    result = parse_field(name, kept, country, decision)
     notes += [Normalisation(n.kind, name, label, n.count, n.example) for n in result.notes]
     return result, notes
 
@@ -151,6 +164,7 @@ def build_canonical(
     control_characters: bool = False,
     blank: pd.Series | None = None,
     provenance: Provenance,
+    decisions: Mapping[str, bool] | None = None,
 ) -> RecordSet:
     """The canonical record set of the rows under the header (``first_row`` = row of body line
     0), with what was normalised and the cells that could not be read; ``provenance`` gets the
@@ -162,6 +176,8 @@ def build_canonical(
     file holds NUL bytes (``control_characters``), control characters are removed from text
     cells (reported too, with the first row). ``blank`` marks the rows empty in every column,
     when the caller computed it before keeping only the mapped columns (``mapped_only``).
+    ``decisions``: column-wide conventions by field, when ``body`` is one part of a table
+    (``parse_field``).
     """
     body.index = pd.RangeIndex(len(body))
     rows = pd.Series(np.arange(first_row, first_row + len(body), dtype="int64"), index=body.index)
@@ -200,7 +216,9 @@ def build_canonical(
     field_notes: dict[str, list[Normalisation]] = {}
     names = [spec.name for spec in OPERATION_FIELDS if spec.name in columns]
     for name in sorted(names, key=lambda n: n != "country"):  # country first: postcodes need it
-        result, field_notes[name] = _parse_column(columns[name], keep, match, values.get("country"))
+        result, field_notes[name] = _parse_column(
+            columns[name], keep, match, values.get("country"), (decisions or {}).get(name)
+        )
         del columns[name]  # the cleaned cells are no longer needed
         values[name] = result.values
         if not result.unreadable.empty:

@@ -8,7 +8,7 @@ raw exception.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -220,10 +220,12 @@ def canonical_records(
     *,
     limits: InputLimits = DEFAULT_LIMITS,
     control_characters: bool = False,
+    decisions: Mapping[str, bool] | None = None,
 ) -> RecordSet:
     """The canonical record set of a located table (a file's sheet, a database table): mapped,
     parsed and normalised, publishers' codes decoded. A table whose required fields are not
-    found is an ``UnmappableSourceError`` naming the source."""
+    found is an ``UnmappableSourceError`` naming the source. ``decisions``: column-wide
+    conventions by field when the table is one part of a source (``build_canonical``)."""
     match = located.header.match
     if not match.mappable:
         raise UnmappableSourceError(
@@ -247,6 +249,7 @@ def canonical_records(
         max_chars=limits.max_cell_chars,
         control_characters=control_characters,
         provenance=provenance,
+        decisions=decisions,
     )
     del body
     frame, labels = record_set.frame, record_set.column_labels

@@ -30,6 +30,10 @@ class InputLimits(BaseModel):
     """Unpacked / packed size of a workbook part of more than 1 MiB (XML usually packs 5-20×)."""
     max_sheet_cells: int = Field(default=20_000_000, gt=0)
     """Cells a sheet may declare (rows × columns of its ``<dimension>``)."""
+    rows_per_part: int = Field(default=200_000, gt=0)
+    """Rows of a database table validated at a time: the client holds one part's rows, and of
+    every row only the columns the aggregate checks read. ``max_sheet_cells`` bounds each part
+    rather than the table."""
     max_cell_chars: int = Field(default=32_767, gt=0)
     """Characters read from one cell (Excel's own limit); longer CSV cells are cut (an info
     finding), a workbook holding a longer text is refused."""

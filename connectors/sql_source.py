@@ -158,42 +158,89 @@ ROWS_AT_ONCE = 50_000
 """Rows fetched from the database at a time (a server-side cursor where the driver has one)."""
 
 
-def read_table(
-    source: SqlSource, limits: InputLimits = DEFAULT_LIMITS, max_rows: int | None = None
-) -> tuple[list[str], pd.DataFrame]:
-    """The column names and the rows (as text cells, columns numbered) of the table or query
-    (its first ``max_rows`` rows only, when given).
+def text_parts(
+    connection: Connection, statement: sa.Executable, rows_per_part: int
+) -> Iterator[pd.DataFrame]:
+    """The result of ``statement`` as text cells (columns numbered), ``rows_per_part`` rows at a
+    time; always at least one part (empty when the result is).
 
     Rows are fetched ``ROWS_AT_ONCE`` at a time and each batch becomes compact Arrow text at
-    once, so the client never holds the rows as Python objects; a result beyond
-    ``limits.max_sheet_cells`` stops at the batch that crosses it."""
+    once, so the client never holds the rows as Python objects."""
     import pyarrow as pa
 
-    with read_only(source.url) as connection:
-        streaming = connection.execution_options(stream_results=True, yield_per=ROWS_AT_ONCE)
-        result = streaming.execute(_statement(connection, source, max_rows))
-        names = result.keys()  # the result's column names
-        headers = [str(name) for name in names]
-        batches: list[list[pa.Array]] = [[] for _ in headers]
-        cells = 0
-        for rows in result.partitions(ROWS_AT_ONCE):
-            cells += len(rows) * len(headers)
-            if cells > limits.max_sheet_cells:
-                raise SourceError(
-                    f"more than {limits.max_sheet_cells:,} cells, the limit "
-                    "(limits.max_sheet_cells)",
-                    location=shown_url(source.url),
-                )
-            for position, values in enumerate(zip(*rows, strict=True)):
-                texts = [_text(value) for value in values]
-                batches[position].append(pa.array(texts, type=pa.string()))
-    body = pd.DataFrame(
+    streaming = connection.execution_options(stream_results=True, yield_per=ROWS_AT_ONCE)
+    result = streaming.execute(statement)
+    width = len(result.keys())
+    batches: list[list[pa.Array]] = [[] for _ in range(width)]
+    held = 0
+    sent = False
+    while rows := result.fetchmany(min(ROWS_AT_ONCE, rows_per_part - held)):
+        for position, values in enumerate(zip(*rows, strict=True)):
+            batches[position].append(pa.array([_text(v) for v in values], type=pa.string()))
+        held += len(rows)
+        if held == rows_per_part:
+            yield _frame(batches)
+            batches, held, sent = [[] for _ in range(width)], 0, True
+    if held or not sent:
+        yield _frame(batches)
+
+
+def _frame(batches: list[list[Any]]) -> pd.DataFrame:
+    import pyarrow as pa
+
+    return pd.DataFrame(
         {
             position: pd.array(pa.chunked_array(chunks, type=pa.string()), dtype="str")
             for position, chunks in enumerate(batches)
         },
-        columns=range(len(headers)),
+        columns=range(len(batches)),
     )
+
+
+def column_names(connection: Connection, source: SqlSource) -> list[str]:
+    """The names of the columns of the table or query (no row read)."""
+    result = connection.execute(_statement(connection, source, max_rows=0))
+    keys = result.keys()
+    result.close()
+    names = [str(name) for name in keys]
+    return names
+
+
+def statement(
+    connection: Connection, source: SqlSource, columns: list[str] | None = None
+) -> sa.Executable:
+    """The SELECT of the table (in primary-key order) or query: every column, or only
+    ``columns`` (by name, in that order)."""
+    import sqlalchemy as sa
+
+    whole = _statement(connection, source)
+    if columns is None:
+        return whole
+    if isinstance(whole, sa.Select):
+        picked = whole.selected_columns
+        return whole.with_only_columns(*[picked[name] for name in columns])
+    assert source.query is not None
+    query = source.query.strip().rstrip(";")
+    inner = sa.text(query).columns(*[sa.column(name) for name in columns]).subquery("q")
+    return sa.select(*[inner.c[name] for name in columns])
+
+
+def read_table(
+    source: SqlSource, limits: InputLimits = DEFAULT_LIMITS, max_rows: int | None = None
+) -> tuple[list[str], pd.DataFrame]:
+    """The column names and the rows (as text cells, columns numbered) of the table or query
+    (its first ``max_rows`` rows only, when given); a result beyond ``limits.max_sheet_cells``
+    is refused."""
+    with read_only(source.url) as connection:
+        headers = column_names(connection, source)
+        most = limits.max_sheet_cells // max(len(headers), 1) + 1
+        rows = most if max_rows is None else min(max_rows, most)
+        body = next(text_parts(connection, _statement(connection, source, rows), rows))
+    if len(body) * len(headers) > limits.max_sheet_cells:
+        raise SourceError(
+            f"more than {limits.max_sheet_cells:,} cells, the limit (limits.max_sheet_cells)",
+            location=shown_url(source.url),
+        )
     return headers, body
 
 

@@ -122,11 +122,9 @@ def run_suite(
             skipped.rule,
             ", ".join(skipped.missing_columns),
         )
-    gx_data = gx_frame(frame, plan.planned)
-    positions = failing_rows(gx_data, suite.name, plan.planned, values, engine)
-    positions = _drop_unreadable(positions, plan.planned, frame, unreadable or {})
-    positions = _apply_only_if_passes(positions, plan.planned)
-    positions = _apply_row_filters(positions, plan.planned, frame)
+    positions = failing_positions(
+        frame, suite.name, plan.planned, values, unreadable=unreadable, engine=engine
+    )
 
     pieces = [
         findings_frame(
@@ -142,7 +140,9 @@ def run_suite(
         )
     ]
     for item in plan.planned:
-        if item.key in positions and _empty_column(item.spec, positions[item.key], len(frame)):
+        if item.key in positions and is_empty_column(
+            item.spec, len(positions[item.key]), len(frame)
+        ):
             pieces.append(
                 findings_frame(
                     [
@@ -178,10 +178,28 @@ def run_suite(
     )
 
 
-def _empty_column(spec: ExpectationSpec, failing: np.ndarray, rows: int) -> bool:
+def failing_positions(
+    frame: pd.DataFrame,
+    suite_name: str,
+    planned: tuple[PlannedExpectation, ...],
+    values: Mapping[str, Any],
+    *,
+    unreadable: Mapping[str, pd.Series] | None = None,
+    engine: Engine = PANDAS,
+) -> dict[int, np.ndarray]:
+    """Positions in ``frame`` of the rows each planned expectation reports, by key: GX's failing
+    rows less the unreadable cells, ``only_if_passes`` and ``where`` applied."""
+    gx_data = gx_frame(frame, planned)
+    positions = failing_rows(gx_data, suite_name, planned, values, engine)
+    positions = _drop_unreadable(positions, planned, frame, unreadable or {})
+    positions = _apply_only_if_passes(positions, planned)
+    return _apply_row_filters(positions, planned, frame)
+
+
+def is_empty_column(spec: ExpectationSpec, failing: int, rows: int) -> bool:
     """A completeness rule failing on every row of two or more: the column is empty in the file,
     one finding about the column rather than one per row."""
-    return spec.type == "expect_column_values_to_not_be_null" and rows >= 2 and len(failing) == rows
+    return spec.type == NOT_NULL and rows >= 2 and failing == rows
 
 
 def check_suite(suite: SuiteFile) -> None:

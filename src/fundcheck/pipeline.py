@@ -26,9 +26,11 @@ from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
 from fundcheck.connectors.reader_findings import reader_rule
 from fundcheck.connectors.rules import OLDER_EDITION_RULE
+from fundcheck.connectors.sql_source import SqlSource
 from fundcheck.cper_model import CperDataset
 from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
+from fundcheck.database_run import DatabaseRun, validate_database
 from fundcheck.expectations import SuiteFile, engine_started, start_engine, validate
 from fundcheck.expectations.engine import PANDAS, Engine
 from fundcheck.findings import concat_findings, finding, findings_frame, render_message
@@ -97,6 +99,9 @@ def read_and_validate(
         path for path in config.sources if isinstance(path, Path) and is_cper_source(path)
     ]
     lists = [path for path in config.sources if path not in cper_paths]
+    databases = [source for source in lists if isinstance(source, SqlSource)]
+    lists = [path for path in lists if not isinstance(path, SqlSource)]
+    engine = Engine(config.engine, config.spark_master)
 
     def read_lists(progress: Progress) -> list[RecordSet]:
         read = []
@@ -120,6 +125,22 @@ def read_and_validate(
         read = read_while_the_engine_starts(read_lists, say, config.jobs)
     else:  # the checks' child, forked after reading, runs beside the engine's start
         read = read_lists(say)
+    validated: dict[int, DatabaseRun] = {}
+    for source in databases:
+        say(f"reading and validating {source.name} a part at a time")
+        database_run = validate_database(
+            source,
+            reference,
+            mapping=config.mapping,
+            limits=config.limits,
+            period=config.period.value if config.period else None,
+            parameters=config.parameters,
+            engine=engine,
+            progress=say,
+            for_checks=with_checks,
+        )
+        validated[id(database_run.record_set)] = database_run
+        read.append(database_run.record_set)
     kept, replaced = newest_editions(read)
     findings.append(older_edition_findings(replaced))
     record_sets.extend(kept)
@@ -138,9 +159,13 @@ def read_and_validate(
         if with_checks and runs_in_parallel(config.jobs, records):
             say("running aggregate checks in a second process")
             checks_beside = stack.enter_context(Background(lambda: aggregate_checks(beside_ids)))
-        engine = Engine(config.engine, config.spark_master)
         for record_set in record_sets:
             findings.append(record_set.findings)
+            in_parts = validated.get(id(record_set))
+            if in_parts is not None:  # validated while it was read
+                findings.append(in_parts.findings)
+                suites.update((suite.name, suite) for suite in in_parts.suites)
+                continue
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
             found, used = _validate_periods(record_set, reference, config.parameters, engine)
             release_freed_memory(collect=True)

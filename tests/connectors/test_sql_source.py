@@ -197,7 +197,7 @@ def test_inspect_explains_how_a_table_and_a_query_are_read(postgres):
     assert partial.exit_code == 3 and "not mappable" in partial.output
 
 
-def test_rows_fetched_in_batches_are_the_rows_of_one_fetch_and_a_limit_stops_early(
+def test_rows_fetched_in_batches_or_parts_are_the_rows_of_one_fetch_and_a_limit_stops_early(
     tmp_path, monkeypatch
 ):
     database = tmp_path / "listes.db"
@@ -223,4 +223,13 @@ def test_rows_fetched_in_batches_are_the_rows_of_one_fetch_and_a_limit_stops_ear
     small = InputLimits(max_sheet_cells=10 * len(headers))  # 10 rows
     with pytest.raises(SourceError, match=r"limits\.max_sheet_cells"):
         sql_source.read_table(source, small)
-    assert len(fetched) <= 7 * len(headers)  # stopped at the batch that crossed the limit
+    assert len(fetched) <= 11 * len(headers)  # stopped at the first row beyond the limit
+    with sql_source.read_only(source.url) as connection:
+        query = sql_source.statement(connection, source)
+        parts = list(sql_source.text_parts(connection, query, 50))  # 180 rows: 50+50+50+30
+        picked = sql_source.statement(connection, source, [headers[3], headers[0]])
+        two_columns = next(sql_source.text_parts(connection, picked, 1_000))
+    assert [len(part) for part in parts] == [50, 50, 50, 30]
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), whole)
+    assert two_columns[0].tolist() == whole[3].tolist()
+    assert two_columns[1].tolist() == whole[0].tolist()

@@ -1,0 +1,201 @@
+"""A suite run over a record set that arrives in parts (a database table read a part at a time),
+with the findings of one run over the whole set.
+
+Most expectations judge each row by itself: they run on each part as it arrives, and only their
+findings are kept. Two things need the whole set, and wait for its end:
+
+- an expectation comparing rows with each other (``WHOLE_SET_TYPES``: an operation code repeated
+  within its programme) runs once on the columns kept for every row;
+- a completeness rule failing on every row is one finding about an empty column, not one per
+  row: while every part so far has failed it everywhere, only the row numbers are kept, and the
+  row findings are made at the end if a later part had the value after all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.errors import SuiteError
+from fundcheck.expectations.engine import PANDAS, Engine, PlannedExpectation
+from fundcheck.expectations.findings import (
+    absent_column_finding,
+    empty_column_finding,
+    failing_row_findings,
+)
+from fundcheck.expectations.runner import (
+    NOT_NULL,
+    SuitePlan,
+    failing_positions,
+    is_empty_column,
+    plan_suite,
+    run_parameters,
+)
+from fundcheck.expectations.suite import SuiteFile
+from fundcheck.findings import findings_frame
+from fundcheck.model import ROW
+
+logger = logging.getLogger(__name__)
+
+WHOLE_SET_TYPES = frozenset({"expect_column_values_to_not_repeat_within_group"})
+"""Expectations whose verdict on a row depends on other rows."""
+
+
+class SuiteInParts:
+    """One suite over a record set given part by part (``add``), findings at the end
+    (``finish``), equal to ``run_suite`` on the whole set."""
+
+    def __init__(
+        self,
+        suite: SuiteFile,
+        *,
+        source: str,
+        column_labels: Mapping[str, str],
+        parameters: Mapping[str, Any] | None = None,
+        engine: Engine = PANDAS,
+    ) -> None:
+        self.suite = suite
+        self.source = source
+        self.column_labels = column_labels
+        self.values = run_parameters(suite, parameters)
+        self.engine = engine
+        self.plan: SuitePlan | None = None
+        self.rows = 0
+        self.pieces: list[pd.DataFrame] = []
+        self.empty_so_far: dict[int, list[np.ndarray]] = {}
+        """Completeness rules that failed on every row so far: the row numbers."""
+        self.deferred: dict[int, np.ndarray] = {}
+        """Completeness rules that failed on every row of the first parts only: those rows."""
+
+    def compared_columns(self) -> set[str]:
+        """The columns the whole-set expectations compare (kept for every row)."""
+        if self.plan is None:
+            return set()
+        planned = self.plan.planned
+        return {c for i in planned if i.spec.type in WHOLE_SET_TYPES for c in i.spec.columns()}
+
+    def _fitted(self, part: pd.DataFrame) -> SuitePlan:
+        plan = plan_suite(self.suite, part.columns)
+        if self.plan is None:
+            self.plan = plan
+            for item in plan.planned:
+                if item.spec.type == NOT_NULL:
+                    self.empty_so_far[item.key] = []
+            for skipped in plan.skipped:
+                logger.info(
+                    "suite %s: %s (%s) skipped, absent column(s): %s",
+                    self.suite.name,
+                    skipped.type,
+                    skipped.rule,
+                    ", ".join(skipped.missing_columns),
+                )
+        elif [i.key for i in plan.planned] != [i.key for i in self.plan.planned]:
+            raise SuiteError(f"suite {self.suite.name}: the parts of a source differ in columns")
+        return plan
+
+    def add(self, part: pd.DataFrame, unreadable: Mapping[str, pd.Series] | None = None) -> None:
+        """Run the row-by-row expectations on one part (its rows after the earlier parts')."""
+        if part.empty:
+            return
+        plan = self._fitted(part)
+        local = tuple(i for i in plan.planned if i.spec.type not in WHOLE_SET_TYPES)
+        positions = failing_positions(
+            part, self.suite.name, local, self.values, unreadable=unreadable, engine=self.engine
+        )
+        self.rows += len(part)
+        for item in local:
+            failing = positions.get(item.key, np.empty(0, dtype=np.int64))
+            so_far = self.empty_so_far.get(item.key)
+            if so_far is not None:
+                if len(failing) == len(part):
+                    so_far.append(part[ROW].to_numpy()[failing])
+                    continue
+                del self.empty_so_far[item.key]
+                if so_far:
+                    self.deferred[item.key] = np.concatenate(so_far)
+            if len(failing):
+                self.pieces.append(self._row_findings(part, failing, item))
+
+    def _row_findings(
+        self, frame: pd.DataFrame, failing: np.ndarray, item: PlannedExpectation
+    ) -> pd.DataFrame:
+        return failing_row_findings(
+            frame,
+            failing,
+            item.spec,
+            self.suite.rule(item.spec.meta.rule),
+            source=self.source,
+            column_labels=self.column_labels,
+            parameters=self.values,
+        ).assign(_key=item.key)
+
+    def finish(
+        self, whole: pd.DataFrame, unreadable: Mapping[str, pd.Series] | None = None
+    ) -> pd.DataFrame:
+        """The suite's findings, ordered as ``run_suite`` orders them. ``whole``: every row of
+        the parts (in order) with the columns kept for the whole set; a column it lacks was
+        dropped to save memory and is empty on the rows it is read for here."""
+        if self.plan is None:
+            return findings_frame([])
+        plan, rule = self.plan, self.suite.rule
+        pieces = [
+            findings_frame(
+                absent_column_finding(
+                    item.spec,
+                    rule(item.spec.meta.rule),
+                    rows=self.rows,
+                    source=self.source,
+                    column_labels=self.column_labels,
+                    parameters=self.values,
+                )
+                for item in plan.absent
+            )
+        ]
+        rows = whole[ROW].to_numpy()
+        for item in plan.planned:
+            if item.key in self.empty_so_far:
+                failed = int(sum(len(part) for part in self.empty_so_far[item.key]))
+                if is_empty_column(item.spec, failed, self.rows):
+                    pieces.append(
+                        findings_frame(
+                            [
+                                empty_column_finding(
+                                    item.spec,
+                                    rule(item.spec.meta.rule),
+                                    rows=self.rows,
+                                    source=self.source,
+                                    column_labels=self.column_labels,
+                                )
+                            ]
+                        )
+                    )
+                    continue
+                self.deferred[item.key] = np.concatenate(self.empty_so_far[item.key])
+            if item.key in self.deferred:
+                failing = np.flatnonzero(np.isin(rows, self.deferred[item.key]))
+                pieces.append(self._row_findings(_with(whole, item), failing, item))
+        whole_set = tuple(i for i in plan.planned if i.spec.type in WHOLE_SET_TYPES)
+        if whole_set:
+            positions = failing_positions(
+                whole, self.suite.name, whole_set, self.values, unreadable=unreadable
+            )
+            for item in whole_set:
+                if item.key in positions:
+                    pieces.append(self._row_findings(whole, positions[item.key], item))
+        pieces += self.pieces
+        findings = pd.concat([piece for piece in pieces if not piece.empty] or [pieces[0]])
+        if "_key" in findings.columns:
+            findings = findings.sort_values(["row", "_key"], na_position="first", kind="stable")
+        return findings_frame(findings)
+
+
+def _with(frame: pd.DataFrame, item: PlannedExpectation) -> pd.DataFrame:
+    """``frame`` with the expectation's own column, empty when it was not kept."""
+    field = item.spec.field
+    if field is None or field in frame.columns:
+        return frame
+    return frame.assign(**{field: pd.Series(pd.NA, index=frame.index, dtype="str")})

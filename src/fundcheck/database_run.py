@@ -1,0 +1,348 @@
+"""A list of operations in a database, validated a part at a time in bounded memory.
+
+A table of millions of operations does not fit in the client's memory as a pandas frame. The
+table is read twice in one read-only transaction (a consistent snapshot where the database
+offers one):
+
+1. **Column decisions.** A few conventions are decided over a whole column: whether ambiguous
+   amounts ("750.000") use a decimal comma, whether rates are in percent, whether programme
+   titles name programmes when no CCI column exists. Only those columns are read for this.
+2. **Parts.** ``limits.rows_per_part`` rows at a time are decoded into canonical records with
+   those decisions, and the record rules run on them (``SuiteInParts``); of each row, only the
+   columns the aggregate checks and the findings read are kept.
+
+The result is the record set the aggregate checks read and the findings of the record rules,
+identical to reading the same rows from a file (tests compare report.json on the demo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.catalogue import suites_for
+from fundcheck.columns import as_categories
+from fundcheck.connectors.attribution import annotate
+from fundcheck.connectors.canonical import parse_field
+from fundcheck.connectors.cells import clean_cells
+from fundcheck.connectors.file_connector import LocatedTable, canonical_records, period_hint
+from fundcheck.connectors.header_rows import HeaderRow, header_texts
+from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
+from fundcheck.connectors.mapping_profiles import (
+    ProfileMatch,
+    best_match,
+    list_profiles,
+    load_mapping,
+)
+from fundcheck.connectors.numbers import amount_votes, rate_votes
+from fundcheck.connectors.reader_findings import reading_findings
+from fundcheck.connectors.sql_source import (
+    SqlSource,
+    column_names,
+    read_only,
+    shown_url,
+    statement,
+    text_parts,
+)
+from fundcheck.errors import SourceError
+from fundcheck.expectations.engine import PANDAS, Engine
+from fundcheck.expectations.in_parts import SuiteInParts
+from fundcheck.findings import RECORD_COLUMNS, concat_findings
+from fundcheck.model import (
+    FIELDS,
+    LABEL_FIELDS,
+    PERIOD,
+    REGION_BASIS,
+    FieldType,
+    Normalisation,
+    Provenance,
+    RecordKind,
+    RecordSet,
+    SuiteRef,
+)
+from fundcheck.reference import Reference
+from fundcheck.reference.lookups import programmes_for_label
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy.engine import Connection
+
+Progress = Callable[[str], None]
+
+NOT_KEPT = ("operation_summary", "location_text")
+"""Long free-text fields no aggregate check reads: not kept for the whole table."""
+
+KEPT_WITHOUT_CHECKS = (*RECORD_COLUMNS, REGION_BASIS, PERIOD)
+"""What is kept of every row when no aggregate check runs: what a finding names (row, code,
+programme, region and its basis) and the period; with the columns the whole-set record rules
+compare."""
+
+
+@dataclass
+class DatabaseRun:
+    """A database source read and validated in parts."""
+
+    record_set: RecordSet
+    """Every record, with the columns the aggregate checks read; ``findings``: the reader's."""
+    findings: pd.DataFrame
+    """The record rules' findings, in the order of a run on the whole table."""
+    suites: list[SuiteRef] = field(default_factory=list)
+
+
+def validate_database(
+    source: SqlSource,
+    reference: Reference,
+    *,
+    mapping: Path | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+    period: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    engine: Engine = PANDAS,
+    progress: Progress | None = None,
+    for_checks: bool = True,
+) -> DatabaseRun:
+    """Read and validate a database table or query a part at a time (see the module doc).
+    ``for_checks``: keep of every row the columns the aggregate checks read (all but
+    ``NOT_KEPT``), else only ``KEPT_WITHOUT_CHECKS`` and what whole-set rules compare."""
+    say = progress or (lambda _message: None)
+    with read_only(source.url) as connection:
+        headers = column_names(connection, source)
+        texts = header_texts(headers)
+        profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
+        match = best_match(texts, profiles)
+        provenance = Provenance(
+            name=source.name,
+            location=shown_url(source.url) + (f" [{source.table}]" if source.table else ""),
+            format=source.dialect,
+            sha256=None,
+            profile=match.profile.id,
+            period=period_hint(match.profile),
+        )
+        decisions, titles_name_programmes = _column_decisions(
+            connection, source, headers, match, limits
+        )
+        parts = _Parts(source, reference, provenance, parameters, engine, period)
+        parts.keep_every_column = for_checks
+        parts.add_programme_cci = titles_name_programmes
+        for body in text_parts(connection, statement(connection, source), limits.rows_per_part):
+            if len(body) * max(len(headers), 1) > limits.max_sheet_cells:
+                raise SourceError(
+                    f"a part holds more than {limits.max_sheet_cells:,} cells, the limit "
+                    "(limits.max_sheet_cells; lower limits.rows_per_part)",
+                    location=provenance.location,
+                )
+            located = LocatedTable(body, parts.next_row, HeaderRow(0, texts, match))
+            parts.next_row += len(body)
+            del body
+            record_set = canonical_records(located, provenance, limits=limits, decisions=decisions)
+            del located
+            parts.add(record_set)
+            say(f"validated {parts.rows:,} rows of {source.name}")
+    return parts.finish()
+
+
+def _column_decisions(
+    connection: Connection,
+    source: SqlSource,
+    headers: list[str],
+    match: ProfileMatch,
+    limits: InputLimits,
+) -> tuple[dict[str, bool], bool]:
+    """The conventions of the amount and rate columns (``parse_field``'s decisions) and whether
+    programme titles decode to programmes (then every part has a programme code column)."""
+    if not match.mappable:
+        return {}, False
+    voted = {
+        name: position
+        for name, position in match.positions.items()
+        if FIELDS[name].type in (FieldType.AMOUNT, FieldType.RATE)
+    }
+    titles = (
+        match.positions.get("programme_title") if "programme_cci" not in match.positions else None
+    )
+    wanted = sorted(set(voted.values()) | ({titles} if titles is not None else set()))
+    if not wanted:
+        return {}, False
+    names = [headers[position] for position in wanted]
+    amounts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+    rates: dict[str, list[int]] = {}
+    decoded_title = False
+    query = statement(connection, source, names)
+    for part in text_parts(connection, query, limits.rows_per_part):
+        cells = {position: part[i] for i, position in enumerate(wanted)}
+        for name, position in voted.items():
+            cleaned = _cleaned(cells[position], header_texts(headers)[position])
+            if FIELDS[name].type is FieldType.AMOUNT:
+                amounts.setdefault(name, []).append(amount_votes(cleaned))
+            else:
+                above, seen = rate_votes(cleaned)
+                counts = rates.setdefault(name, [0, 0])
+                counts[0] += above
+                counts[1] += seen
+        if titles is not None and not decoded_title:
+            decoded_title = _titles_decode(cells[titles], header_texts(headers)[titles])
+    decisions = {name: _decimal_comma(votes) for name, votes in amounts.items()}
+    decisions.update({name: above * 2 > seen for name, (above, seen) in rates.items()})
+    return decisions, decoded_title
+
+
+def _cleaned(raw: pd.Series, header: str) -> pd.Series:
+    """The cells as the reader parses them (a cell repeating the header is not a value)."""
+    cleaned, _ = clean_cells(raw)
+    return cleaned.where(cleaned.ne(header.strip()).fillna(True))
+
+
+def _decimal_comma(votes: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> bool:
+    """Each distinct text votes once over the whole column (a text found in several parts
+    too); a tie is the French convention, as for one file."""
+    hashes = np.concatenate([part[0] for part in votes])
+    comma = np.concatenate([part[1] for part in votes])
+    dot = np.concatenate([part[2] for part in votes])
+    _, first = np.unique(hashes, return_index=True)
+    return int(comma[first].sum()) >= int(dot[first].sum())
+
+
+def _titles_decode(raw: pd.Series, header: str) -> bool:
+    titles = parse_field("programme_title", _cleaned(raw, header)).values.dropna().unique()
+    return any(len(programmes_for_label(str(title))) == 1 for title in titles)
+
+
+class _Parts:
+    """What is kept of each part: the record rules' state, the rows for the whole set, the
+    reader's notes and unreadable cells."""
+
+    def __init__(
+        self,
+        source: SqlSource,
+        reference: Reference,
+        provenance: Provenance,
+        parameters: Mapping[str, Any] | None,
+        engine: Engine,
+        period: str | None,
+    ) -> None:
+        self.source, self.reference, self.provenance = source, reference, provenance
+        self.parameters, self.engine, self.period = parameters, engine, period
+        self.next_row = 2  # row 1 is the header
+        self.rows = 0
+        self.add_programme_cci = False
+        self.keep_every_column = True
+        self.frames: list[pd.DataFrame] = []
+        self.notes: list[list[Normalisation]] = []
+        self.unreadable: dict[str, list[pd.Series]] = {}
+        self.labels: dict[str, str] = {}
+        self.suites: dict[tuple[str, str], SuiteInParts] = {}
+
+    def add(self, part: RecordSet) -> None:
+        frame = part.frame
+        if self.add_programme_cci and "programme_cci" not in frame:
+            frame["programme_cci"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+        frame.index = pd.RangeIndex(self.rows, self.rows + len(frame))
+        annotate(frame, self.reference, period_hint=self.provenance.period,
+                 period_override=self.period)  # fmt: skip
+        as_categories(frame, LABEL_FIELDS)
+        for name, label in part.column_labels.items():
+            self.labels.setdefault(name, label)
+        unreadable = {}
+        for name, cells in part.unreadable.items():
+            shifted = cells.set_axis(cells.index + self.rows)
+            unreadable[name] = shifted
+            self.unreadable.setdefault(name, []).append(shifted)
+        self.notes.append(part.normalisations)
+        for period, rows in frame.groupby(PERIOD, sort=True):
+            for suite in suites_for(str(period), part.kind.value):
+                key = (str(period), suite.name)
+                if key not in self.suites:
+                    self.suites[key] = SuiteInParts(
+                        suite,
+                        source=self.provenance.name,
+                        column_labels=self.labels,
+                        parameters=self.parameters,
+                        engine=self.engine,
+                    )
+                self.suites[key].add(rows, _within(unreadable, rows.index))
+        self.rows += len(frame)
+        if self.keep_every_column:
+            kept = [c for c in frame.columns if c not in NOT_KEPT]
+        else:
+            compared = {c for suite in self.suites.values() for c in suite.compared_columns()}
+            kept = [c for c in frame.columns if c in KEPT_WITHOUT_CHECKS or c in compared]
+        self.frames.append(frame[kept])
+
+    def _whole(self) -> pd.DataFrame:
+        """The parts' kept rows as one frame, column by column (each part's column freed once
+        copied: the parts and the whole are not held twice)."""
+        if not self.frames:
+            return pd.DataFrame()
+        columns = list(self.frames[0].columns)
+        whole = {}
+        for name in columns:
+            whole[name] = pd.concat([part[name] for part in self.frames])
+            for part in self.frames:
+                del part[name]
+        self.frames.clear()
+        return pd.DataFrame(whole, columns=columns)
+
+    def finish(self) -> DatabaseRun:
+        frame = self._whole()
+        unreadable = {name: pd.concat(cells) for name, cells in self.unreadable.items()}
+        periods = sorted(frame[PERIOD].dropna().unique()) if PERIOD in frame else []
+        provenance = self.provenance.model_copy(
+            update={"rows": len(frame), "period": ", ".join(str(p) for p in periods) or None}
+        )
+        record_set = RecordSet(
+            kind=RecordKind.OPERATIONS,
+            frame=frame,
+            provenance=provenance,
+            column_labels=self.labels,
+            normalisations=merged_notes(self.notes),
+            unreadable=unreadable,
+        )
+        record_set.findings = reading_findings(record_set)
+        found = []
+        suites: dict[str, SuiteRef] = {}
+        for (period, _), suite in sorted(self.suites.items(), key=_suite_order):
+            rows = frame[frame[PERIOD].eq(period).fillna(False).to_numpy(dtype=bool)]
+            found.append(suite.finish(rows, _within(unreadable, rows.index)))
+            suites[suite.suite.name] = SuiteRef(
+                name=suite.suite.name,
+                version=suite.suite.version,
+                expectations=len(suite.suite.expectations),
+            )
+        return DatabaseRun(record_set, concat_findings(found), list(suites.values()))
+
+
+def _suite_order(item: tuple[tuple[str, str], SuiteInParts]) -> tuple[str, int]:
+    """Periods in order, each period's suites in ``suites_for`` order (a file's run order)."""
+    (period, name), _ = item
+    names = [suite.name for suite in suites_for(period, RecordKind.OPERATIONS.value)]
+    return period, names.index(name)
+
+
+def _within(unreadable: Mapping[str, pd.Series], index: pd.Index) -> dict[str, pd.Series]:
+    return {name: cells[cells.index.isin(index)] for name, cells in unreadable.items()}
+
+
+def merged_notes(parts: Iterable[list[Normalisation]]) -> list[Normalisation]:
+    """The normalisations of a table from those of its parts: counts added, the first part's
+    example kept; a header variant is noted once."""
+    merged: dict[tuple[str, str | None, str | None], Normalisation] = {}
+    for notes in parts:
+        for note in notes:
+            key = (note.kind, note.field, note.column)
+            if key not in merged:
+                merged[key] = note
+            elif note.kind != "header_variant":
+                first = merged[key]
+                merged[key] = Normalisation(
+                    first.kind,
+                    first.field,
+                    first.column,
+                    first.count + note.count,
+                    first.example if first.example is not None else note.example,
+                )
+    return list(merged.values())

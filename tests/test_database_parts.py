@@ -1,0 +1,179 @@
+"""A database table validated a part at a time gives the findings of its file read whole: the
+demo (2,000 operations) loaded as text into the real PostgreSQL and read in parts of 150 rows,
+against the same cells as a CSV file; conventions decided over a whole column hold in every
+part."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from fundcheck.cli import cli
+from fundcheck.database_run import merged_notes
+from fundcheck.demo import generate_demo, write_csv
+from fundcheck.demo.writers import _as_text
+from fundcheck.model import Normalisation
+
+POSTGRES_URL = os.environ.get(
+    "FUNDCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+NAME_RULES = {"eu.publication.edition_date_unknown", "eu.publication.freshness"}
+"""Rules that read the source's name (a dated file name): they differ by nature."""
+
+
+def _report(*args: str, tmp: Path) -> dict:
+    out = tmp / f"out-{uuid.uuid4().hex[:6]}"
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--report", "json", "--output", str(out), "--as-of", "2026-03-16",
+         "--fail-on", "never", "--lang", "en", "--jobs", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "report.json").read_text("utf-8"))
+
+
+def _findings(report: dict) -> list[dict]:
+    """The findings, less the source's name (a file's or a table's)."""
+    return [{**f, "source": None} for f in report["findings"] if f["rule"] not in NAME_RULES]
+
+
+def _config(tmp: Path, rows_per_part: int) -> str:
+    path = tmp / f"parts-{rows_per_part}.toml"
+    path.write_text(f"[limits]\nrows_per_part = {rows_per_part}\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def demo_cells() -> pd.DataFrame:
+    frame = generate_demo().frame
+    return pd.DataFrame({str(name): _as_text(frame[name]) for name in frame.columns})
+
+
+@pytest.fixture(scope="module")
+def demo_in_postgres(demo_cells: pd.DataFrame) -> Iterator[str]:
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL unreachable ({exc}): CI must run the database tests")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    schema = f"fundcheck_parts_{uuid.uuid4().hex[:10]}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    table = demo_cells.rename_axis("position")  # the primary key keeps the file's order
+    table.to_sql("demo", engine, schema=schema, index=True, chunksize=5_000)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'ALTER TABLE "{schema}".demo ADD PRIMARY KEY (position)')
+    try:
+        yield schema
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        engine.dispose()
+
+
+@pytest.mark.parametrize("checks", ["--checks", "--no-checks"])
+def test_the_demo_in_postgresql_read_in_parts_gives_the_report_of_its_file(
+    demo_cells, demo_in_postgres, tmp_path, checks
+):
+    """With the aggregate checks every column but the long texts is kept for them; without,
+    only what findings name: either way the report is the file's."""
+    csv = write_csv(tmp_path / "demo.csv", demo_cells)
+    from_file = _report("validate", str(csv), checks, tmp=tmp_path)
+    from_db = _report(
+        "validate", POSTGRES_URL, "--table", f"{demo_in_postgres}.demo", checks,
+        "--config", _config(tmp_path, 150), tmp=tmp_path,
+    )  # fmt: skip
+    assert from_db["sources"][0]["rows"] == from_file["sources"][0]["rows"] == 2_000
+    assert from_db["summary"] == from_file["summary"]
+    assert len(from_db["findings"]) == len(from_file["findings"]) > 20
+    assert _findings(from_db) == _findings(from_file)
+
+
+def test_a_column_decides_its_convention_over_every_part(tmp_path):
+    """In parts of two rows, the first part alone would read "1.500" as one and a half (its
+    "2.5" shows a decimal point) and keep 0.5 and 60 as they are (half its rates above 1): the
+    column as a whole shows a decimal comma and is in percent, in every part as in one read."""
+    amounts = ["1.500", "2.5", "2.000,50", "3.000,25", "4,75", "1,25"]
+    rates = ["0,5", "60", "70", "80", "90", "0,4"]
+    url = _table(
+        tmp_path, {"Total des dépenses éligibles": amounts, "Taux de cofinancement": rates}
+    )
+    whole = _report("validate", url, "--table", "liste", tmp=tmp_path)
+    parts = _report(
+        "validate", url, "--table", "liste", "--config", _config(tmp_path, 2), tmp=tmp_path
+    )
+    assert _findings(parts) == _findings(whole)
+    notes = {f["rule"]: f for f in whole["findings"] if f["rule"].startswith("read.normalised")}
+    assert notes["read.normalised.amount_text"]["count"] == 5  # all but the plain "2.5"
+    assert notes["read.normalised.rate_percent"]["count"] == 6
+    out_of_range = [f for f in parts["findings"] if f["rule"] == "eu.rate.range"]
+    assert not out_of_range  # 60 % read as 60 would break the range rule
+
+
+def _table(tmp: Path, changes: dict[str, list[str | None]]) -> str:
+    """A SQLite copy of the demo's first rows with some columns replaced."""
+    rows = len(next(iter(changes.values())))
+    cells = generate_demo().frame.head(rows)
+    cells = pd.DataFrame({str(n): _as_text(cells[n]) for n in cells.columns})
+    for column, values in changes.items():
+        cells[column] = values
+    database = tmp / f"{uuid.uuid4().hex[:6]}.db"
+    with sqlite3.connect(database) as conn:
+        cells.to_sql("liste", conn, index=False)
+    return f"sqlite:///{database}"
+
+
+def test_an_empty_column_a_late_column_and_a_repeated_code_across_parts(tmp_path):
+    """In parts of two rows: the summary, empty in every row, is one finding about the column;
+    the fund, empty in the first two parts only, is one finding per row of those parts; an
+    operation code of the first part repeated in the last is found, as in one read."""
+    ids = generate_demo().frame["Numéro Opération"].head(6).astype(str).tolist()
+    url = _table(
+        tmp_path,
+        {
+            "Objectifs et réalisations escomptés et effectifs": [None] * 6,
+            "Fonds": [None, None, None, None, "FEDER", "FEDER"],
+            "Numéro Opération": ids[:5] + ids[:1],
+        },
+    )
+    whole = _report("validate", url, "--table", "liste", tmp=tmp_path)
+    parts = _report(
+        "validate", url, "--table", "liste", "--config", _config(tmp_path, 2), tmp=tmp_path
+    )
+    assert _findings(parts) == _findings(whole)
+    mandatory = [f for f in parts["findings"] if f["rule"] == "eu21.art49.mandatory_field"]
+    assert [(f["field"], f["row"]) for f in mandatory if f["field"] == "operation_summary"] == [
+        ("operation_summary", None)
+    ]
+    assert [f["row"] for f in mandatory if f["field"] == "fund"] == [2, 3, 4, 5]
+    repeated = [f for f in parts["findings"] if f["rule"] == "eu21.art49.unique_operation_id"]
+    assert [f["row"] for f in repeated] == [7]  # the repeat, not the first use
+
+
+def test_the_notes_of_parts_add_up_and_keep_the_first_example():
+    first = [
+        Normalisation("header_variant", "fund", "Fonds", 1, "Fonds"),
+        Normalisation("amount_text", "eu_amount", "UE", 3, "1 000 €"),
+    ]
+    second = [
+        Normalisation("header_variant", "fund", "Fonds", 1, "Fonds"),
+        Normalisation("amount_text", "eu_amount", "UE", 2, "5 €"),
+        Normalisation("placeholder", "fund", "Fonds", 1, "N.C"),
+    ]
+    assert merged_notes([first, second]) == [
+        Normalisation("header_variant", "fund", "Fonds", 1, "Fonds"),
+        Normalisation("amount_text", "eu_amount", "UE", 5, "1 000 €"),
+        Normalisation("placeholder", "fund", "Fonds", 1, "N.C"),
+    ]
