@@ -306,7 +306,8 @@ class _Parts:
         found = []
         suites: dict[str, SuiteRef] = {}
         for (period, _), suite in sorted(self.suites.items(), key=_suite_order):
-            rows = frame[frame[PERIOD].eq(period).fillna(False).to_numpy(dtype=bool)]
+            in_period = frame[PERIOD].eq(period).fillna(False).to_numpy(dtype=bool)
+            rows = frame if in_period.all() else frame[in_period]  # one period: no copy
             found.append(suite.finish(rows, _within(unreadable, rows.index)))
             suites[suite.suite.name] = SuiteRef(
                 name=suite.suite.name,
