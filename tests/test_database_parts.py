@@ -18,10 +18,14 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from fundcheck.cli import cli
-from fundcheck.database_run import merged_notes
+from fundcheck.connectors import read_source
+from fundcheck.connectors.limits import InputLimits
+from fundcheck.connectors.sql_source import SqlSource
+from fundcheck.database_run import NOT_KEPT, merged_notes, validate_database
 from fundcheck.demo import generate_demo, write_csv
 from fundcheck.demo.writers import _as_text
 from fundcheck.model import Normalisation
+from fundcheck.reference import load_reference
 
 POSTGRES_URL = os.environ.get(
     "FUNDCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -160,6 +164,24 @@ def test_an_empty_column_a_late_column_and_a_repeated_code_across_parts(tmp_path
     assert [f["row"] for f in mandatory if f["field"] == "fund"] == [2, 3, 4, 5]
     repeated = [f for f in parts["findings"] if f["rule"] == "eu21.art49.unique_operation_id"]
     assert [f["row"] for f in repeated] == [7]  # the repeat, not the first use
+
+
+def test_the_records_kept_from_the_parts_are_the_files_records(demo_cells, tmp_path):
+    """Column by column (dtype, categories, index, values), what is kept of every row of a
+    table read in parts of 300 rows is the file's canonical frame less the long texts."""
+    csv = write_csv(tmp_path / "demo.csv", demo_cells)
+    database = tmp_path / "demo.db"
+    with sqlite3.connect(database) as conn:
+        demo_cells.to_sql("liste", conn, index=False)
+    reference = load_reference()
+    from_file = read_source(csv, reference).frame.drop(columns=list(NOT_KEPT))
+    in_parts = validate_database(
+        SqlSource(f"sqlite:///{database}", table="liste"),
+        reference,
+        limits=InputLimits(rows_per_part=300),
+    ).record_set.frame
+    pd.testing.assert_frame_equal(in_parts, from_file)
+    assert isinstance(in_parts["specific_objective_label"].dtype, pd.CategoricalDtype)
 
 
 def test_the_notes_of_parts_add_up_and_keep_the_first_example():

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from fundcheck.catalogue import suites_for
 from fundcheck.columns import as_categories
@@ -281,7 +282,15 @@ class _Parts:
         columns = list(self.frames[0].columns)
         whole = {}
         for name in columns:
-            whole[name] = pd.concat([part[name] for part in self.frames])
+            pieces = [part[name] for part in self.frames]
+            if all(isinstance(piece.dtype, pd.CategoricalDtype) for piece in pieces):
+                # each part has its own categories: their union, sorted as one frame's are
+                joined = union_categoricals(pieces, sort_categories=True)
+                index = pd.concat([piece.index.to_series() for piece in pieces]).index
+                whole[name] = pd.Series(joined, index=index)
+            else:
+                whole[name] = pd.concat(pieces)
+            del pieces
             for part in self.frames:
                 del part[name]
         self.frames.clear()
