@@ -261,9 +261,20 @@ def located_table(
     max_rows: int | None = None,
 ) -> tuple[Any, Provenance]:
     """The table as a located table (header on row 1) and its provenance."""
-    from fundcheck.connectors.file_connector import LocatedTable, period_hint
+    from fundcheck.connectors.file_connector import LocatedTable
 
     headers, body = read_table(source, limits, max_rows)
+    header, provenance = mapped_header(source, headers, mapping)
+    return LocatedTable(body, 2, header), provenance
+
+
+def mapped_header(
+    source: SqlSource, headers: list[str], mapping: Path | None
+) -> tuple[HeaderRow, Provenance]:
+    """The column names matched to the canonical fields (``mapping`` or the best profile), and
+    the source's provenance (URL with the password masked)."""
+    from fundcheck.connectors.file_connector import period_hint
+
     texts = header_texts(headers)
     profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
     match = best_match(texts, profiles)
@@ -275,4 +286,4 @@ def located_table(
         profile=match.profile.id,
         period=period_hint(match.profile),
     )
-    return LocatedTable(body, 2, HeaderRow(0, texts, match)), provenance
+    return HeaderRow(0, texts, match), provenance

@@ -30,22 +30,19 @@ from fundcheck.columns import as_categories
 from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import parse_field
 from fundcheck.connectors.cells import clean_cells
-from fundcheck.connectors.file_connector import LocatedTable, canonical_records, period_hint
-from fundcheck.connectors.header_rows import HeaderRow, header_texts
+from fundcheck.connectors.file_connector import LocatedTable, canonical_records
+from fundcheck.connectors.header_rows import header_texts
 from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
 from fundcheck.connectors.mapping_profiles import (
     ProfileMatch,
-    best_match,
-    list_profiles,
-    load_mapping,
 )
 from fundcheck.connectors.numbers import amount_votes, rate_votes
 from fundcheck.connectors.reader_findings import reading_findings
 from fundcheck.connectors.sql_source import (
     SqlSource,
     column_names,
+    mapped_header,
     read_only,
-    shown_url,
     statement,
     text_parts,
 )
@@ -113,17 +110,8 @@ def validate_database(
     say = progress or (lambda _message: None)
     with read_only(source.url) as connection:
         headers = column_names(connection, source)
-        texts = header_texts(headers)
-        profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
-        match = best_match(texts, profiles)
-        provenance = Provenance(
-            name=source.name,
-            location=shown_url(source.url) + (f" [{source.table}]" if source.table else ""),
-            format=source.dialect,
-            sha256=None,
-            profile=match.profile.id,
-            period=period_hint(match.profile),
-        )
+        header, provenance = mapped_header(source, headers, mapping)
+        match = header.match
         decisions, titles_name_programmes = _column_decisions(
             connection, source, headers, match, limits
         )
@@ -137,7 +125,7 @@ def validate_database(
                     "(limits.max_sheet_cells; lower limits.rows_per_part)",
                     location=provenance.location,
                 )
-            located = LocatedTable(body, parts.next_row, HeaderRow(0, texts, match))
+            located = LocatedTable(body, parts.next_row, header)
             parts.next_row += len(body)
             del body
             record_set = canonical_records(located, provenance, limits=limits, decisions=decisions)
