@@ -30,7 +30,7 @@ class InputLimits(BaseModel):
     """Unpacked / packed size of a workbook part of more than 1 MiB (XML usually packs 5-20×)."""
     max_sheet_cells: int = Field(default=20_000_000, gt=0)
     """Cells a sheet may declare (rows × columns of its ``<dimension>``)."""
-    rows_per_part: int = Field(default=200_000, gt=0)
+    rows_per_part: int = Field(default=100_000, gt=0)
     """Rows of a database table validated at a time: the client holds one part's rows, and of
     every row only the columns the aggregate checks read. ``max_sheet_cells`` bounds each part
     rather than the table."""
