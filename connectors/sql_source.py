@@ -88,7 +88,9 @@ class SqlSource:
 @contextmanager
 def read_only(url: str) -> Iterator[Connection]:
     """A connection in a read-only transaction, rolled back at the end; the engine is disposed
-    (no connection left open in the source)."""
+    (no connection left open in the source). Every statement sees the same snapshot of the
+    data (PostgreSQL: repeatable read; MySQL/MariaDB's InnoDB: its default), so the reads of a
+    run in parts agree with each other."""
     import sqlalchemy as sa
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
     from sqlalchemy.pool import NullPool
@@ -101,8 +103,10 @@ def read_only(url: str) -> Iterator[Connection]:
     try:
         with engine.connect() as connection:
             backend = engine.dialect.name
-            if backend == "postgresql":
-                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            if backend == "postgresql":  # one snapshot for every statement of the run
+                connection.exec_driver_sql(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                )
             elif backend in ("mysql", "mariadb"):
                 connection.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
             elif backend == "sqlite":

@@ -10,6 +10,6 @@ stamp=.venv/.fundcheck-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ -n "$(find checks connectors expectations reports src -newer "$stamp" -name '*.py' -print -quit 2>/dev/null)" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip "setuptools>=77" wheel
   # strict editable mode: the mapped folders are real packages that mypy can see
-  .venv/bin/python -m pip install --quiet -e ".[dev,pdf,postgres,spark]" --config-settings editable_mode=strict
+  .venv/bin/python -m pip install --quiet -e ".[dev,pdf,postgres,mysql,spark]" --config-settings editable_mode=strict
   touch "$stamp"
 fi

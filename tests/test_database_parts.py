@@ -126,6 +126,74 @@ def test_a_column_decides_its_convention_over_every_part(tmp_path):
     assert not out_of_range  # 60 % read as 60 would break the range rule
 
 
+MARIADB_URL = os.environ.get(
+    "FUNDCHECK_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"
+)
+
+
+@pytest.fixture
+def demo_in_mariadb(demo_cells: pd.DataFrame) -> Iterator[tuple[sa.Engine, str, str]]:
+    """The demo in a database of its own on the real MariaDB, and a user who may only read it."""
+    engine = sa.create_engine(MARIADB_URL)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"MariaDB unreachable ({exc}): CI must run the database tests")
+        pytest.skip(f"MariaDB unreachable: {exc}")
+    database = f"fc_parts_{uuid.uuid4().hex[:10]}"
+    reader = f"fc_r_{uuid.uuid4().hex[:8]}"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {database} CHARACTER SET utf8mb4")
+    table = demo_cells.rename_axis("position")
+    table.to_sql("demo", engine, schema=database, index=True, chunksize=5_000)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"ALTER TABLE {database}.demo ADD PRIMARY KEY (position)")
+        conn.exec_driver_sql(
+            f"CREATE USER '{reader}'@'%%' IDENTIFIED BY 'r3ad-only'"
+        )  # pymysql: %% is %
+        conn.exec_driver_sql(f"GRANT SELECT ON {database}.demo TO '{reader}'@'%%'")
+    try:
+        yield engine, database, reader
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE {database}")
+            conn.exec_driver_sql(f"DROP USER '{reader}'@'%%'")
+        engine.dispose()
+
+
+def _state(engine: sa.Engine, database: str) -> tuple:
+    """What a run could change: the database's tables and columns, the demo's rows and their
+    checksum."""
+    with engine.connect() as conn:
+        columns = conn.exec_driver_sql(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            f"WHERE table_schema = '{database}' ORDER BY 1, 2"
+        ).all()
+        rows = conn.exec_driver_sql(f"SELECT count(*) FROM {database}.demo").scalar()
+        checksum = conn.exec_driver_sql(f"CHECKSUM TABLE {database}.demo").all()
+    return tuple(columns), rows, tuple(checksum)
+
+
+def test_the_demo_in_mariadb_read_in_parts_by_a_reader_gives_the_report_of_its_file(
+    demo_cells, demo_in_mariadb, tmp_path
+):
+    engine, database, reader = demo_in_mariadb
+    before = _state(engine, database)
+    csv = write_csv(tmp_path / "demo.csv", demo_cells)
+    from_file = _report("validate", str(csv), tmp=tmp_path)
+    url = f"mysql+pymysql://{reader}:r3ad-only@127.0.0.1:3306/{database}?charset=utf8mb4"
+    from_db = _report(
+        "validate", url, "--table", "demo", "--config", _config(tmp_path, 500), tmp=tmp_path
+    )
+    assert from_db["summary"] == from_file["summary"]
+    assert _findings(from_db) == _findings(from_file)
+    assert from_db["sources"][0]["location"].startswith(f"mysql+pymysql://{reader}:***@")
+    assert "r3ad-only" not in json.dumps(from_db)
+    assert _state(engine, database) == before
+
+
 def _table(tmp: Path, changes: dict[str, list[str | None]]) -> str:
     """A SQLite copy of the demo's first rows with some columns replaced."""
     rows = len(next(iter(changes.values())))

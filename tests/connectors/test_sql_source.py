@@ -233,3 +233,12 @@ def test_rows_fetched_in_batches_or_parts_are_the_rows_of_one_fetch_and_a_limit_
     pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), whole)
     assert two_columns[0].tolist() == whole[3].tolist()
     assert two_columns[1].tolist() == whole[0].tolist()
+
+
+def test_a_postgresql_run_reads_one_snapshot_read_only(postgres):
+    """The two reads of a run in parts see the same data: the transaction is repeatable read
+    (one snapshot for every statement) and read-only."""
+    with sql_source.read_only(POSTGRES_URL) as connection:
+        isolation = connection.exec_driver_sql("SHOW transaction_isolation").scalar()
+        read_only = connection.exec_driver_sql("SHOW transaction_read_only").scalar()
+    assert (isolation, read_only) == ("repeatable read", "on")
