@@ -252,6 +252,30 @@ def test_the_records_kept_from_the_parts_are_the_files_records(demo_cells, tmp_p
     assert isinstance(in_parts["specific_objective_label"].dtype, pd.CategoricalDtype)
 
 
+def test_records_of_no_region_in_parts_without_checks(tmp_path):
+    """Without the checks the region is kept as a category; records with no evidence of a
+    region still count in the national bucket, as in one read."""
+    blank: list[str | None] = [None, None, None, None, None, None]
+    demo = generate_demo().frame.head(6)
+    url = _table(
+        tmp_path,
+        {
+            "Code postal de l’opération": blank,
+            "Département de l’opération": blank,
+            "Région de l'opération": blank,
+            "Code postal du bénéficiaire": blank,
+            "NUMCCI": [None, None, *demo["NUMCCI"].astype(str).iloc[2:]],
+            "Libellé Programme": blank,
+        },
+    )
+    args = ["validate", url, "--table", "liste", "--no-checks"]
+    whole = _report(*args, tmp=tmp_path)
+    parts = _report(*args, "--config", _config(tmp_path, 2), tmp=tmp_path)
+    assert parts["summary"] == whole["summary"]
+    assert _findings(parts) == _findings(whole)
+    assert whole["summary"]["by_region"]["national"]["records"] == 2
+
+
 def test_the_notes_of_parts_add_up_and_keep_the_first_example():
     first = [
         Normalisation("header_variant", "fund", "Fonds", 1, "Fonds"),

@@ -194,7 +194,7 @@ def read_and_validate(
     if cper is not None:
         records_by_region.update(cper_records_by_region(cper))
     for record_set in record_sets:
-        counts = record_set.frame[REGION].fillna(NATIONAL_BUCKET).value_counts()
+        counts = region_buckets(record_set.frame).value_counts()
         for region, count in counts.items():
             records_by_region[str(region)] = records_by_region.get(str(region), 0) + int(count)
     region_names = {code: region.name for code, region in reference.regions.items()}
@@ -379,6 +379,12 @@ def programme_names(
     return out
 
 
+def region_buckets(frame: pd.DataFrame) -> pd.Series:
+    """Each record's region bucket: its region, or the national bucket (as text, also when the
+    regions are held as categories)."""
+    return frame[REGION].astype("string").fillna(NATIONAL_BUCKET)
+
+
 def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, int]]:
     """Records per region bucket and programme CCI."""
     out: dict[str, dict[str, int]] = {}
@@ -387,7 +393,7 @@ def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, in
         if "programme_cci" not in frame.columns:
             continue
         pairs = pd.DataFrame(
-            {"region": frame[REGION].fillna(NATIONAL_BUCKET), "cci": frame["programme_cci"]}
+            {"region": region_buckets(frame), "cci": frame["programme_cci"].astype("string")}
         ).dropna()
         counts = pairs.value_counts().reset_index(name="n")
         lines = zip(counts["region"], counts["cci"], counts["n"].tolist(), strict=True)
