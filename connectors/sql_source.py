@@ -12,8 +12,6 @@ its password masked.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from fundcheck.connectors import parts
 from fundcheck.connectors.header_rows import HeaderRow, header_texts
 from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
 from fundcheck.connectors.mapping_profiles import best_match, list_profiles, load_mapping
@@ -145,19 +144,6 @@ def _statement(
     return statement if max_rows is None else statement.limit(max_rows)
 
 
-def _text(value: Any) -> str | None:
-    """A database value as the text a published file would hold."""
-    if value is None:
-        return None
-    if isinstance(value, float | decimal.Decimal) and not isinstance(value, bool):
-        return format(value, "f") if isinstance(value, decimal.Decimal) else repr(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
 ROWS_AT_ONCE = 50_000
 """Rows fetched from the database at a time (a server-side cursor where the driver has one)."""
 
@@ -166,39 +152,13 @@ def text_parts(
     connection: Connection, statement: sa.Executable, rows_per_part: int
 ) -> Iterator[pd.DataFrame]:
     """The result of ``statement`` as text cells (columns numbered), ``rows_per_part`` rows at a
-    time; always at least one part (empty when the result is).
-
-    Rows are fetched ``ROWS_AT_ONCE`` at a time and each batch becomes compact Arrow text at
-    once, so the client never holds the rows as Python objects."""
-    import pyarrow as pa
-
+    time; always at least one part (empty when the result is). Rows are fetched
+    ``ROWS_AT_ONCE`` at a time (``parts.text_parts``)."""
     streaming = connection.execution_options(stream_results=True, yield_per=ROWS_AT_ONCE)
     result = streaming.execute(statement)
     width = len(result.keys())
-    batches: list[list[pa.Array]] = [[] for _ in range(width)]
-    held = 0
-    sent = False
-    while rows := result.fetchmany(min(ROWS_AT_ONCE, rows_per_part - held)):
-        for position, values in enumerate(zip(*rows, strict=True)):
-            batches[position].append(pa.array([_text(v) for v in values], type=pa.string()))
-        held += len(rows)
-        if held == rows_per_part:
-            yield _frame(batches)
-            batches, held, sent = [[] for _ in range(width)], 0, True
-    if held or not sent:
-        yield _frame(batches)
-
-
-def _frame(batches: list[list[Any]]) -> pd.DataFrame:
-    import pyarrow as pa
-
-    return pd.DataFrame(
-        {
-            position: pd.array(pa.chunked_array(chunks, type=pa.string()), dtype="str")
-            for position, chunks in enumerate(batches)
-        },
-        columns=range(len(batches)),
-    )
+    batch = min(ROWS_AT_ONCE, rows_per_part)
+    return parts.text_parts(iter(lambda: result.fetchmany(batch), []), width, rows_per_part)
 
 
 def column_names(connection: Connection, source: SqlSource) -> list[str]:
@@ -291,3 +251,26 @@ def mapped_header(
         period=period_hint(match.profile),
     )
     return HeaderRow(0, texts, match), provenance
+
+
+class DatabaseParts:
+    """A table or query read a part at a time on one read-only connection (a ``PartReader``)."""
+
+    def __init__(self, source: SqlSource, connection: Connection, mapping: Path | None) -> None:
+        self.source, self.connection, self.mapping = source, connection, mapping
+        self.headers = column_names(connection, source)
+
+    def mapped(self) -> tuple[HeaderRow, Provenance]:
+        return mapped_header(self.source, self.headers, self.mapping)
+
+    def parts(self, columns: list[str] | None, rows_per_part: int) -> Iterator[pd.DataFrame]:
+        return text_parts(
+            self.connection, statement(self.connection, self.source, columns), rows_per_part
+        )
+
+
+@contextmanager
+def database_parts(source: SqlSource, mapping: Path | None = None) -> Iterator[DatabaseParts]:
+    """The source as a ``PartReader``, in one read-only transaction (one snapshot)."""
+    with read_only(source.url) as connection:
+        yield DatabaseParts(source, connection, mapping)

@@ -20,11 +20,11 @@ from click.testing import CliRunner
 from fundcheck.cli import cli
 from fundcheck.connectors import read_source
 from fundcheck.connectors.limits import InputLimits
-from fundcheck.connectors.sql_source import SqlSource
-from fundcheck.database_run import NOT_KEPT, merged_notes, validate_database
+from fundcheck.connectors.sql_source import SqlSource, database_parts
 from fundcheck.demo import generate_demo, write_csv
 from fundcheck.demo.writers import _as_text
 from fundcheck.model import Normalisation
+from fundcheck.parts_run import NOT_KEPT, merged_notes, validate_in_parts
 from fundcheck.reference import load_reference
 
 POSTGRES_URL = os.environ.get(
@@ -243,11 +243,9 @@ def test_the_records_kept_from_the_parts_are_the_files_records(demo_cells, tmp_p
         demo_cells.to_sql("liste", conn, index=False)
     reference = load_reference()
     from_file = read_source(csv, reference).frame.drop(columns=list(NOT_KEPT))
-    in_parts = validate_database(
-        SqlSource(f"sqlite:///{database}", table="liste"),
-        reference,
-        limits=InputLimits(rows_per_part=300),
-    ).record_set.frame
+    with database_parts(SqlSource(f"sqlite:///{database}", table="liste")) as reader:
+        run = validate_in_parts(reader, reference, limits=InputLimits(rows_per_part=300))
+    in_parts = run.record_set.frame
     pd.testing.assert_frame_equal(in_parts, from_file)
     assert isinstance(in_parts["specific_objective_label"].dtype, pd.CategoricalDtype)
 

@@ -178,16 +178,23 @@ def execution_options(fn: F) -> F:
 def database_sources(
     paths: Sequence[Any], table: str | None, query: str | None, *, debug: bool = False
 ) -> list[Any]:
-    """Files as paths; a database URL (a str) with its table or query, as an SqlSource."""
+    """Files as paths; a database URL (a str) with its table or query, as an SqlSource; a file
+    URI that Spark reads (``hdfs://``, ``s3a://``, ``file://``...) as a SparkFile."""
+    from fundcheck.connectors.spark_source import SparkFile, is_hadoop_uri
     from fundcheck.connectors.sql_source import SqlSource
 
-    databases = [p for p in paths if isinstance(p, str)]
+    databases = [p for p in paths if isinstance(p, str) and not is_hadoop_uri(p)]
     if (table or query) and not databases:
         raise click.UsageError("--table and --query go with a database URL")
     if len(databases) > 1:
         raise click.UsageError("give one database URL at a time")
     with execution_errors(debug):
-        return [SqlSource(p, table, query) if isinstance(p, str) else p for p in paths]
+        return [
+            (SparkFile(p) if is_hadoop_uri(p) else SqlSource(p, table, query))
+            if isinstance(p, str)
+            else p
+            for p in paths
+        ]
 
 
 def output_options(formats: Sequence[str], default_folder: str, what: str) -> Callable[[F], F]:

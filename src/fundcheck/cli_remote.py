@@ -92,17 +92,20 @@ else:
 
 
 class SourceParam(_ParamType):
-    """A local file path, a source URI resolved to its cached copy (exit 3 if unavailable), or
-    a database URL (kept as text)."""
+    """A local file path, a source URI resolved to its cached copy (exit 3 if unavailable), a
+    database URL or a file URI that Spark reads (both kept as text)."""
 
     name = "PATH|URI"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from fundcheck.connectors.remote.uris import is_uri
+        from fundcheck.connectors.spark_source import is_hadoop_uri
         from fundcheck.connectors.sql_source import is_database_url
 
         if not isinstance(value, Path) and is_database_url(str(value)):
             return str(value)  # read by the database connector (--table or --query)
+        if not isinstance(value, Path) and is_hadoop_uri(str(value)):
+            return str(value)  # read by Spark (hdfs://, s3a://, file://...)
         if isinstance(value, Path) or not is_uri(str(value)):
             return _LOCAL.convert(value, param, ctx)
         from fundcheck.connectors.remote.fetch import resolve

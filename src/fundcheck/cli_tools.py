@@ -183,6 +183,8 @@ def inspect_command(
     from fundcheck.cper_pipeline import is_cper_source
 
     (source,) = database_sources([path], table, query, debug=debug)
+    if not isinstance(source, Path) and not hasattr(source, "url"):  # a file Spark reads
+        raise click.UsageError("inspect reads local files and databases, not files Spark reads")
     if isinstance(source, Path) and is_cper_source(source):
         from fundcheck.cper_inspect import inspect_cper, print_cper_inspection
 

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fundcheck.connectors.limits import InputLimits
+from fundcheck.connectors.spark_source import SparkFile
 from fundcheck.connectors.sql_source import SqlSource
 from fundcheck.errors import ConfigError
 from fundcheck.model import Period, Severity
@@ -44,7 +45,7 @@ class FailOn(StrEnum):
 class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sources: list[Path | SqlSource]
+    sources: list[Path | SqlSource | SparkFile]
     sheet: str | None = None
     mapping: Path | None = None
     period: Period | None = None

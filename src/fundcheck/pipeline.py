@@ -26,11 +26,11 @@ from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
 from fundcheck.connectors.reader_findings import reader_rule
 from fundcheck.connectors.rules import OLDER_EDITION_RULE
+from fundcheck.connectors.spark_source import SparkFile
 from fundcheck.connectors.sql_source import SqlSource
 from fundcheck.cper_model import CperDataset
 from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
-from fundcheck.database_run import DatabaseRun, validate_database
 from fundcheck.expectations import SuiteFile, engine_started, start_engine, validate
 from fundcheck.expectations.engine import PANDAS, Engine
 from fundcheck.findings import concat_findings, finding, findings_frame, render_message
@@ -48,6 +48,7 @@ from fundcheck.model import (
     SuiteRef,
 )
 from fundcheck.parallel import Background, can_fork, runs_in_parallel, usable_cores
+from fundcheck.parts_run import PartsRun, part_reader, validate_in_parts
 from fundcheck.reference import Reference, load_reference
 
 Progress = Callable[[str], None]
@@ -99,13 +100,13 @@ def read_and_validate(
         path for path in config.sources if isinstance(path, Path) and is_cper_source(path)
     ]
     lists = [path for path in config.sources if path not in cper_paths]
-    databases = [source for source in lists if isinstance(source, SqlSource)]
-    lists = [path for path in lists if not isinstance(path, SqlSource)]
+    read_in_parts = [source for source in lists if isinstance(source, SqlSource | SparkFile)]
+    files = [path for path in lists if isinstance(path, Path)]
     engine = Engine(config.engine, config.spark_master)
 
     def read_lists(progress: Progress) -> list[RecordSet]:
         read = []
-        for path in lists:
+        for path in files:
             progress(f"reading {path.name}")
             read.append(
                 read_source(
@@ -121,24 +122,24 @@ def read_and_validate(
         return read
 
     with_checks = bool(CHECKS) and config.checks
-    if lists and not with_checks:
+    if files and not with_checks:
         read = read_while_the_engine_starts(read_lists, say, config.jobs)
     else:  # the checks' child, forked after reading, runs beside the engine's start
         read = read_lists(say)
-    validated: dict[int, DatabaseRun] = {}
-    for source in databases:
+    validated: dict[int, PartsRun] = {}
+    for source in read_in_parts:
         say(f"reading and validating {source.name} a part at a time")
-        database_run = validate_database(
-            source,
-            reference,
-            mapping=config.mapping,
-            limits=config.limits,
-            period=config.period.value if config.period else None,
-            parameters=config.parameters,
-            engine=engine,
-            progress=say,
-            for_checks=with_checks,
-        )
+        with part_reader(source, config.mapping, config.spark_master) as reader:
+            database_run = validate_in_parts(
+                reader,
+                reference,
+                limits=config.limits,
+                period=config.period.value if config.period else None,
+                parameters=config.parameters,
+                engine=engine,
+                progress=say,
+                for_checks=with_checks,
+            )
         validated[id(database_run.record_set)] = database_run
         read.append(database_run.record_set)
     kept, replaced = newest_editions(read)
@@ -156,7 +157,9 @@ def read_and_validate(
     beside_ids = [rule for rule in CHECKS if rule not in here]
     with ExitStack() as stack:
         checks_beside: Background[list[pd.DataFrame]] | None = None
-        if with_checks and runs_in_parallel(config.jobs, records):
+        # a forked child would inherit the threads of a Spark session started to read a file
+        jobs = 1 if any(isinstance(s, SparkFile) for s in read_in_parts) else config.jobs
+        if with_checks and runs_in_parallel(jobs, records):
             say("running aggregate checks in a second process")
             checks_beside = stack.enter_context(Background(lambda: aggregate_checks(beside_ids)))
         for record_set in record_sets:

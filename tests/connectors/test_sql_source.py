@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from fundcheck.cli import cli
+from fundcheck.connectors import parts as parts_module
 from fundcheck.connectors import sql_source
 from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, is_database_url, shown_url
@@ -213,17 +214,17 @@ def test_rows_fetched_in_batches_or_parts_are_the_rows_of_one_fetch_and_a_limit_
     assert batched.shape == extract.shape and isinstance(batched[0].dtype, pd.StringDtype)
     assert batched.iloc[:, 0].tolist() == extract.iloc[:, 0].tolist()
     fetched: list[int] = []
-    original = sql_source._text
+    original = parts_module.cell_text
 
     def counted(value: object) -> str | None:
         fetched.append(1)
         return original(value)
 
-    monkeypatch.setattr(sql_source, "_text", counted)
+    monkeypatch.setattr(parts_module, "cell_text", counted)
     small = InputLimits(max_sheet_cells=10 * len(headers))  # 10 rows
     with pytest.raises(SourceError, match=r"limits\.max_sheet_cells"):
         sql_source.read_table(source, small)
-    assert len(fetched) <= 11 * len(headers)  # stopped at the first row beyond the limit
+    assert 0 < len(fetched) <= 11 * len(headers)  # stopped at the first row beyond the limit
     with sql_source.read_only(source.url) as connection:
         query = sql_source.statement(connection, source)
         parts = list(sql_source.text_parts(connection, query, 50))  # 180 rows: 50+50+50+30

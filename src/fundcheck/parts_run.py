@@ -1,8 +1,8 @@
-"""A list of operations in a database, validated a part at a time in bounded memory.
+"""A list of operations validated a part at a time, in bounded memory: a database table, or a
+file read by Spark (any Hadoop-compatible URI).
 
-A table of millions of operations does not fit in the client's memory as a pandas frame. The
-table is read twice in one read-only transaction (a consistent snapshot where the database
-offers one):
+Such a source may not fit in the client's memory as a pandas frame. It is read twice (for a
+database, in one read-only transaction that sees one snapshot):
 
 1. **Column decisions.** A few conventions are decided over a whole column: whether ambiguous
    amounts ("750.000") use a decimal comma, whether rates are in percent, whether programme
@@ -17,9 +17,11 @@ identical to reading the same rows from a file (tests compare report.json on the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,21 +33,13 @@ from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import parse_field
 from fundcheck.connectors.cells import clean_cells
 from fundcheck.connectors.file_connector import LocatedTable, canonical_records
-from fundcheck.connectors.header_rows import header_texts
+from fundcheck.connectors.header_rows import HeaderRow, header_texts
 from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
-from fundcheck.connectors.mapping_profiles import (
-    ProfileMatch,
-)
 from fundcheck.connectors.numbers import amount_votes, rate_votes
+from fundcheck.connectors.parts import PartReader
 from fundcheck.connectors.reader_findings import reading_findings
-from fundcheck.connectors.sql_source import (
-    SqlSource,
-    column_names,
-    mapped_header,
-    read_only,
-    statement,
-    text_parts,
-)
+from fundcheck.connectors.spark_source import SparkFile, spark_parts
+from fundcheck.connectors.sql_source import SqlSource, database_parts
 from fundcheck.errors import SourceError
 from fundcheck.expectations.engine import PANDAS, Engine
 from fundcheck.expectations.in_parts import SuiteInParts
@@ -66,11 +60,6 @@ from fundcheck.model import (
 from fundcheck.reference import Reference
 from fundcheck.reference.lookups import programmes_for_label
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from sqlalchemy.engine import Connection
-
 Progress = Callable[[str], None]
 
 NOT_KEPT = ("operation_summary", "location_text")
@@ -87,8 +76,8 @@ them (1-2 bytes a row instead of 10-25: 70 MB a million rows)."""
 
 
 @dataclass
-class DatabaseRun:
-    """A database source read and validated in parts."""
+class PartsRun:
+    """A source read and validated in parts."""
 
     record_set: RecordSet
     """Every record, with the columns the aggregate checks read; ``findings``: the reader's."""
@@ -97,58 +86,65 @@ class DatabaseRun:
     suites: list[SuiteRef] = field(default_factory=list)
 
 
-def validate_database(
-    source: SqlSource,
+@contextmanager
+def part_reader(
+    source: SqlSource | SparkFile, mapping: Path | None, spark_master: str
+) -> Iterator[PartReader]:
+    """The source as a ``PartReader``: a database table in one read-only transaction, a file
+    through the Spark session on ``spark_master``."""
+    if isinstance(source, SqlSource):
+        with database_parts(source, mapping) as reader:
+            yield reader
+    else:
+        from fundcheck.expectations.spark_engine import spark_session
+
+        yield spark_parts(source, spark_session(spark_master), mapping)
+
+
+def validate_in_parts(
+    reader: PartReader,
     reference: Reference,
     *,
-    mapping: Path | None = None,
     limits: InputLimits = DEFAULT_LIMITS,
     period: str | None = None,
     parameters: Mapping[str, Any] | None = None,
     engine: Engine = PANDAS,
     progress: Progress | None = None,
     for_checks: bool = True,
-) -> DatabaseRun:
-    """Read and validate a database table or query a part at a time (see the module doc).
-    ``for_checks``: keep of every row the columns the aggregate checks read (all but
-    ``NOT_KEPT``), else only ``KEPT_WITHOUT_CHECKS`` and what whole-set rules compare."""
+) -> PartsRun:
+    """Read and validate a source a part at a time (see the module doc). ``for_checks``: keep
+    of every row the columns the aggregate checks read (all but ``NOT_KEPT``), else only
+    ``KEPT_WITHOUT_CHECKS`` and what whole-set rules compare."""
     say = progress or (lambda _message: None)
-    with read_only(source.url) as connection:
-        headers = column_names(connection, source)
-        header, provenance = mapped_header(source, headers, mapping)
-        match = header.match
-        decisions, titles_name_programmes = _column_decisions(
-            connection, source, headers, match, limits
-        )
-        parts = _Parts(source, reference, provenance, parameters, engine, period)
-        parts.keep_every_column = for_checks
-        parts.add_programme_cci = titles_name_programmes
-        for body in text_parts(connection, statement(connection, source), limits.rows_per_part):
-            if len(body) * max(len(headers), 1) > limits.max_sheet_cells:
-                raise SourceError(
-                    f"a part holds more than {limits.max_sheet_cells:,} cells, the limit "
-                    "(limits.max_sheet_cells; lower limits.rows_per_part)",
-                    location=provenance.location,
-                )
-            located = LocatedTable(body, parts.next_row, header)
-            parts.next_row += len(body)
-            del body
-            record_set = canonical_records(located, provenance, limits=limits, decisions=decisions)
-            del located
-            parts.add(record_set)
-            say(f"validated {parts.rows:,} rows of {source.name}")
+    headers = reader.headers
+    header, provenance = reader.mapped()
+    decisions, titles_name_programmes = _column_decisions(reader, header, limits)
+    parts = _Parts(reference, provenance, parameters, engine, period)
+    parts.keep_every_column = for_checks
+    parts.add_programme_cci = titles_name_programmes
+    for body in reader.parts(None, limits.rows_per_part):
+        if len(body) * max(len(headers), 1) > limits.max_sheet_cells:
+            raise SourceError(
+                f"a part holds more than {limits.max_sheet_cells:,} cells, the limit "
+                "(limits.max_sheet_cells; lower limits.rows_per_part)",
+                location=provenance.location,
+            )
+        located = LocatedTable(body, parts.next_row, header)
+        parts.next_row += len(body)
+        del body
+        record_set = canonical_records(located, provenance, limits=limits, decisions=decisions)
+        del located
+        parts.add(record_set)
+        say(f"validated {parts.rows:,} rows of {provenance.name}")
     return parts.finish()
 
 
 def _column_decisions(
-    connection: Connection,
-    source: SqlSource,
-    headers: list[str],
-    match: ProfileMatch,
-    limits: InputLimits,
+    reader: PartReader, header: HeaderRow, limits: InputLimits
 ) -> tuple[dict[str, bool], bool]:
     """The conventions of the amount and rate columns (``parse_field``'s decisions) and whether
     programme titles decode to programmes (then every part has a programme code column)."""
+    match, headers = header.match, reader.headers
     if not match.mappable:
         return {}, False
     voted = {
@@ -166,8 +162,7 @@ def _column_decisions(
     amounts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     rates: dict[str, list[int]] = {}
     decoded_title = False
-    query = statement(connection, source, names)
-    for part in text_parts(connection, query, limits.rows_per_part):
+    for part in reader.parts(names, limits.rows_per_part):
         cells = {position: part[i] for i, position in enumerate(wanted)}
         for name, position in voted.items():
             cleaned = _cleaned(cells[position], header_texts(headers)[position])
@@ -212,14 +207,13 @@ class _Parts:
 
     def __init__(
         self,
-        source: SqlSource,
         reference: Reference,
         provenance: Provenance,
         parameters: Mapping[str, Any] | None,
         engine: Engine,
         period: str | None,
     ) -> None:
-        self.source, self.reference, self.provenance = source, reference, provenance
+        self.reference, self.provenance = reference, provenance
         self.parameters, self.engine, self.period = parameters, engine, period
         self.next_row = 2  # row 1 is the header
         self.rows = 0
@@ -292,7 +286,7 @@ class _Parts:
         self.frames.clear()
         return pd.DataFrame(whole, columns=columns)
 
-    def finish(self) -> DatabaseRun:
+    def finish(self) -> PartsRun:
         frame = self._whole()
         unreadable = {name: pd.concat(cells) for name, cells in self.unreadable.items()}
         periods = sorted(frame[PERIOD].dropna().unique()) if PERIOD in frame else []
@@ -319,7 +313,7 @@ class _Parts:
                 version=suite.suite.version,
                 expectations=len(suite.suite.expectations),
             )
-        return DatabaseRun(record_set, concat_findings(found), list(suites.values()))
+        return PartsRun(record_set, concat_findings(found), list(suites.values()))
 
 
 def _suite_order(item: tuple[tuple[str, str], SuiteInParts]) -> tuple[str, int]:
