@@ -168,8 +168,8 @@ def execution_options(fn: F) -> F:
             click.option(
                 "--spark-master",
                 metavar="URL",
-                help="Spark master for --engine spark: local[2] (default), spark://HOST:7077, "
-                "yarn...",
+                help="Spark master for --engine spark and for files Spark reads (hdfs://, "
+                "s3a://, file://...): local[2] (default), spark://HOST:7077, yarn...",
             ),
         ],
     )
