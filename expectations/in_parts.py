@@ -225,9 +225,9 @@ def _as_codes(frame: pd.DataFrame, items: tuple[PlannedExpectation, ...]) -> pd.
 
 
 def _codes(column: pd.Series) -> np.ndarray:
-    """An integer per value, equal for equal values, -1 where missing. Text is coded by Arrow
-    (its distinct values stay compact Arrow text: pandas' factorize made a Python string of
-    each of 5 million distinct codes, 930 MB)."""
+    """An integer per value, equal for equal values, -1 where missing. Text is coded by sorting
+    it with Arrow (each value's rank among the distinct values): at 5 million distinct codes this
+    holds about 100 MB at once, where a hash table of them took 700-970 MB."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         categories: np.ndarray = column.cat.codes.to_numpy(dtype=np.int64)
         return categories
@@ -236,8 +236,15 @@ def _codes(column: pd.Series) -> np.ndarray:
         import pyarrow.compute as pc
 
         text = pa.array(column.array)
-        codes = pc.index_in(text, value_set=pc.unique(text)).to_numpy(zero_copy_only=False)
-        out: np.ndarray = np.asarray(codes, dtype=np.int64)
+        order = pc.sort_indices(text).to_numpy()
+        ordered = text.take(order)
+        first = np.ones(len(order), dtype=bool)  # the first of a run of equal values
+        if len(order) > 1:
+            differs = pc.not_equal(ordered[1:], ordered[:-1]).fill_null(True)
+            first[1:] = differs.to_numpy(zero_copy_only=False)
+        del ordered
+        out = np.empty(len(order), dtype=np.int64)
+        out[order] = np.cumsum(first) - 1
         out[pc.is_null(text).to_numpy(zero_copy_only=False)] = -1
         return out
     codes, _ = pd.factorize(column, use_na_sentinel=True)

@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fundcheck.cli import cli
 from fundcheck.connectors import read_source
@@ -23,6 +25,7 @@ from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, database_parts
 from fundcheck.demo import generate_demo, write_csv
 from fundcheck.demo.writers import _as_text
+from fundcheck.expectations.in_parts import _codes
 from fundcheck.model import Normalisation
 from fundcheck.parts_run import NOT_KEPT, merged_notes, validate_in_parts
 from fundcheck.reference import load_reference
@@ -289,3 +292,17 @@ def test_the_notes_of_parts_add_up_and_keep_the_first_example():
         Normalisation("amount_text", "eu_amount", "UE", 5, "1 000 €"),
         Normalisation("placeholder", "fund", "Fonds", 1, "N.C"),
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["A1", "A2", "b", "", "é"])), max_size=30))
+def test_the_codes_compared_at_the_end_are_equal_exactly_for_equal_values(values):
+    """The repeated-code rule compares integer codes: equal codes for equal values, -1 for a
+    missing one, whether the column is text, categories or objects."""
+    for dtype in ("str", "category", object):
+        codes = _codes(pd.Series(values, dtype=dtype))
+        for i, a in enumerate(values):
+            assert (codes[i] == -1) == (a is None)
+            for j, b in enumerate(values):
+                if a is not None and b is not None:
+                    assert (codes[i] == codes[j]) == (a == b)
