@@ -178,18 +178,18 @@ class SuiteInParts:
             if item.key in self.deferred:
                 failing = np.flatnonzero(np.isin(rows, self.deferred[item.key]))
                 pieces.append(self._row_findings(_with(whole, item), failing, item))
-        whole_set = tuple(i for i in plan.planned if i.spec.type in WHOLE_SET_TYPES)
-        if whole_set:
+        for item in (i for i in plan.planned if i.spec.type in WHOLE_SET_TYPES):
+            shared = _sharing_rows(whole, item)
             positions = failing_positions(
-                _as_codes(whole, whole_set),
+                _as_codes(whole, item, shared),
                 self.suite.name,
-                whole_set,
+                (item,),
                 self.values,
                 unreadable=unreadable,
             )
-            for item in whole_set:
-                if item.key in positions:
-                    pieces.append(self._row_findings(whole, positions[item.key], item))
+            if item.key in positions:
+                failing = shared[positions[item.key]]
+                pieces.append(self._row_findings(whole, failing, item))
         pieces += self.pieces
         findings = pd.concat([piece for piece in pieces if not piece.empty] or [pieces[0]])
         if "_key" in findings.columns:
@@ -205,23 +205,40 @@ def _with(frame: pd.DataFrame, item: PlannedExpectation) -> pd.DataFrame:
     return frame.assign(**{field: pd.Series(pd.NA, index=frame.index, dtype="str")})
 
 
-def _as_codes(frame: pd.DataFrame, items: tuple[PlannedExpectation, ...]) -> pd.DataFrame:
-    """The columns the whole-set expectations compare, each value replaced by an integer code
-    (equal values, equal codes; missing stays missing): what they decide is the same, and a
-    million distinct operation codes cost 8 MB instead of GX's categories of them (about
-    180 MB). Columns a row filter (``where``) reads keep their values."""
-    compared = {c for item in items for c in item.spec.columns() if c in frame.columns}
-    filtered = {item.spec.meta.where.column for item in items if item.spec.meta.where}
+def _sharing_rows(frame: pd.DataFrame, item: PlannedExpectation) -> np.ndarray:
+    """Positions of the rows a row-repeat rule can report: a value that another row has too.
+    The rule runs on these rows only, in their order (a row whose value no other row has
+    neither repeats nor is repeated), so 5 million mostly distinct operation codes come down
+    to a few thousand rows; counting values costs 8 bytes a row (``_codes``, then a count per
+    code)."""
+    field = item.spec.field
+    if field is None or field not in frame.columns:
+        return np.arange(len(frame))
+    codes = _codes(frame[field])
+    present = codes >= 0
+    if not present.any():
+        return np.empty(0, dtype=np.int64)
+    counts = np.bincount(codes[present])
+    return np.flatnonzero(present & (counts[np.where(present, codes, 0)] > 1))
+
+
+def _as_codes(frame: pd.DataFrame, item: PlannedExpectation, rows: np.ndarray) -> pd.DataFrame:
+    """The ``rows`` of the columns a whole-set expectation compares, each value replaced by an
+    integer code (equal values, equal codes; missing stays missing): what it decides is the
+    same. A column its row filter (``where``) reads keeps its values."""
+    where = item.spec.meta.where
+    filtered = {where.column} if where is not None else set()
+    part = frame.iloc[rows]
     coded = {}
-    for name in frame.columns:
-        if name in compared and name not in filtered:
-            codes = _codes(frame[name])
+    for name in part.columns:
+        if name in item.spec.columns() and name not in filtered:
+            codes = _codes(part[name])
             values = pd.array(codes, dtype="Int64")
             values[codes < 0] = pd.NA
             coded[name] = values
         elif name in filtered:
-            coded[name] = frame[name].array
-    return pd.DataFrame(coded, index=frame.index)
+            coded[name] = part[name].array
+    return pd.DataFrame(coded, index=part.index)
 
 
 def _codes(column: pd.Series) -> np.ndarray:

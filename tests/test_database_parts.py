@@ -19,13 +19,15 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fundcheck.catalogue import suites_for
 from fundcheck.cli import cli
 from fundcheck.connectors import read_source
 from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, database_parts
 from fundcheck.demo import generate_demo, write_csv
 from fundcheck.demo.writers import _as_text
-from fundcheck.expectations.in_parts import _codes
+from fundcheck.expectations.engine import PlannedExpectation
+from fundcheck.expectations.in_parts import WHOLE_SET_TYPES, _codes, _sharing_rows
 from fundcheck.model import Normalisation
 from fundcheck.parts_run import NOT_KEPT, merged_notes, validate_in_parts
 from fundcheck.reference import load_reference
@@ -306,3 +308,20 @@ def test_the_codes_compared_at_the_end_are_equal_exactly_for_equal_values(values
             for j, b in enumerate(values):
                 if a is not None and b is not None:
                     assert (codes[i] == codes[j]) == (a == b)
+
+
+def test_only_rows_sharing_a_value_go_to_the_repeat_rule():
+    """The repeat rule at the end sees the rows whose code another row has, in order; a
+    column with no code at all gives none."""
+    item = next(
+        PlannedExpectation(key, spec)
+        for suite in suites_for("2021-2027", "operations")
+        for key, spec in enumerate(suite.expectations)
+        if spec.type in WHOLE_SET_TYPES
+    )
+    frame = pd.DataFrame(
+        {"operation_id": pd.Series(["A", "B", None, "A", "C", "B", None], dtype="str")}
+    )
+    assert _sharing_rows(frame, item).tolist() == [0, 1, 3, 5]
+    empty = pd.DataFrame({"operation_id": pd.Series([None, None], dtype="str")})
+    assert _sharing_rows(empty, item).tolist() == []
