@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from fundcheck.catalogue import suites_for
 from fundcheck.cli import cli
+from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
 from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, database_parts
@@ -30,6 +31,7 @@ from fundcheck.expectations.engine import PlannedExpectation
 from fundcheck.expectations.in_parts import WHOLE_SET_TYPES, _codes, _sharing_rows
 from fundcheck.model import Normalisation
 from fundcheck.parts_run import NOT_KEPT, merged_notes, validate_in_parts
+from fundcheck.pipeline import run
 from fundcheck.reference import load_reference
 
 POSTGRES_URL = os.environ.get(
@@ -325,3 +327,19 @@ def test_only_rows_sharing_a_value_go_to_the_repeat_rule():
     assert _sharing_rows(frame, item).tolist() == [0, 1, 3, 5]
     empty = pd.DataFrame({"operation_id": pd.Series([None, None], dtype="str")})
     assert _sharing_rows(empty, item).tolist() == []
+
+
+def test_records_and_programmes_per_region_of_parts_without_checks(demo_cells, tmp_path):
+    """Without the checks, regions and programmes are kept as categories: the records and
+    programmes counted per region (the liaison report's tables) are still the file's."""
+    csv = write_csv(tmp_path / "demo.csv", demo_cells)
+    database = tmp_path / "demo.db"
+    with sqlite3.connect(database) as conn:
+        demo_cells.to_sql("liste", conn, index=False)
+    table = SqlSource(f"sqlite:///{database}", table="liste")
+    limits = InputLimits(rows_per_part=300)
+    from_file = run(RunConfig(sources=[csv], checks=False, jobs=1))
+    in_parts = run(RunConfig(sources=[table], checks=False, jobs=1, limits=limits))
+    assert in_parts.records_by_region == from_file.records_by_region
+    assert in_parts.programmes_by_region == from_file.programmes_by_region
+    assert sum(in_parts.records_by_region.values()) == 2_000

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -197,9 +197,8 @@ def read_and_validate(
     if cper is not None:
         records_by_region.update(cper_records_by_region(cper))
     for record_set in record_sets:
-        counts = region_buckets(record_set.frame).value_counts()
-        for region, count in counts.items():
-            records_by_region[str(region)] = records_by_region.get(str(region), 0) + int(count)
+        for region, count in region_counts(record_set.frame):
+            records_by_region[region] = records_by_region.get(region, 0) + count
     region_names = {code: region.name for code, region in reference.regions.items()}
     programmes_by_region = count_programmes(record_sets)
     all_findings = with_region_basis(concat_findings(findings), record_sets)
@@ -382,10 +381,43 @@ def programme_names(
     return out
 
 
-def region_buckets(frame: pd.DataFrame) -> pd.Series:
-    """Each record's region bucket: its region, or the national bucket (as text, also when the
-    regions are held as categories)."""
-    return frame[REGION].astype("string").fillna(NATIONAL_BUCKET)
+def _categorical(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.CategoricalDtype)
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text, None when missing (None, NA or NaN)."""
+    return None if value is None or value is pd.NA or value != value else str(value)
+
+
+def region_counts(frame: pd.DataFrame) -> list[tuple[str, int]]:
+    """Records per region bucket (a region, or the national bucket), most first. Regions held
+    as categories (a table validated in parts) are counted by their codes, not as text."""
+    if _categorical(frame[REGION]):
+        counts = frame[REGION].value_counts(dropna=False)
+        return [(_text(region) or NATIONAL_BUCKET, int(n)) for region, n in counts.items() if n > 0]
+    counts = frame[REGION].fillna(NATIONAL_BUCKET).value_counts()
+    return [(str(region), int(n)) for region, n in counts.items()]
+
+
+def _programme_counts(frame: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(region bucket, programme CCI, records) for the records with a CCI."""
+    if _categorical(frame[REGION]) or _categorical(frame["programme_cci"]):
+        sizes = frame.groupby([REGION, "programme_cci"], observed=True, dropna=False).size()
+        out = []
+        for key, n in sizes.items():
+            region, cci = cast(tuple[Any, Any], key)
+            if n and _text(cci) is not None:
+                out.append((_text(region) or NATIONAL_BUCKET, str(cci), int(n)))
+        return out
+    pairs = pd.DataFrame(
+        {"region": frame[REGION].fillna(NATIONAL_BUCKET), "cci": frame["programme_cci"]}
+    ).dropna()
+    counts = pairs.value_counts().reset_index(name="n")
+    return [
+        (str(region), str(cci), int(n))
+        for region, cci, n in zip(counts["region"], counts["cci"], counts["n"], strict=True)
+    ]
 
 
 def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, int]]:
@@ -395,12 +427,7 @@ def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, in
         frame = record_set.frame
         if "programme_cci" not in frame.columns:
             continue
-        pairs = pd.DataFrame(
-            {"region": region_buckets(frame), "cci": frame["programme_cci"].astype("string")}
-        ).dropna()
-        counts = pairs.value_counts().reset_index(name="n")
-        lines = zip(counts["region"], counts["cci"], counts["n"].tolist(), strict=True)
-        for region, cci, n in lines:
+        for region, cci, n in _programme_counts(frame):
             per_region = out.setdefault(str(region), {})
             per_region[str(cci)] = per_region.get(str(cci), 0) + n
     return out
