@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,3 +34,25 @@ def spark_master():
         pytest.skip("PySpark or Java missing (pip install 'fundcheck[spark]')")
     yield "local[2]"
     stop_spark()
+
+
+def database_engine(url: str, server: str) -> Any:
+    """A SQLAlchemy engine on a database server of the machine; the test is skipped when the
+    server is unreachable, except in CI, which must run the database tests."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{server} unreachable ({exc}): CI must run the database tests")
+        pytest.skip(f"{server} unreachable: {exc}")
+    return engine
+
+
+@pytest.fixture(scope="session")
+def server_engine() -> Callable[[str, str], Any]:
+    """``database_engine``, for the database fixtures of the test modules (any scope)."""
+    return database_engine

@@ -70,15 +70,8 @@ def demo_cells() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def demo_in_postgres(demo_cells: pd.DataFrame) -> Iterator[str]:
-    engine = sa.create_engine(POSTGRES_URL)
-    try:
-        with engine.connect():
-            pass
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL unreachable ({exc}): CI must run the database tests")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
+def demo_in_postgres(demo_cells: pd.DataFrame, server_engine) -> Iterator[str]:
+    engine = server_engine(POSTGRES_URL, "PostgreSQL")
     schema = f"fundcheck_parts_{uuid.uuid4().hex[:10]}"
     with engine.begin() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
@@ -139,16 +132,11 @@ MARIADB_URL = os.environ.get(
 
 
 @pytest.fixture
-def demo_in_mariadb(demo_cells: pd.DataFrame) -> Iterator[tuple[sa.Engine, str, str]]:
+def demo_in_mariadb(
+    demo_cells: pd.DataFrame, server_engine
+) -> Iterator[tuple[sa.Engine, str, str]]:
     """The demo in a database of its own on the real MariaDB, and a user who may only read it."""
-    engine = sa.create_engine(MARIADB_URL)
-    try:
-        with engine.connect():
-            pass
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"MariaDB unreachable ({exc}): CI must run the database tests")
-        pytest.skip(f"MariaDB unreachable: {exc}")
+    engine = server_engine(MARIADB_URL, "MariaDB")
     database = f"fc_parts_{uuid.uuid4().hex[:10]}"
     reader = f"fc_r_{uuid.uuid4().hex[:8]}"
     with engine.begin() as conn:
