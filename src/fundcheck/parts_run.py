@@ -120,9 +120,15 @@ def validate_in_parts(
     headers = reader.headers
     header, provenance = reader.mapped()
     decisions, titles_name_programmes = _column_decisions(reader, header, limits)
-    parts = _Parts(reference, provenance, parameters, engine, period)
-    parts.keep_every_column = for_checks
-    parts.add_programme_cci = titles_name_programmes
+    parts = _Parts(
+        reference,
+        provenance,
+        parameters,
+        engine,
+        period,
+        keep_every_column=for_checks,
+        add_programme_cci=titles_name_programmes,
+    )
     for body in reader.parts(None, limits.rows_per_part):
         if len(body) * max(len(headers), 1) > limits.max_sheet_cells:
             raise SourceError(
@@ -215,13 +221,18 @@ class _Parts:
         parameters: Mapping[str, Any] | None,
         engine: Engine,
         period: str | None,
+        *,
+        keep_every_column: bool,
+        add_programme_cci: bool,
     ) -> None:
         self.reference, self.provenance = reference, provenance
         self.parameters, self.engine, self.period = parameters, engine, period
+        self.keep_every_column = keep_every_column
+        """Keep every column but ``NOT_KEPT`` for the checks (else ``KEPT_WITHOUT_CHECKS``)."""
+        self.add_programme_cci = add_programme_cci
+        """Give every part a programme code column (titles name programmes somewhere)."""
         self.next_row = 2  # row 1 is the header
         self.rows = 0
-        self.add_programme_cci = False
-        self.keep_every_column = True
         self.frames: list[pd.DataFrame] = []
         self.notes: list[list[Normalisation]] = []
         self.unreadable: dict[str, list[pd.Series]] = {}
