@@ -86,3 +86,9 @@ def test_file_uris_spark_reads_and_their_formats():
     assert SparkFile("hdfs://nn/liste.csv").name == "liste.csv"
     with pytest.raises(ConfigError, match=r"\.csv or \.parquet"):
         _ = SparkFile("hdfs://nn/liste.xlsx").format
+
+
+def test_inspect_refuses_a_file_spark_reads_without_starting_spark(tmp_path):
+    result = CliRunner().invoke(cli, ["inspect", "hdfs://namenode:8020/fonds/liste.csv"])
+    assert result.exit_code == 2
+    assert "not files Spark reads" in result.output

@@ -183,7 +183,9 @@ def inspect_command(
     from fundcheck.cper_pipeline import is_cper_source
 
     (source,) = database_sources([path], table, query, debug=debug)
-    if not isinstance(source, Path) and not hasattr(source, "url"):  # a file Spark reads
+    from fundcheck.connectors.spark_source import SparkFile
+
+    if isinstance(source, SparkFile):
         raise click.UsageError("inspect reads local files and databases, not files Spark reads")
     if isinstance(source, Path) and is_cper_source(source):
         from fundcheck.cper_inspect import inspect_cper, print_cper_inspection
