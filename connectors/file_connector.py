@@ -30,7 +30,6 @@ from fundcheck.connectors.mapping_profiles import (
 )
 from fundcheck.connectors.reader_findings import reading_findings
 from fundcheck.connectors.remote.origin import with_origin
-from fundcheck.connectors.sql_source import SqlSource, read_database
 from fundcheck.connectors.text_files import read_text_grid
 from fundcheck.connectors.workbooks import Workbook
 from fundcheck.display import printable
@@ -260,7 +259,7 @@ def canonical_records(
 
 
 def read_source(
-    path: Path | SqlSource,
+    path: Path,
     reference: Reference,
     *,
     sheet: str | None = None,
@@ -271,10 +270,7 @@ def read_source(
     """Read a list of operations into a complete record set: canonical records, each with its
     region (and the evidence for it) and its programming period (``period`` overrides the
     evidence), the findings of reading it; the provenance names the periods found."""
-    if isinstance(path, SqlSource):
-        record_set = read_database(path, mapping=mapping, limits=limits)
-    else:
-        record_set = read_operations(path, sheet=sheet, mapping=mapping, limits=limits)
+    record_set = read_operations(path, sheet=sheet, mapping=mapping, limits=limits)
     annotate(
         record_set.frame,
         reference,

@@ -26,7 +26,7 @@ from fundcheck.connectors.header_rows import HeaderRow, header_texts
 from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
 from fundcheck.connectors.mapping_profiles import best_match, list_profiles, load_mapping
 from fundcheck.errors import ConfigError, SourceError
-from fundcheck.model import Provenance, RecordSet
+from fundcheck.model import Provenance
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a database is read (0.1 s at start-up otherwise)
     import sqlalchemy as sa
@@ -206,16 +206,6 @@ def read_table(
             location=shown_url(source.url),
         )
     return headers, body
-
-
-def read_database(
-    source: SqlSource, *, mapping: Path | None = None, limits: InputLimits = DEFAULT_LIMITS
-) -> RecordSet:
-    """The canonical record set of a database table or query (read-only)."""
-    from fundcheck.connectors.file_connector import canonical_records
-
-    located, provenance = located_table(source, mapping, limits)
-    return canonical_records(located, provenance, limits=limits)
 
 
 def located_table(

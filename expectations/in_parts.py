@@ -22,15 +22,14 @@ import pandas as pd
 
 from fundcheck.errors import SuiteError
 from fundcheck.expectations.engine import PANDAS, Engine, PlannedExpectation
-from fundcheck.expectations.findings import (
-    absent_column_finding,
-    empty_column_finding,
-    failing_row_findings,
-)
+from fundcheck.expectations.findings import failing_row_findings
 from fundcheck.expectations.runner import (
     NOT_NULL,
     SuitePlan,
+    absent_column_findings,
+    empty_column_findings,
     failing_positions,
+    in_suite_order,
     is_empty_column,
     plan_suite,
     run_parameters,
@@ -141,38 +140,24 @@ class SuiteInParts:
         dropped to save memory and is empty on the rows it is read for here."""
         if self.plan is None:
             return findings_frame([])
-        plan, rule = self.plan, self.suite.rule
+        plan = self.plan
         pieces = [
-            findings_frame(
-                absent_column_finding(
-                    item.spec,
-                    rule(item.spec.meta.rule),
-                    rows=self.rows,
-                    source=self.source,
-                    column_labels=self.column_labels,
-                    parameters=self.values,
-                )
-                for item in plan.absent
+            absent_column_findings(
+                self.suite, plan.absent, rows=self.rows, source=self.source,
+                column_labels=self.column_labels, parameters=self.values,
             )
-        ]
+        ]  # fmt: skip
         rows = whole[ROW].to_numpy()
         for item in plan.planned:
             if item.key in self.empty_so_far:
                 failed = int(sum(len(part) for part in self.empty_so_far[item.key]))
                 if is_empty_column(item.spec, failed, self.rows):
                     pieces.append(
-                        findings_frame(
-                            [
-                                empty_column_finding(
-                                    item.spec,
-                                    rule(item.spec.meta.rule),
-                                    rows=self.rows,
-                                    source=self.source,
-                                    column_labels=self.column_labels,
-                                )
-                            ]
+                        empty_column_findings(
+                            self.suite, item, rows=self.rows, source=self.source,
+                            column_labels=self.column_labels,
                         )
-                    )
+                    )  # fmt: skip
                     continue
                 self.deferred[item.key] = np.concatenate(self.empty_so_far[item.key])
             if item.key in self.deferred:
@@ -190,11 +175,7 @@ class SuiteInParts:
             if item.key in positions:
                 failing = shared[positions[item.key]]
                 pieces.append(self._row_findings(whole, failing, item))
-        pieces += self.pieces
-        findings = pd.concat([piece for piece in pieces if not piece.empty] or [pieces[0]])
-        if "_key" in findings.columns:
-            findings = findings.sort_values(["row", "_key"], na_position="first", kind="stable")
-        return findings_frame(findings)
+        return in_suite_order(pieces + self.pieces)
 
 
 def _with(frame: pd.DataFrame, item: PlannedExpectation) -> pd.DataFrame:

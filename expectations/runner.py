@@ -127,33 +127,18 @@ def run_suite(
     )
 
     pieces = [
-        findings_frame(
-            absent_column_finding(
-                item.spec,
-                suite.rule(item.spec.meta.rule),
-                rows=len(frame),
-                source=source,
-                column_labels=column_labels,
-                parameters=values,
-            )
-            for item in plan.absent
+        absent_column_findings(
+            suite, plan.absent, rows=len(frame), source=source,
+            column_labels=column_labels, parameters=values,
         )
-    ]
+    ]  # fmt: skip
     for item in plan.planned:
         if item.key in positions and is_empty_column(
             item.spec, len(positions[item.key]), len(frame)
         ):
             pieces.append(
-                findings_frame(
-                    [
-                        empty_column_finding(
-                            item.spec,
-                            suite.rule(item.spec.meta.rule),
-                            rows=len(frame),
-                            source=source,
-                            column_labels=column_labels,
-                        )
-                    ]
+                empty_column_findings(
+                    suite, item, rows=len(frame), source=source, column_labels=column_labels
                 )
             )
             continue
@@ -168,14 +153,60 @@ def run_suite(
                 parameters=values,
             )
             pieces.append(piece.assign(_key=item.key))
-    findings = pd.concat([piece for piece in pieces if not piece.empty] or [pieces[0]])
-    if "_key" in findings.columns:
-        findings = findings.sort_values(["row", "_key"], na_position="first", kind="stable")
+    findings = in_suite_order(pieces)
     return SuiteRun(
-        findings=findings_frame(findings),
+        findings=findings,
         evaluated=len(plan.planned),
         skipped=plan.skipped,
     )
+
+
+def absent_column_findings(
+    suite: SuiteFile,
+    items: tuple[PlannedExpectation, ...],
+    *,
+    rows: int,
+    source: str,
+    column_labels: Mapping[str, str],
+    parameters: Mapping[str, Any],
+) -> pd.DataFrame:
+    """One dataset finding per expectation whose columns the source lacks (``on_absent``)."""
+    return findings_frame(
+        absent_column_finding(
+            item.spec,
+            suite.rule(item.spec.meta.rule),
+            rows=rows,
+            source=source,
+            column_labels=column_labels,
+            parameters=parameters,
+        )
+        for item in items
+    )
+
+
+def empty_column_findings(
+    suite: SuiteFile,
+    item: PlannedExpectation,
+    *,
+    rows: int,
+    source: str,
+    column_labels: Mapping[str, str],
+) -> pd.DataFrame:
+    """The one finding of a completeness rule failing on every row: the column is empty."""
+    rule = suite.rule(item.spec.meta.rule)
+    finding = empty_column_finding(
+        item.spec, rule, rows=rows, source=source, column_labels=column_labels
+    )
+    return findings_frame([finding])
+
+
+def in_suite_order(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """A suite's findings from its pieces (dataset findings first, the first piece never
+    empty of columns), the row findings by row, then by expectation (``_key``)."""
+    findings = pd.concat([piece for piece in pieces if not piece.empty] or [pieces[0]])
+    if "_key" in findings.columns:
+        findings = findings.sort_values(["row", "_key"], na_position="first", kind="stable")
+    return findings_frame(findings)
 
 
 def failing_positions(
