@@ -12,8 +12,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fundcheck.columns import spread_text
+from fundcheck.memory import release_freed_memory
 from fundcheck.model import FIELDS, PERIOD, REGION, ROW, FieldType, RecordKind, RecordSet
 from fundcheck.reference import Reference
 
@@ -68,6 +71,7 @@ def shared(data: Mapping[str, RecordSet], key: Hashable, compute: Callable[[], T
     if key not in cache:
         cache[key] = compute()
         data.computed.append(key)
+        release_freed_memory()  # what the derivation built and dropped, before the next step
     value: T = cache[key]
     if isinstance(value, pd.DataFrame | pd.Series):
         # a check may add columns to what it receives: it gets its own (copy-on-write) object
@@ -178,17 +182,21 @@ def national_coverage(reference: Reference, period: str, fund: str, ccis: Iterab
 
 def plain(values: pd.Series) -> pd.Series:
     """Text for matching: lower case, no accents, letters and digits separated by single spaces
-    (NA where nothing is left). Each distinct text is folded once."""
+    (NA where nothing is left). Each distinct text is folded once, in Arrow.
+
+    The steps: every run of characters that are not letters, digits nor "_" becomes a space;
+    compatibility decomposition (NFKD: "é" → "e" and an accent, "ﬁ" → "fi"); what is not ASCII is
+    dropped (the accents); lower case; every run of other than a-z and 0-9 becomes a space; no
+    space at either end. Letters and digits are Unicode's (RE2's tables, which know characters
+    newer than Python's, whose ``\\w`` would see a space there)."""
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
-    folded = (
-        pd.Series(uniques, dtype="string")
-        .str.replace(r"[^\w]+", " ", regex=True)
-        .str.normalize("NFKD")
-        .str.encode("ascii", errors="ignore")
-        .str.decode("ascii")
-        .str.lower()
-        .str.replace(r"[^a-z0-9]+", " ", regex=True)
-        .str.strip()
-    )
+    texts = pa.array(pd.Series(uniques, dtype="string"), type=pa.large_string())
+    texts = pc.replace_substring_regex(texts, r"[^\p{L}\p{N}_]+", " ")
+    texts = pc.utf8_normalize(texts, form="NFKD")
+    texts = pc.replace_substring_regex(texts, r"[^\x00-\x7f]+", "")
+    texts = pc.ascii_lower(texts)
+    texts = pc.replace_substring_regex(texts, r"[^a-z0-9]+", " ")
+    texts = pc.ascii_trim_whitespace(texts)
+    folded = pd.Series(pd.array(texts, dtype="string"))
     folded = folded.mask(folded == "")
     return pd.Series(spread_text(folded, codes, "string"), index=values.index)
