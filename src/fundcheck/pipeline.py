@@ -33,7 +33,7 @@ from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cpe
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
 from fundcheck.expectations import SuiteFile, engine_started, start_engine, validate
 from fundcheck.expectations.engine import PANDAS, Engine
-from fundcheck.findings import concat_findings, finding, findings_frame, render_message
+from fundcheck.findings import TEXT, concat_findings, finding, findings_frame, render_message
 from fundcheck.memory import release_freed_memory
 from fundcheck.model import (
     COVERED_PERIODS,
@@ -360,7 +360,7 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
     basis[programme & findings["region"].notna()] = "programme"
     basis[programme & findings["region"].isna()] = "national_programme"
     out = findings.copy()
-    out["region_basis"] = basis.where(basis.notna(), None)
+    out["region_basis"] = basis.astype(TEXT)
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 ERDF = "eu21.concentration.erdf_policy_objectives"
@@ -103,7 +104,7 @@ def test_esf_social_inclusion_boundary_at_25_percent(build, run):
     found = run(INCLUSION, build(esf(24, 3, 73)), **NATIONAL)
     assert len(found) == 1
     hit = found.iloc[0]
-    assert hit["scope"] == "dataset" and hit["programme"] is None and hit["region"] is None
+    assert hit["scope"] == "dataset" and pd.isna(hit["programme"]) and pd.isna(hit["region"])
     assert hit["value"] == pytest.approx(0.24) and hit["expected"] == 0.25
     assert "ESF+ Reg (EU) 2021/1057 Art 7" in hit["legal_basis"]
 
