@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar, Protocol
 
 import pandas as pd
@@ -65,14 +66,18 @@ def run_checks(
     parameters: Mapping[str, Any],
     after_each: Callable[[], None] = lambda: None,
     ids: Collection[str] | None = None,
+    turn: Callable[[str], AbstractContextManager[object]] = lambda _rule: nullcontext(),
 ) -> list[pd.DataFrame]:
-    """Every registered check on ``data`` (or those of the rule ``ids``), in registry order: their
-    findings tables. After each check, the derivations no later check of the run reads are
-    dropped, then ``after_each`` runs (the pipeline gives the freed memory back there)."""
-    checks = [check for rule, check in CHECKS.items() if ids is None or rule in ids]
+    """Every registered check on ``data``, in registry order (or those of the rule ``ids``, in
+    that order): their findings tables. Each check runs within ``turn(rule id)`` (there the
+    pipeline makes the checks that build the most wait for each other across its two
+    processes). After each check, the derivations no later check of the run reads are dropped,
+    then ``after_each`` runs (the pipeline gives the freed memory back there)."""
+    checks = list(CHECKS.values()) if ids is None else [CHECKS[rule] for rule in ids]
     found = []
     for position, check in enumerate(checks):
-        found.append(check().run(data, reference, parameters))
+        with turn(check.rule.id):
+            found.append(check().run(data, reference, parameters))
         data.keep_only(name for later in checks[position + 1 :] for name in later.reads)
         after_each()
     return found

@@ -17,11 +17,13 @@ import pandas as pd
 import pytest
 
 from fundcheck import pipeline
+from fundcheck.checks import CHECKS
 from fundcheck.config import RunConfig
 from fundcheck.demo import generate_demo, write_demo
 from fundcheck.parallel import (
     AUTO_MIN_RECORDS,
     Background,
+    TakingTurns,
     can_fork,
     memory_to_spare,
     runs_in_parallel,
@@ -54,9 +56,72 @@ def test_the_parallel_run_gives_the_serial_findings_in_the_same_order(demo_path:
     pd.testing.assert_frame_equal(serial, parallel)
 
 
-def test_the_parent_takes_a_share_of_the_checks_below_the_memory_bound() -> None:
+def test_the_parent_takes_a_share_of_the_checks_by_size() -> None:
     assert pipeline.parent_share(200_000) == pipeline.CHECKS_AFTER_THE_RECORD_RULES
-    assert pipeline.parent_share(pipeline.PARENT_SHARE_MAX_RECORDS + 1) == frozenset()
+    large = pipeline.parent_share(pipeline.PARENT_SHARE_MAX_RECORDS + 1)
+    assert large == pipeline.RELATED_OPERATIONS_CHECKS
+    assert large <= set(CHECKS) and set(CHECKS) >= pipeline.CHECKS_BUILDING_MOST
+
+
+def test_the_child_runs_the_checks_building_most_first_then_in_registry_order() -> None:
+    beside = [rule for rule in CHECKS if rule not in pipeline.RELATED_OPERATIONS_CHECKS]
+    ordered = pipeline.child_order(beside)
+    heavy = [rule for rule in beside if rule in pipeline.CHECKS_BUILDING_MOST]
+    assert sorted(ordered) == sorted(beside)
+    assert ordered[: len(heavy)] == heavy  # first, in registry order
+    assert ordered[len(heavy) :] == [rule for rule in beside if rule not in heavy]
+
+
+def _intervals(log: Path) -> list[tuple[str, float, float]]:
+    lines = [line.split() for line in log.read_text(encoding="ascii").splitlines()]
+    return [(who, float(begin), float(end)) for who, begin, end in lines]
+
+
+def test_two_processes_never_run_exclusive_steps_at_once(tmp_path: Path) -> None:
+    """The child takes an exclusive step first and holds it; the parent's exclusive step waits
+    for it to end, its other steps do not."""
+    turns = TakingTurns({"heavy", "large"})
+    log = tmp_path / "steps.log"
+
+    def step(who: str, name: str, seconds: float) -> None:
+        with turns.turn(name):
+            begin = time.monotonic()
+            time.sleep(seconds)
+            with log.open("a", encoding="ascii") as out:
+                out.write(f"{who}-{name} {begin} {time.monotonic()}\n")
+
+    def child() -> int:
+        step("child", "heavy", 1.0)
+        step("child", "large", 0.2)
+        return 0
+
+    with Background(child) as other:
+        turns.child_alive = other.alive
+        time.sleep(0.3)  # the child holds its turn now
+        step("parent", "light", 0.1)
+        step("parent", "large", 0.2)
+        assert other.result() == 0
+    steps = {who: (begin, end) for who, begin, end in _intervals(log)}
+    assert steps["parent-light"][1] < steps["child-heavy"][1]  # did not wait
+    exclusive = sorted(v for k, v in steps.items() if k != "parent-light")
+    for (_, end), (begin, _) in zip(exclusive, exclusive[1:], strict=False):
+        assert end <= begin  # one after the other
+
+
+def test_a_process_that_dies_holding_its_turn_does_not_block_the_other() -> None:
+    turns = TakingTurns({"heavy"})
+
+    def dies_holding() -> None:
+        with turns.turn("heavy"):
+            os._exit(1)
+
+    with Background(dies_holding) as other:
+        turns.child_alive = other.alive
+        time.sleep(0.3)
+        started = time.monotonic()
+        with turns.turn("heavy"):
+            waited = time.monotonic() - started
+    assert waited < 5
 
 
 def test_who_decides_to_fork() -> None:

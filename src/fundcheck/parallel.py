@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
@@ -118,6 +120,10 @@ class Background(Generic[T]):
             return None
         return (value,) if status == "ok" else None
 
+    def alive(self) -> bool:
+        """Whether the child still runs."""
+        return self._process is not None and bool(self._process.is_alive())
+
     def close(self) -> None:
         """Stop the child if it still runs and release the pipe."""
         if self._receiver is not None:
@@ -134,6 +140,46 @@ class Background(Generic[T]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class TakingTurns:
+    """Steps of the two processes of a run that must not run at the same time, because each
+    builds hundreds of megabytes (``exclusive``, by name): a lock both processes inherit, taken
+    around each such step. Made before the child is forked. A process waiting for its turn stops
+    waiting if the other process has ended (it may have died holding the lock)."""
+
+    WAIT = 0.25
+    """Seconds between two looks at the other process while waiting."""
+
+    def __init__(self, exclusive: Collection[str]) -> None:
+        self.exclusive = frozenset(exclusive)
+        self._lock: multiprocessing.synchronize.Lock = multiprocessing.get_context("fork").Lock()
+        self._parent = os.getpid()
+        self.child_alive: Callable[[], bool] = lambda: False
+        """In the parent: whether the child still runs (set once it is forked)."""
+
+    def _other_alive(self) -> bool:
+        if os.getpid() == self._parent:
+            return self.child_alive()
+        return os.getppid() == self._parent
+
+    @contextmanager
+    def turn(self, step: str) -> Iterator[None]:
+        """Run the body when the other process runs no exclusive step (at once for a step
+        that is not exclusive)."""
+        if step not in self.exclusive:
+            yield
+            return
+        held = False
+        while not held:
+            held = self._lock.acquire(timeout=self.WAIT)
+            if not held and not self._other_alive():
+                break
+        try:
+            yield
+        finally:
+            if held:
+                self._lock.release()
 
 
 def _child(task: Callable[[], Any], reading: int, writing: int) -> None:

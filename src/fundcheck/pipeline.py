@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Collection, Iterable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -47,7 +47,7 @@ from fundcheck.model import (
     RunResult,
     SuiteRef,
 )
-from fundcheck.parallel import Background, can_fork, runs_in_parallel, usable_cores
+from fundcheck.parallel import Background, TakingTurns, can_fork, runs_in_parallel, usable_cores
 from fundcheck.parts_run import PartsRun, part_reader, validate_in_parts
 from fundcheck.reference import Reference, load_reference
 
@@ -146,15 +146,22 @@ def read_and_validate(
     findings.append(older_edition_findings(replaced))
     record_sets.extend(kept)
 
-    def aggregate_checks(ids: Collection[str] | None = None) -> list[pd.DataFrame]:
+    turns: TakingTurns | None = None
+
+    def aggregate_checks(ids: Sequence[str] | None = None) -> list[pd.DataFrame]:
         data = CheckData({rs.provenance.name: covered_records(rs) for rs in record_sets})
         return run_checks(
-            data, reference, config.parameters, after_each=release_freed_memory, ids=ids
+            data,
+            reference,
+            config.parameters,
+            after_each=release_freed_memory,
+            ids=ids,
+            turn=turns.turn if turns is not None else lambda _rule: nullcontext(),
         )
 
     records = sum(len(rs.frame) for rs in record_sets)
     here = parent_share(records)
-    beside_ids = [rule for rule in CHECKS if rule not in here]
+    beside_ids = child_order([rule for rule in CHECKS if rule not in here])
     with ExitStack() as stack:
         checks_beside: Background[list[pd.DataFrame]] | None = None
         # a forked child would inherit the threads of a Spark session started to read a file
@@ -163,7 +170,9 @@ def read_and_validate(
             say("running aggregate checks in a second process")
             checks_beside = stack.enter_context(Background(lambda: aggregate_checks(beside_ids)))
         for record_set in record_sets:
+            turns = TakingTurns(CHECKS_BUILDING_MOST)
             findings.append(record_set.findings)
+            turns.child_alive = checks_beside.alive
             in_parts = validated.get(id(record_set))
             if in_parts is not None:  # validated while it was read
                 findings.append(in_parts.findings)
@@ -227,14 +236,42 @@ so that both processes end about together: at 200,000 generated rows the child's
 beneficiary name keys they read are derived again here)."""
 
 PARENT_SHARE_MAX_RECORDS = 500_000
-"""Above this many records, the checks all run in the child: at a million rows, the parent's
-share ran while the child held its largest derivations, and the run's peak went from 2.40-2.43 GB
-to 2.39-2.66 GB (real copies, bench/run.py), past the 2.5 GB the default run must stay under."""
+"""Above this many records, this process takes the related-operations checks instead
+(``RELATED_OPERATIONS_CHECKS``)."""
+
+RELATED_OPERATIONS_CHECKS = frozenset(
+    {"eu.duplicates.split_operation", "eu.duplicates.double_funding"}
+)
+"""This process's share above ``PARENT_SHARE_MAX_RECORDS``: the two checks of related operations
+(they share their groups), the longest of the run. At a million generated rows the record rules
+ended 10.8 s before the child's checks (14.5 s of checks, 6.0 s of them these two); with these
+two here, the run took 25.0 s instead of 28.7 s."""
+
+CHECKS_BUILDING_MOST = frozenset(
+    {
+        "eu.duplicates.split_operation",
+        "eu.cofinancing.ceiling_aggregate",
+        "eu.dates.completed_before_selection",
+        "eu.risk.concentration_indicators",
+    }
+)
+"""The checks that build the most beside the record sets: 560 to 760 MB each at a million
+real-copy rows, 20 to 390 MB for the others (resident peak during the check, bench/run.py's
+data). With two processes, two of them never run at the same time (``TakingTurns``): run side by
+side they took the run's peak from 2.39 GB to 2.77 GB, past the 2.5 GB it must stay under."""
 
 
 def parent_share(records: int) -> frozenset[str]:
     """The checks this process runs itself when the others run in a second process."""
-    return CHECKS_AFTER_THE_RECORD_RULES if records <= PARENT_SHARE_MAX_RECORDS else frozenset()
+    if records <= PARENT_SHARE_MAX_RECORDS:
+        return CHECKS_AFTER_THE_RECORD_RULES
+    return RELATED_OPERATIONS_CHECKS
+
+
+def child_order(rules: list[str]) -> list[str]:
+    """The order the second process runs its checks in: those that build the most first, so
+    that they are done before this process's share begins, then the others in registry order."""
+    return sorted(rules, key=lambda rule: rule not in CHECKS_BUILDING_MOST)
 
 
 def read_while_the_engine_starts(
