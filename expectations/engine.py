@@ -167,6 +167,10 @@ def build_gx_suite(name: str, planned: Sequence[PlannedExpectation]) -> Any:
     return suite
 
 
+WHOLE_SET_TYPES = frozenset({"expect_column_values_to_not_repeat_within_group"})
+"""Expectations whose verdict on a row depends on other rows."""
+
+
 def failing_rows(
     frame: pd.DataFrame,
     suite_name: str,

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from fundcheck.errors import SuiteError
-from fundcheck.expectations.engine import PANDAS, Engine, PlannedExpectation
+from fundcheck.expectations.engine import PANDAS, WHOLE_SET_TYPES, Engine, PlannedExpectation
 from fundcheck.expectations.findings import failing_row_findings
 from fundcheck.expectations.runner import (
     NOT_NULL,
@@ -39,9 +39,6 @@ from fundcheck.findings import findings_frame
 from fundcheck.model import ROW
 
 logger = logging.getLogger(__name__)
-
-WHOLE_SET_TYPES = frozenset({"expect_column_values_to_not_repeat_within_group"})
-"""Expectations whose verdict on a row depends on other rows."""
 
 
 class SuiteInParts:

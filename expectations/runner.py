@@ -34,6 +34,7 @@ from fundcheck.expectations.findings import (
     failing_row_findings,
 )
 from fundcheck.expectations.suite import ExpectationSpec, RowFilter, SuiteFile
+from fundcheck.expectations.two_cores import MIN_ROWS, failing_rows_on_two_cores
 from fundcheck.findings import findings_frame
 from fundcheck.model import FIELDS, FieldType
 from fundcheck.reference import Reference
@@ -84,11 +85,13 @@ def validate(
     parameters: Mapping[str, Any] | None = None,
     unreadable: Mapping[str, pd.Series] | None = None,
     engine: Engine = PANDAS,
+    two_cores: bool = False,
 ) -> pd.DataFrame:
     """Findings of ``suite`` on ``frame`` (a ``findings_frame``), one per failing row.
 
     ``reference`` is accepted for a uniform rule-runner signature: the suite's code lists were
-    resolved from the packaged reference data when it was loaded.
+    resolved from the packaged reference data when it was loaded. ``two_cores``: GX validates
+    half the rows in a forked process (``two_cores.failing_rows_on_two_cores``).
     """
     return run_suite(
         frame,
@@ -98,6 +101,7 @@ def validate(
         parameters=parameters,
         unreadable=unreadable,
         engine=engine,
+        two_cores=two_cores,
     ).findings
 
 
@@ -110,6 +114,7 @@ def run_suite(
     parameters: Mapping[str, Any] | None = None,
     unreadable: Mapping[str, pd.Series] | None = None,
     engine: Engine = PANDAS,
+    two_cores: bool = False,
 ) -> SuiteRun:
     """Like :func:`validate`, also telling which expectations were skipped."""
     values = run_parameters(suite, parameters)
@@ -123,7 +128,13 @@ def run_suite(
             ", ".join(skipped.missing_columns),
         )
     positions = failing_positions(
-        frame, suite.name, plan.planned, values, unreadable=unreadable, engine=engine
+        frame,
+        suite.name,
+        plan.planned,
+        values,
+        unreadable=unreadable,
+        engine=engine,
+        two_cores=two_cores,
     )
 
     pieces = [
@@ -217,11 +228,16 @@ def failing_positions(
     *,
     unreadable: Mapping[str, pd.Series] | None = None,
     engine: Engine = PANDAS,
+    two_cores: bool = False,
 ) -> dict[int, np.ndarray]:
     """Positions in ``frame`` of the rows each planned expectation reports, by key: GX's failing
-    rows less the unreadable cells, ``only_if_passes`` and ``where`` applied."""
+    rows less the unreadable cells, ``only_if_passes`` and ``where`` applied. ``two_cores``: on
+    GX's pandas engine, from ``two_cores.MIN_ROWS`` rows, half the rows go to a forked process."""
     gx_data = gx_frame(frame, planned)
-    positions = failing_rows(gx_data, suite_name, planned, values, engine)
+    if two_cores and engine.name == "pandas" and len(gx_data) >= MIN_ROWS:
+        positions = failing_rows_on_two_cores(gx_data, suite_name, planned, values)
+    else:
+        positions = failing_rows(gx_data, suite_name, planned, values, engine)
     positions = _drop_unreadable(positions, planned, frame, unreadable or {})
     positions = _apply_only_if_passes(positions, planned)
     return _apply_row_filters(positions, planned, frame)

@@ -27,8 +27,8 @@ from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, database_parts
 from fundcheck.demo import generate_demo, write_csv
 from fundcheck.demo.writers import _as_text
-from fundcheck.expectations.engine import PlannedExpectation
-from fundcheck.expectations.in_parts import WHOLE_SET_TYPES, _codes, _sharing_rows
+from fundcheck.expectations.engine import WHOLE_SET_TYPES, PlannedExpectation
+from fundcheck.expectations.in_parts import _codes, _sharing_rows
 from fundcheck.model import Normalisation
 from fundcheck.parts_run import NOT_KEPT, merged_notes, validate_in_parts
 from fundcheck.pipeline import run

@@ -45,9 +45,11 @@ FOUNDATION = (
     "fundcheck.findings",
     "fundcheck.cper_model",
     "fundcheck.columns",
+    "fundcheck.memory",
+    "fundcheck.parallel",
 )
 """What every layer may use: the canonical model, errors, safe display, the findings table,
-Arrow column helpers."""
+Arrow column helpers, giving freed memory back, a task in a forked process."""
 REFERENCE = ("fundcheck.reference", "fundcheck.cper_reference")
 ALLOWED: dict[str, tuple[str, ...]] = {
     # reading sources: the model and the reference data (codes, regions, periods)

@@ -59,6 +59,7 @@ def _validate_periods(
     reference: Reference,
     parameters: dict[str, Any],
     engine: Engine = PANDAS,
+    two_cores: bool = False,
 ) -> tuple[pd.DataFrame, list[SuiteFile]]:
     frame = record_set.frame
     frames: list[pd.DataFrame] = []
@@ -77,6 +78,7 @@ def _validate_periods(
                     parameters=parameters,
                     unreadable=unreadable,
                     engine=engine,
+                    two_cores=two_cores,
                 )
             )
     return concat_findings(frames), used
@@ -168,18 +170,22 @@ def read_and_validate(
         jobs = 1 if any(isinstance(s, SparkFile) for s in read_in_parts) else config.jobs
         if with_checks and runs_in_parallel(jobs, records):
             say("running aggregate checks in a second process")
-            checks_beside = stack.enter_context(Background(lambda: aggregate_checks(beside_ids)))
-        for record_set in record_sets:
             turns = TakingTurns(CHECKS_BUILDING_MOST)
-            findings.append(record_set.findings)
+            checks_beside = stack.enter_context(Background(lambda: aggregate_checks(beside_ids)))
             turns.child_alive = checks_beside.alive
+        for record_set in record_sets:
+            findings.append(record_set.findings)
             in_parts = validated.get(id(record_set))
             if in_parts is not None:  # validated while it was read
                 findings.append(in_parts.findings)
                 suites.update((suite.name, suite) for suite in in_parts.suites)
                 continue
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
-            found, used = _validate_periods(record_set, reference, config.parameters, engine)
+            # the second core validates half the rows when no checks run there
+            two_cores = checks_beside is None and runs_in_parallel(jobs, len(record_set.frame))
+            found, used = _validate_periods(
+                record_set, reference, config.parameters, engine, two_cores
+            )
             release_freed_memory(collect=True)
             findings.append(found)
             for suite in used:
