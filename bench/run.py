@@ -3,13 +3,13 @@
 Usage:
     .venv/bin/python bench/run.py --rows 10000 200000 1000000 [--data generated real]
                                   [--defect-rate 0.05] [--skip-cli] [--skip-pandas]
-                                  [--results bench/RESULTS.md]
+                                  [--results bench/RESULTS.md] [--repeats 3]
 
 For each data set and size: make the list once (cached under bench/data/, gitignored):
 ``generated`` is bench/generate.py (the demo generator's rows with injected defects, keyed by
 size, defect rate and a fingerprint of the generator); ``real`` is bench/real_copies.py (copies
 of the real 2021-2027 extract in the tests, each copy with its own beneficiaries). Then, in the
-same run, as subprocesses:
+same run, as subprocesses, ``--repeats`` times in turn (the medians are shown):
   (a) ``fundcheck validate FILE --no-checks --report json --output DIR`` (record rules only),
   (b) ``fundcheck validate FILE --report json --output DIR`` (the default command), and
   (c) bench/pandas_rules.py FILE (read CSV, normalise, one boolean mask per rule, counts per
@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -172,26 +173,56 @@ def findings_by_rule(report: Path) -> dict[str, int]:
     return counts
 
 
-def run_size(data: str, rows: int, rate: float, skip_cli: bool, skip_pandas: bool) -> SizeResult:
+def median_of(measures: list[Measure]) -> Measure:
+    """The median wall time and the median peak of repeated runs of one command (the output of
+    the last run; a failed run shows as the exit code)."""
+    failed = [m for m in measures if m.exit_code not in (0, 1)]
+    if failed:
+        return failed[0]
+    last = measures[-1]
+    return Measure(
+        seconds=statistics.median(m.seconds for m in measures),
+        peak_mb=statistics.median(m.peak_mb for m in measures),
+        exit_code=last.exit_code,
+        stdout=last.stdout,
+        stderr=last.stderr,
+    )
+
+
+def run_size(
+    data: str, rows: int, rate: float, skip_cli: bool, skip_pandas: bool, repeats: int = 1
+) -> SizeResult:
+    """The three commands on one list, ``repeats`` times in turn (a slow spell of the machine
+    hits them alike), each one's medians."""
     path, info = real_dataset(rows) if data == "real" else dataset(rows, rate)
     result = SizeResult(data, rows, path.stat().st_size / 1e6, int(str(info["defective_rows"])))
-    if not skip_cli:
-        with tempfile.TemporaryDirectory() as out:
-            command = [PYTHON, "-m", "fundcheck", "validate", str(path)]
-            # the record rules only: the rules the hand-written pandas pass implements
-            result.cli = measure(
-                [*command, "--no-checks", "--report", "json", "--output", out, "--quiet"]
-            )
-            # the whole product: record rules + aggregate checks (no pandas counterpart)
-            result.full = measure([*command, "--report", "json", "--output", out, "--quiet"])
-            report = Path(out) / "report.json"
-            if result.cli.exit_code in (0, 1) and report.exists():
-                result.cli_findings = findings_by_rule(report)
-            else:
-                print(f"fundcheck failed ({result.cli.exit_code}):", file=sys.stderr)
-                print(result.cli.stderr[-2000:] or result.cli.stdout[-2000:], file=sys.stderr)
-    if not skip_pandas:
-        result.pandas = measure([PYTHON, str(BENCH / "pandas_rules.py"), str(path)])
+    runs: dict[str, list[Measure]] = {"cli": [], "full": [], "pandas": []}
+    with tempfile.TemporaryDirectory() as out:
+        command = [PYTHON, "-m", "fundcheck", "validate", str(path)]
+        report = Path(out) / "report.json"
+        for _ in range(repeats):
+            if not skip_cli:
+                # the record rules only: the rules the hand-written pandas pass implements
+                runs["cli"].append(
+                    measure(
+                        [*command, "--no-checks", "--report", "json", "--output", out, "--quiet"]
+                    )
+                )
+                # the whole product: record rules + aggregate checks (no pandas counterpart)
+                runs["full"].append(
+                    measure([*command, "--report", "json", "--output", out, "--quiet"])
+                )
+                if runs["full"][-1].exit_code in (0, 1) and report.exists():
+                    result.cli_findings = findings_by_rule(report)
+            if not skip_pandas:
+                runs["pandas"].append(measure([PYTHON, str(BENCH / "pandas_rules.py"), str(path)]))
+    if runs["cli"]:
+        result.cli, result.full = median_of(runs["cli"]), median_of(runs["full"])
+        if not result.cli_findings:
+            print(f"fundcheck failed ({result.full.exit_code}):", file=sys.stderr)
+            print(result.full.stderr[-2000:] or result.full.stdout[-2000:], file=sys.stderr)
+    if runs["pandas"]:
+        result.pandas = median_of(runs["pandas"])
         if result.pandas.exit_code == 0:
             result.pandas_report = json.loads(result.pandas.stdout)
         else:
@@ -251,7 +282,9 @@ def rule_table(results: list[SizeResult]) -> str:
     return "\n".join(lines)
 
 
-def write_results(path: Path, results: list[SizeResult], rate: float, command: str) -> None:
+def write_results(
+    path: Path, results: list[SizeResult], rate: float, command: str, repeats: int
+) -> None:
     text = f"""# fundcheck benchmark
 
 Generated by `{command}`
@@ -274,7 +307,8 @@ rules the pandas pass implements. *default run*: `fundcheck validate FILE
 concentration, climate, progress, duplicates and split operations, outliers...), the checks in a
 second process beside the record rules from 20,000 rows. Peak MB is the most memory the command's
 whole process tree held at once: its processes' proportional set sizes summed (pages a forked
-process shares with its parent counted once), sampled every 0.5 s.
+process shares with its parent counted once), sampled every 0.5 s. Every figure is the median of
+{repeats} runs, the three commands run in turn.
 
 {table(results)}
 
@@ -291,15 +325,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-cli", action="store_true", help="only the pandas pass")
     parser.add_argument("--skip-pandas", action="store_true", help="only fundcheck")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs of each command, in turn; medians shown"
+    )
     args = parser.parse_args(argv)
     results = []
     for data in args.data:
         for rows in sorted(args.rows):
-            results.append(run_size(data, rows, args.defect_rate, args.skip_cli, args.skip_pandas))
+            results.append(
+                run_size(
+                    data, rows, args.defect_rate, args.skip_cli, args.skip_pandas, args.repeats
+                )
+            )
             print(table(results[-1:]).splitlines()[-1], file=sys.stderr)
     print(table(results))
     command = ".venv/bin/python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    write_results(args.results, results, args.defect_rate, command)
+    write_results(args.results, results, args.defect_rate, command, args.repeats)
     print(f"written {args.results}", file=sys.stderr)
     every = (m for r in results for m in (r.cli, r.full, r.pandas))
     failed = [m for m in every if m and m.exit_code not in (0, 1)]

@@ -9,7 +9,7 @@ its tunable parameters with their defaults (``parameters``), which ``fundcheck.t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar, Protocol
 
@@ -69,18 +69,31 @@ def run_checks(
     turn: Callable[[str], AbstractContextManager[object]] = lambda _rule: nullcontext(),
 ) -> list[pd.DataFrame]:
     """Every registered check on ``data``, in registry order (or those of the rule ``ids``, in
-    that order): their findings tables. Each check runs within ``turn(rule id)`` (there the
-    pipeline makes the checks that build the most wait for each other across its two
-    processes). After each check, the derivations no later check of the run reads are dropped,
-    then ``after_each`` runs (the pipeline gives the freed memory back there)."""
+    that order): their findings tables (see ``each_check``)."""
+    return list(each_check(data, reference, parameters, after_each, ids, turn))
+
+
+def each_check(
+    data: CheckData,
+    reference: Reference,
+    parameters: Mapping[str, Any],
+    after_each: Callable[[], None] = lambda: None,
+    ids: Collection[str] | None = None,
+    turn: Callable[[str], AbstractContextManager[object]] = lambda _rule: nullcontext(),
+) -> Iterator[pd.DataFrame]:
+    """The findings table of each check, as each one ends (``run_checks``, one at a time: a
+    caller may put them aside, to disk, before the next). Each check runs within ``turn(rule
+    id)`` (there the pipeline makes the checks that build the most wait for each other across
+    its two processes). After each check, the derivations no later check of the run reads are
+    dropped, then ``after_each`` runs (the pipeline gives the freed memory back there)."""
     checks = list(CHECKS.values()) if ids is None else [CHECKS[rule] for rule in ids]
-    found = []
     for position, check in enumerate(checks):
         with turn(check.rule.id):
-            found.append(check().run(data, reference, parameters))
+            found = check().run(data, reference, parameters)
         data.keep_only(name for later in checks[position + 1 :] for name in later.reads)
         after_each()
-    return found
+        yield found
+        del found  # the caller holds it now, or has put it aside
 
 
 def settings(check: type[Check] | Check, parameters: Mapping[str, Any]) -> dict[str, Any]:

@@ -180,6 +180,29 @@ def national_coverage(reference: Reference, period: str, fund: str, ccis: Iterab
     return held / total if total else 0.0
 
 
+LONG_TEXTS = ("operation_summary", "location_text")
+"""Long free texts: the aggregate checks only compare them whole (identical rows), so a run may
+hold a hash of each instead of the text (``hash_long_texts``)."""
+
+
+def hash_long_texts(frame: pd.DataFrame) -> None:
+    """Replace, in place, each long free text of ``frame`` by a 64-bit hash of the text (missing
+    stays missing): all the checks compare of them, in 8 bytes a row (at a million real-copy
+    rows, 270 MB of text)."""
+    for name in LONG_TEXTS:
+        if name in frame.columns and not pd.api.types.is_integer_dtype(frame[name].dtype):
+            frame[name] = text_hashes(frame[name])
+
+
+def text_hashes(values: pd.Series) -> pd.Series:
+    """pandas' hash of each text (``hash_array``), each distinct text hashed once; NA where
+    missing."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hashed = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False)
+    spread = np.append(hashed, np.uint64(0))[codes]  # code -1 (missing) reads the 0 appended
+    return pd.Series(pd.arrays.IntegerArray(spread, codes < 0), index=values.index)
+
+
 def plain(values: pd.Series) -> pd.Series:
     """Text for matching: lower case, no accents, letters and digits separated by single spaces
     (NA where nothing is left). Each distinct text is folded once, in Arrow.

@@ -277,3 +277,25 @@ def test_a_record_set_as_read_crosses_to_another_process_whole(demo_path: Path) 
     pd.testing.assert_frame_equal(copy.findings, record_set.findings)
     assert copy.provenance == record_set.provenance and copy.provenance.sha256
     assert copy.column_labels == record_set.column_labels
+
+
+def test_rows_alike_but_for_a_long_text_are_not_identical_in_either_process(
+    tmp_path: Path,
+) -> None:
+    """The second process holds the long texts as hashes: a row copied whole is an identical
+    row, a row copied with another description is not, as in one process."""
+    from fundcheck.demo import write_csv
+
+    cells = generate_demo().frame
+    summary = "Objectifs et réalisations escomptés et effectifs"
+    assert summary in cells.columns
+    copied_whole = cells.iloc[[10]]
+    copied_new_text = cells.iloc[[20]].assign(**{summary: "Une autre description"})
+    path = write_csv(tmp_path / "liste.csv", pd.concat([cells, copied_whole, copied_new_text]))
+    serial = _findings(path, 1, [])
+    parallel = _findings(path, 2, [])
+    pd.testing.assert_frame_equal(serial, parallel)
+    identical = parallel[parallel["rule"] == "eu.duplicates.identical_row"]
+    last_rows = len(cells) + 2, len(cells) + 3  # the two copies, under the header
+    assert last_rows[0] in set(identical["row"])
+    assert last_rows[1] not in set(identical["row"])

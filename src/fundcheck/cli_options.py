@@ -154,9 +154,10 @@ def execution_options(fn: F) -> F:
                 "--jobs",
                 type=click.IntRange(min=1),
                 help="Processes: 2 runs the aggregate checks beside the record rules (with "
-                "--no-checks, reads the lists beside the rule engine's start), 1 one after the "
-                "other (default: 2 on two cores from 20,000 records, when the machine has the "
-                "memory for a second process).",
+                "--no-checks, reads the lists beside the rule engine's start, then validates "
+                "half the rows in each process), 1 one after the other (default: 2 on two "
+                "cores from 20,000 records, when the machine has the memory for a second "
+                "process).",
             ),
             click.option(
                 "--engine",

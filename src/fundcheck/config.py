@@ -58,9 +58,9 @@ class RunConfig(BaseModel):
     """Run the aggregate checks (``--no-checks``: record rules only)."""
     limits: InputLimits = Field(default_factory=InputLimits)
     jobs: int | None = Field(None, ge=1)
-    """Processes: 2 runs the aggregate checks beside the record rules, 1 one after the other;
-    None decides (2 on a machine with two cores, from 20,000 records, when the machine has the
-    memory for a second process)."""
+    """Processes: 2 runs the aggregate checks beside the record rules (without checks, half the
+    rows in each process), 1 one after the other; None decides (2 on a machine with two cores,
+    from 20,000 records, when the machine has the memory for a second process)."""
     engine: Literal["pandas", "spark"] = "pandas"
     """Where the record rules run: GX's pandas engine here, or its Spark engine."""
     spark_master: str = "local[2]"

@@ -2,10 +2,12 @@
 
 The record rules (the GX suite, with GX's import) and the aggregate checks read the same record
 sets and never each other's findings, so they can run at once. The child is forked after reading:
-it shares the record sets copy-on-write, runs the checks and sends back their findings (a pickled
-table). The parent, once its record rules are done, runs a share of the checks itself
-(``pipeline.CHECKS_AFTER_THE_RECORD_RULES``) so that both end about together. The result is the
-serial one: the parent puts the checks' findings where the serial run puts them.
+it shares the record sets copy-on-write, runs the checks and hands back their findings (put aside
+in the run's temporary folder as each check ends). The parent, once its record rules are done,
+runs a share of the checks itself (``pipeline.parent_share``) so that both end about together;
+the checks that build the most take turns across the two processes (``TakingTurns``). The result
+is the serial one: the parent puts the checks' findings where the serial run puts them. Without
+checks, the second core validates half the rows (``expectations.two_cores``).
 
 Nothing depends on the child succeeding: if it cannot start, dies, or fails, the parent runs the
 checks itself, so an error in a check surfaces as in a serial run (same message, same exit code).

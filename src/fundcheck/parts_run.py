@@ -28,6 +28,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from fundcheck.catalogue import suites_for
+from fundcheck.checks.frames import LONG_TEXTS, hash_long_texts
 from fundcheck.columns import as_categories
 from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import parse_field
@@ -63,8 +64,9 @@ from fundcheck.reference.lookups import programmes_for_label
 
 Progress = Callable[[str], None]
 
-NOT_KEPT = ("operation_summary", "location_text")
-"""Long free-text fields no aggregate check reads: not kept for the whole table."""
+NOT_KEPT = LONG_TEXTS
+"""Long free-text fields the aggregate checks only compare whole: kept as hashes
+(``hash_long_texts``)."""
 
 KEPT_WITHOUT_CHECKS = (*RECORD_COLUMNS, REGION_BASIS, PERIOD)
 """What is kept of every row when no aggregate check runs: what a finding names (row, code,
@@ -114,7 +116,7 @@ def validate_in_parts(
     for_checks: bool = True,
 ) -> PartsRun:
     """Read and validate a source a part at a time (see the module doc). ``for_checks``: keep
-    of every row the columns the aggregate checks read (all but ``NOT_KEPT``), else only
+    of every row the columns the aggregate checks read (``NOT_KEPT`` as hashes), else only
     ``KEPT_WITHOUT_CHECKS`` and what whole-set rules compare."""
     say = progress or (lambda _message: None)
     headers = reader.headers
@@ -228,7 +230,8 @@ class _Parts:
         self.reference, self.provenance = reference, provenance
         self.parameters, self.engine, self.period = parameters, engine, period
         self.keep_every_column = keep_every_column
-        """Keep every column but ``NOT_KEPT`` for the checks (else ``KEPT_WITHOUT_CHECKS``)."""
+        """Keep every column for the checks, ``NOT_KEPT`` as hashes (else
+        ``KEPT_WITHOUT_CHECKS``)."""
         self.add_programme_cci = add_programme_cci
         """Give every part a programme code column (titles name programmes somewhere)."""
         self.next_row = 2  # row 1 is the header
@@ -269,7 +272,8 @@ class _Parts:
                 self.suites[key].add(rows, _within(unreadable, rows.index))
         self.rows += len(frame)
         if self.keep_every_column:
-            kept = [c for c in frame.columns if c not in NOT_KEPT]
+            kept = list(frame.columns)
+            hash_long_texts(frame)
         else:
             compared = {c for suite in self.suites.values() for c in suite.compared_columns()}
             kept = [c for c in frame.columns if c in KEPT_WITHOUT_CHECKS or c in compared]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Sequence
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -19,8 +21,9 @@ import pandas as pd
 
 from fundcheck import __version__
 from fundcheck.catalogue import all_rules, suites_for
-from fundcheck.checks import CHECKS, run_checks
-from fundcheck.checks.frames import CheckData
+from fundcheck.checks import CHECKS
+from fundcheck.checks.base import each_check
+from fundcheck.checks.frames import CheckData, hash_long_texts
 from fundcheck.checks.freshness import edition_date
 from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
@@ -86,13 +89,15 @@ def _validate_periods(
 
 def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
     """Validate every source of the configuration and return the findings."""
-    return read_and_validate(config, progress)[0]
+    return read_and_validate(config, progress, keep_records=False)[0]
 
 
 def read_and_validate(
-    config: RunConfig, progress: Progress | None = None
+    config: RunConfig, progress: Progress | None = None, *, keep_records: bool = True
 ) -> tuple[RunResult, list[RecordSet]]:
-    """Like ``run``, also returning the canonical record sets (for the edition diff)."""
+    """Like ``run``, also returning the canonical record sets (for the edition diff).
+    ``keep_records`` False: their long free texts may be left as hashes once the record rules
+    have run (``checks.frames.hash_long_texts``)."""
     say = progress or (lambda _message: None)
     reference = load_reference()
     record_sets: list[RecordSet] = []
@@ -150,9 +155,9 @@ def read_and_validate(
 
     turns: TakingTurns | None = None
 
-    def aggregate_checks(ids: Sequence[str] | None = None) -> list[pd.DataFrame]:
+    def aggregate_checks(ids: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
         data = CheckData({rs.provenance.name: covered_records(rs) for rs in record_sets})
-        return run_checks(
+        return each_check(
             data,
             reference,
             config.parameters,
@@ -161,17 +166,28 @@ def read_and_validate(
             turn=turns.turn if turns is not None else lambda _rule: nullcontext(),
         )
 
+    def run_checks_beside(ids: Sequence[str], folder: Path) -> list[Path]:
+        """In the second process: the long texts as hashes (the record rules run in the
+        other), then the checks, each one's findings put aside in ``folder`` as it ends."""
+        for record_set in record_sets:
+            hash_long_texts(record_set.frame)
+        release_freed_memory()
+        return [put_aside(found, folder) for found in aggregate_checks(ids)]
+
     records = sum(len(rs.frame) for rs in record_sets)
     here = parent_share(records)
     beside_ids = child_order([rule for rule in CHECKS if rule not in here])
     with ExitStack() as stack:
-        checks_beside: Background[list[pd.DataFrame]] | None = None
+        checks_beside: Background[list[Path]] | None = None
         # a forked child would inherit the threads of a Spark session started to read a file
         jobs = 1 if any(isinstance(s, SparkFile) for s in read_in_parts) else config.jobs
         if with_checks and runs_in_parallel(jobs, records):
             say("running aggregate checks in a second process")
             turns = TakingTurns(CHECKS_BUILDING_MOST)
-            checks_beside = stack.enter_context(Background(lambda: aggregate_checks(beside_ids)))
+            aside = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fundcheck-")))
+            checks_beside = stack.enter_context(
+                Background(lambda: run_checks_beside(beside_ids, aside))
+            )
             turns.child_alive = checks_beside.alive
         for record_set in record_sets:
             findings.append(record_set.findings)
@@ -192,6 +208,10 @@ def read_and_validate(
                 suites[suite.name] = SuiteRef(
                     name=suite.name, version=suite.version, expectations=len(suite.expectations)
                 )
+        if checks_beside is not None and not keep_records:
+            for record_set in record_sets:  # as the second process holds them: half the memory
+                hash_long_texts(record_set.frame)
+            release_freed_memory()
         if with_checks:
             say("running aggregate checks")
             if checks_beside is None:
@@ -199,7 +219,8 @@ def read_and_validate(
             else:
                 here_ids = [rule for rule in CHECKS if rule in here]
                 by_rule = dict(zip(here_ids, aggregate_checks(here_ids), strict=True))
-                by_rule.update(zip(beside_ids, checks_beside.result(), strict=True))
+                put = zip(beside_ids, checks_beside.result(), strict=True)
+                by_rule.update((rule, taken_back(path)) for rule, path in put)
                 findings.extend(by_rule[rule] for rule in CHECKS)  # the serial run's order
     cper: CperDataset | None = None
     if cper_paths:
@@ -278,6 +299,24 @@ def child_order(rules: list[str]) -> list[str]:
     """The order the second process runs its checks in: those that build the most first, so
     that they are done before this process's share begins, then the others in registry order."""
     return sorted(rules, key=lambda rule: rule not in CHECKS_BUILDING_MOST)
+
+
+def put_aside(findings: pd.DataFrame, folder: Path) -> Path:
+    """Write a check's findings to a new file of ``folder`` (this run's private temporary
+    folder) and return its path: the second process holds no findings while it runs the next
+    checks (at a million real-copy rows, 240 MB)."""
+    handle, name = tempfile.mkstemp(suffix=".pickle", dir=folder)
+    with os.fdopen(handle, "wb") as out:
+        pickle.dump(findings, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return Path(name)
+
+
+def taken_back(path: Path) -> pd.DataFrame:
+    """A check's findings put aside by ``put_aside`` (written by this run, in its own folder)."""
+    with path.open("rb") as handle:
+        findings: pd.DataFrame = pickle.load(handle)  # noqa: S301 - this run's own file
+    path.unlink()
+    return findings
 
 
 def read_while_the_engine_starts(
