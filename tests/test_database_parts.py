@@ -334,3 +334,31 @@ def test_records_and_programmes_per_region_of_parts_without_checks(demo_cells, t
     assert in_parts.records_by_region == from_file.records_by_region
     assert in_parts.programmes_by_region == from_file.programmes_by_region
     assert sum(in_parts.records_by_region.values()) == 2_000
+
+
+def test_rows_alike_but_for_their_description_are_not_identical_in_parts(tmp_path):
+    """The parts keep the long texts as hashes: a row copied whole is an identical row, a row
+    copied with another description is not, as in the file."""
+    summary = "Objectifs et réalisations escomptés et effectifs"
+    cells = generate_demo().frame.head(200)
+    cells = pd.concat(
+        [cells, cells.iloc[[0]], cells.iloc[[1]].assign(**{summary: "Une autre description"})],
+        ignore_index=True,
+    )
+    csv = write_csv(tmp_path / "liste.csv", cells)
+    database = tmp_path / "liste.db"
+    with sqlite3.connect(database) as conn:
+        pd.DataFrame({str(n): _as_text(cells[n]) for n in cells.columns}).to_sql(
+            "liste", conn, index=False
+        )
+    in_file = _report("validate", str(csv), tmp=tmp_path)
+    in_parts = _report(
+        "validate", f"sqlite:///{database}", "--table", "liste",
+        "--config", _config(tmp_path, 50), tmp=tmp_path,
+    )  # fmt: skip
+    assert _findings(in_parts) == _findings(in_file)
+    identical = {
+        f["row"] for f in in_parts["findings"] if f["rule"] == "eu.duplicates.identical_row"
+    }
+    assert 202 in identical  # the row copied whole (header on row 1)
+    assert 203 not in identical  # the row copied with another description
