@@ -64,13 +64,11 @@ def run_checks(
     data: CheckData,
     reference: Reference,
     parameters: Mapping[str, Any],
-    after_each: Callable[[], None] = lambda: None,
     ids: Collection[str] | None = None,
-    turn: Callable[[str], AbstractContextManager[object]] = lambda _rule: nullcontext(),
 ) -> list[pd.DataFrame]:
     """Every registered check on ``data``, in registry order (or those of the rule ``ids``, in
-    that order): their findings tables (see ``each_check``)."""
-    return list(each_check(data, reference, parameters, after_each, ids, turn))
+    that order): their findings tables, all at once (``each_check`` gives them one by one)."""
+    return list(each_check(data, reference, parameters, ids=ids))
 
 
 def each_check(

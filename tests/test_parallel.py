@@ -299,3 +299,21 @@ def test_rows_alike_but_for_a_long_text_are_not_identical_in_either_process(
     last_rows = len(cells) + 2, len(cells) + 3  # the two copies, under the header
     assert last_rows[0] in set(identical["row"])
     assert last_rows[1] not in set(identical["row"])
+
+
+def test_when_the_child_cannot_put_findings_aside_the_parent_runs_its_checks(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk in the second process: the main process runs that share itself, the
+    findings are the serial run's, and the record sets it returns keep their texts."""
+
+    def disk_full(findings: pd.DataFrame, folder: Path) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "put_aside", disk_full)
+    serial = _findings(demo_path, 1, [])
+    config = RunConfig(sources=[demo_path], parameters={"as_of": AS_OF}, jobs=2)
+    result, record_sets = pipeline.read_and_validate(config)
+    pd.testing.assert_frame_equal(serial, result.findings)
+    summaries = record_sets[0].frame["operation_summary"]
+    assert summaries.dropna().map(type).eq(str).all() and summaries.notna().any()

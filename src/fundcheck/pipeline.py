@@ -166,9 +166,14 @@ def read_and_validate(
             turn=turns.turn if turns is not None else lambda _rule: nullcontext(),
         )
 
-    def run_checks_beside(ids: Sequence[str], folder: Path) -> list[Path]:
+    parent = os.getpid()
+
+    def run_checks_beside(ids: Sequence[str], folder: Path) -> list[pd.DataFrame | Path]:
         """In the second process: the long texts as hashes (the record rules run in the
-        other), then the checks, each one's findings put aside in ``folder`` as it ends."""
+        other), then the checks, each one's findings put aside in ``folder`` as it ends. Here
+        (the second process failed): the checks, as in a serial run."""
+        if os.getpid() == parent:
+            return list(aggregate_checks(ids))
         for record_set in record_sets:
             hash_long_texts(record_set.frame)
         release_freed_memory()
@@ -178,7 +183,7 @@ def read_and_validate(
     here = parent_share(records)
     beside_ids = child_order([rule for rule in CHECKS if rule not in here])
     with ExitStack() as stack:
-        checks_beside: Background[list[Path]] | None = None
+        checks_beside: Background[list[pd.DataFrame | Path]] | None = None
         # a forked child would inherit the threads of a Spark session started to read a file
         jobs = 1 if any(isinstance(s, SparkFile) for s in read_in_parts) else config.jobs
         if with_checks and runs_in_parallel(jobs, records):
@@ -219,8 +224,8 @@ def read_and_validate(
             else:
                 here_ids = [rule for rule in CHECKS if rule in here]
                 by_rule = dict(zip(here_ids, aggregate_checks(here_ids), strict=True))
-                put = zip(beside_ids, checks_beside.result(), strict=True)
-                by_rule.update((rule, taken_back(path)) for rule, path in put)
+                for rule, beside in zip(beside_ids, checks_beside.result(), strict=True):
+                    by_rule[rule] = taken_back(beside) if isinstance(beside, Path) else beside
                 findings.extend(by_rule[rule] for rule in CHECKS)  # the serial run's order
     cper: CperDataset | None = None
     if cper_paths:
@@ -272,7 +277,8 @@ RELATED_OPERATIONS_CHECKS = frozenset(
 """This process's share above ``PARENT_SHARE_MAX_RECORDS``: the two checks of related operations
 (they share their groups), the longest of the run. At a million generated rows the record rules
 ended 10.8 s before the child's checks (14.5 s of checks, 6.0 s of them these two); with these
-two here, the run took 25.0 s instead of 28.7 s."""
+two here, the run takes 26.1 s instead of 29.5 s (bench/compare.py, with the turns and the
+findings put aside)."""
 
 CHECKS_BUILDING_MOST = frozenset(
     {
