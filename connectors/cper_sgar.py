@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 
 from fundcheck.connectors.cper_headers import (
@@ -155,6 +154,8 @@ def is_sgar_workbook(path: Path) -> bool:
     """A workbook whose title says CPER and whose sheets hold operation tables."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
+    import openpyxl  # 0.1 s: only for a workbook
+
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - not a workbook we can open
@@ -171,6 +172,8 @@ def is_sgar_workbook(path: Path) -> bool:
 
 def read_sgar_workbook(path: Path, layouts: list[SheetLayout] | None = None) -> CperDataset:
     """The canonical CPER tables of a region's follow-up workbook (one sheet per volet)."""
+    import openpyxl
+
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many error types

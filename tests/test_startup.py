@@ -29,6 +29,7 @@ WATCHED = (
     "altair",
     "jinja2",
     "xlsxwriter",
+    "openpyxl",
 )
 
 RUNNER = f"""
@@ -148,6 +149,15 @@ def test_validate_imports_gx_but_not_what_gx_imports_for_other_expectations(tmp_
     assert report["summary"]["records"] == 180 and len(report["findings"]) == 116
     page = (tmp_path / "fundcheck-report" / "report.html").read_text("utf-8")
     assert page.rstrip().endswith("</html>")
+
+
+def test_validating_a_text_list_imports_no_workbook_reader(tmp_path):
+    """openpyxl (0.1 s) is imported for a workbook only (to tell a CPER workbook)."""
+    text_list = DATA / "realfiles" / "ListOfOperations_20160513.head260.csv"
+    args = ["validate", str(text_list), "--as-of", "2026-04-01", "--fail-on", "never"]
+    code, imported = imported_by(tmp_path, *args)
+    assert code == 0 and "great_expectations" in imported
+    assert "openpyxl" not in imported
 
 
 def test_validate_without_reports_imports_no_renderer(tmp_path):
