@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
 
-from fundcheck.connectors.header_rows import HeaderRow
+from fundcheck.connectors.header_rows import HeaderRow, header_texts
+from fundcheck.connectors.mapping_profiles import best_match, list_profiles, load_mapping
 from fundcheck.model import Provenance
 
 
@@ -34,6 +36,27 @@ class PartReader(Protocol):
         """The rows, ``rows_per_part`` at a time, as text cells (columns numbered): every
         column, or ``columns`` (by name, in that order); at least one part."""
         ...
+
+
+def mapped_columns(
+    headers: list[str], mapping: Path | None, *, name: str, location: str, format: str
+) -> tuple[HeaderRow, Provenance]:
+    """The column names matched to the canonical fields (``mapping``, else the best profile),
+    and the provenance of the source they head (no checksum: it is not read whole)."""
+    from fundcheck.connectors.file_connector import period_hint
+
+    texts = header_texts(headers)
+    profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
+    match = best_match(texts, profiles)
+    provenance = Provenance(
+        name=name,
+        location=location,
+        format=format,
+        sha256=None,
+        profile=match.profile.id,
+        period=period_hint(match.profile),
+    )
+    return HeaderRow(0, texts, match), provenance
 
 
 def cell_text(value: Any) -> str | None:

@@ -21,8 +21,7 @@ from typing import Any
 import pandas as pd
 
 from fundcheck.connectors import parts
-from fundcheck.connectors.header_rows import HeaderRow, header_texts
-from fundcheck.connectors.mapping_profiles import best_match, list_profiles, load_mapping
+from fundcheck.connectors.header_rows import HeaderRow
 from fundcheck.errors import ConfigError, SourceError
 from fundcheck.model import Provenance
 
@@ -73,20 +72,13 @@ class SparkParts:
         self.headers = [name.lstrip("\ufeff") for name in self.frame.columns]
 
     def mapped(self) -> tuple[HeaderRow, Provenance]:
-        texts = header_texts(self.headers)
-        profiles = [load_mapping(self.mapping)] if self.mapping is not None else list_profiles()
-        match = best_match(texts, profiles)
-        from fundcheck.connectors.file_connector import period_hint
-
-        provenance = Provenance(
+        return parts.mapped_columns(
+            self.headers,
+            self.mapping,
             name=self.source.name,
             location=self.source.uri,
             format=self.source.format,
-            sha256=None,
-            profile=match.profile.id,
-            period=period_hint(match.profile),
         )
-        return HeaderRow(0, texts, match), provenance
 
     def parts(self, columns: list[str] | None, rows_per_part: int) -> Iterator[pd.DataFrame]:
         frame = self.frame

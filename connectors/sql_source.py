@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from fundcheck.connectors import parts
-from fundcheck.connectors.header_rows import HeaderRow, header_texts
+from fundcheck.connectors.header_rows import HeaderRow
 from fundcheck.connectors.limits import DEFAULT_LIMITS, InputLimits
-from fundcheck.connectors.mapping_profiles import best_match, list_profiles, load_mapping
 from fundcheck.errors import ConfigError, SourceError
 from fundcheck.model import Provenance
 
@@ -227,20 +226,13 @@ def mapped_header(
 ) -> tuple[HeaderRow, Provenance]:
     """The column names matched to the canonical fields (``mapping`` or the best profile), and
     the source's provenance (URL with the password masked)."""
-    from fundcheck.connectors.file_connector import period_hint
-
-    texts = header_texts(headers)
-    profiles = [load_mapping(mapping)] if mapping is not None else list_profiles()
-    match = best_match(texts, profiles)
-    provenance = Provenance(
+    return parts.mapped_columns(
+        headers,
+        mapping,
         name=source.name,
         location=shown_url(source.url) + (f" [{source.table}]" if source.table else ""),
         format=source.dialect,
-        sha256=None,
-        profile=match.profile.id,
-        period=period_hint(match.profile),
     )
-    return HeaderRow(0, texts, match), provenance
 
 
 class DatabaseParts:

@@ -1,8 +1,11 @@
-"""Shared test set-up: no analytics from GX, and paths to the test data."""
+"""Shared test set-up: no analytics from GX, paths to the test data, and the report of a run of
+the command line."""
 
 from __future__ import annotations
 
+import json
 import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,34 @@ import pytest
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 
 DATA = Path(__file__).parent / "data"
+
+NAME_RULES = {"eu.publication.edition_date_unknown", "eu.publication.freshness"}
+"""Rules that read the source's name (a dated file name): a file and a table of the same rows
+differ there by nature."""
+
+
+def cli_report(*args: str, tmp: Path, as_of: str = "2026-04-01") -> tuple[int, dict, str]:
+    """``fundcheck ARGS`` with a JSON report in English, never failing on findings: the exit
+    code, the report (empty when none was written) and the output."""
+    from click.testing import CliRunner
+
+    from fundcheck.cli import cli
+
+    out = tmp / f"out-{uuid.uuid4().hex[:6]}"
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--report", "json", "--output", str(out), "--as-of", as_of,
+         "--fail-on", "never", "--lang", "en"],
+    )  # fmt: skip
+    path = out / "report.json"
+    report = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    return result.exit_code, report, result.output
+
+
+def findings_but_name(report: dict) -> list[dict]:
+    """A report's findings less the source's name (a file's or a table's) and the rules that
+    read it."""
+    return [{**f, "source": None} for f in report["findings"] if f["rule"] not in NAME_RULES]
 
 
 @pytest.fixture

@@ -15,13 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fundcheck.catalogue import suites_for
 from fundcheck.checks.frames import hash_long_texts
-from fundcheck.cli import cli
 from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
 from fundcheck.connectors.limits import InputLimits
@@ -34,28 +32,17 @@ from fundcheck.model import Normalisation
 from fundcheck.parts_run import NOT_KEPT, merged_notes, validate_in_parts
 from fundcheck.pipeline import run
 from fundcheck.reference import load_reference
+from tests.conftest import cli_report, findings_but_name
 
 POSTGRES_URL = os.environ.get(
     "FUNDCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-NAME_RULES = {"eu.publication.edition_date_unknown", "eu.publication.freshness"}
-"""Rules that read the source's name (a dated file name): they differ by nature."""
 
 
 def _report(*args: str, tmp: Path) -> dict:
-    out = tmp / f"out-{uuid.uuid4().hex[:6]}"
-    result = CliRunner().invoke(
-        cli,
-        [*args, "--report", "json", "--output", str(out), "--as-of", "2026-03-16",
-         "--fail-on", "never", "--lang", "en", "--jobs", "1"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    return json.loads((out / "report.json").read_text("utf-8"))
-
-
-def _findings(report: dict) -> list[dict]:
-    """The findings, less the source's name (a file's or a table's)."""
-    return [{**f, "source": None} for f in report["findings"] if f["rule"] not in NAME_RULES]
+    code, report, output = cli_report(*args, "--jobs", "1", tmp=tmp, as_of="2026-03-16")
+    assert code == 0, output
+    return report
 
 
 def _config(tmp: Path, rows_per_part: int) -> str:
@@ -103,7 +90,7 @@ def test_the_demo_in_postgresql_read_in_parts_gives_the_report_of_its_file(
     assert from_db["sources"][0]["rows"] == from_file["sources"][0]["rows"] == 2_000
     assert from_db["summary"] == from_file["summary"]
     assert len(from_db["findings"]) == len(from_file["findings"]) > 20
-    assert _findings(from_db) == _findings(from_file)
+    assert findings_but_name(from_db) == findings_but_name(from_file)
 
 
 def test_a_column_decides_its_convention_over_every_part(tmp_path):
@@ -119,7 +106,7 @@ def test_a_column_decides_its_convention_over_every_part(tmp_path):
     parts = _report(
         "validate", url, "--table", "liste", "--config", _config(tmp_path, 2), tmp=tmp_path
     )
-    assert _findings(parts) == _findings(whole)
+    assert findings_but_name(parts) == findings_but_name(whole)
     notes = {f["rule"]: f for f in whole["findings"] if f["rule"].startswith("read.normalised")}
     assert notes["read.normalised.amount_text"]["count"] == 5  # all but the plain "2.5"
     assert notes["read.normalised.rate_percent"]["count"] == 6
@@ -184,7 +171,7 @@ def test_the_demo_in_mariadb_read_in_parts_by_a_reader_gives_the_report_of_its_f
         "validate", url, "--table", "demo", "--config", _config(tmp_path, 500), tmp=tmp_path
     )
     assert from_db["summary"] == from_file["summary"]
-    assert _findings(from_db) == _findings(from_file)
+    assert findings_but_name(from_db) == findings_but_name(from_file)
     assert from_db["sources"][0]["location"].startswith(f"mysql+pymysql://{reader}:***@")
     assert "r3ad-only" not in json.dumps(from_db)
     assert _state(engine, database) == before
@@ -220,7 +207,7 @@ def test_an_empty_column_a_late_column_and_a_repeated_code_across_parts(tmp_path
     parts = _report(
         "validate", url, "--table", "liste", "--config", _config(tmp_path, 2), tmp=tmp_path
     )
-    assert _findings(parts) == _findings(whole)
+    assert findings_but_name(parts) == findings_but_name(whole)
     mandatory = [f for f in parts["findings"] if f["rule"] == "eu21.art49.mandatory_field"]
     assert [(f["field"], f["row"]) for f in mandatory if f["field"] == "operation_summary"] == [
         ("operation_summary", None)
@@ -268,7 +255,7 @@ def test_records_of_no_region_in_parts_without_checks(tmp_path):
     whole = _report(*args, tmp=tmp_path)
     parts = _report(*args, "--config", _config(tmp_path, 2), tmp=tmp_path)
     assert parts["summary"] == whole["summary"]
-    assert _findings(parts) == _findings(whole)
+    assert findings_but_name(parts) == findings_but_name(whole)
     assert whole["summary"]["by_region"]["national"]["records"] == 2
 
 
@@ -356,7 +343,7 @@ def test_rows_alike_but_for_their_description_are_not_identical_in_parts(tmp_pat
         "validate", f"sqlite:///{database}", "--table", "liste",
         "--config", _config(tmp_path, 50), tmp=tmp_path,
     )  # fmt: skip
-    assert _findings(in_parts) == _findings(in_file)
+    assert findings_but_name(in_parts) == findings_but_name(in_file)
     identical = {
         f["row"] for f in in_parts["findings"] if f["rule"] == "eu.duplicates.identical_row"
     }

@@ -4,8 +4,6 @@ own readers: the demo as CSV and as Parquet, with the real Spark on local[2]."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -17,25 +15,9 @@ from fundcheck.connectors.spark_source import SparkFile, is_hadoop_uri
 from fundcheck.demo import generate_demo, write_csv
 from fundcheck.demo.writers import _as_text
 from fundcheck.errors import ConfigError
+from tests.conftest import cli_report, findings_but_name
 
-NAME_RULES = {"eu.publication.edition_date_unknown", "eu.publication.freshness"}
-"""Rules that read the source's name (a dated file name)."""
-
-
-def _report(*args: str, tmp: Path) -> tuple[int, dict, str]:
-    out = tmp / f"out-{uuid.uuid4().hex[:6]}"
-    result = CliRunner().invoke(
-        cli,
-        [*args, "--report", "json", "--output", str(out), "--as-of", "2026-03-16",
-         "--fail-on", "never", "--lang", "en"],
-    )  # fmt: skip
-    path = out / "report.json"
-    report = json.loads(path.read_text("utf-8")) if path.exists() else {}
-    return result.exit_code, report, result.output
-
-
-def _findings(report: dict) -> list[dict]:
-    return [{**f, "source": None} for f in report["findings"] if f["rule"] not in NAME_RULES]
+AS_OF = "2026-03-16"
 
 
 @pytest.fixture(scope="module")
@@ -55,23 +37,25 @@ def test_a_csv_and_a_parquet_file_read_by_spark_in_parts_give_the_report_of_the_
     csv, parquet = demo_files
     config = tmp_path / "parts.toml"
     config.write_text("[limits]\nrows_per_part = 700\n", encoding="utf-8")
-    code, from_file, output = _report("validate", str(csv), tmp=tmp_path)
+    code, from_file, output = cli_report("validate", str(csv), tmp=tmp_path, as_of=AS_OF)
     assert code == 0, output
     for path in (csv, parquet):
-        code, by_spark, output = _report(
+        code, by_spark, output = cli_report(
             "validate", path.as_uri(), "--spark-master", spark_master, "--config", str(config),
-            tmp=tmp_path,
+            tmp=tmp_path, as_of=AS_OF,
         )  # fmt: skip
         assert code == 0, output
         source = by_spark["sources"][0]
         assert (source["location"], source["rows"]) == (path.as_uri(), 2_000)
         assert by_spark["summary"] == from_file["summary"]
-        assert _findings(by_spark) == _findings(from_file)
+        assert findings_but_name(by_spark) == findings_but_name(from_file)
 
 
 def test_a_file_spark_cannot_read_is_exit_3_naming_it(spark_master, tmp_path):
     missing = (tmp_path / "absent.csv").as_uri()
-    code, _, output = _report("validate", missing, "--spark-master", spark_master, tmp=tmp_path)
+    code, _, output = cli_report(
+        "validate", missing, "--spark-master", spark_master, tmp=tmp_path, as_of=AS_OF
+    )
     assert code == 3
     assert "absent.csv" in output and "Traceback" not in output
 

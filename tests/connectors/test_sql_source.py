@@ -23,6 +23,7 @@ from fundcheck.connectors import sql_source
 from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, is_database_url, shown_url
 from fundcheck.errors import ConfigError, SourceError
+from tests.conftest import NAME_RULES, cli_report
 
 POSTGRES_URL = os.environ.get(
     "FUNDCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -33,23 +34,10 @@ EXTRACT = (
     / "realfiles"
     / "20260316_liste_operations_extrait_9_regions.xlsx"
 )
-NAME_RULES = {"eu.publication.edition_date_unknown", "eu.publication.freshness"}
-"""Rules that read the source's name (a dated file name): they differ by nature."""
 
 
 def _extract() -> pd.DataFrame:
     return pd.read_excel(EXTRACT, dtype=str, engine="calamine")
-
-
-def _run(*args: str, tmp: Path) -> tuple[int, dict, str]:
-    out = tmp / f"out-{uuid.uuid4().hex[:6]}"
-    result = CliRunner().invoke(
-        cli,
-        [*args, "--report", "json", "--output", str(out), "--as-of", "2026-04-01",
-         "--fail-on", "never", "--lang", "en"],
-    )  # fmt: skip
-    report = json.loads((out / "report.json").read_text("utf-8")) if out.exists() else {}
-    return result.exit_code, report, result.output
 
 
 def _keys(report: dict) -> list[tuple]:
@@ -104,9 +92,9 @@ def test_a_postgresql_table_gives_the_findings_of_its_file_read_only(postgres, t
     engine, schema, reader = postgres
     before = _catalogue(engine, schema)
     url = f"postgresql+psycopg://{reader}:s3cr3t-pw@127.0.0.1:5432/test"  # trust: any password
-    code, from_db, output = _run("validate", url, "--table", f"{schema}.liste", tmp=tmp_path)
+    code, from_db, output = cli_report("validate", url, "--table", f"{schema}.liste", tmp=tmp_path)
     assert code == 0, output
-    _, from_file, _ = _run("validate", str(EXTRACT), tmp=tmp_path)
+    _, from_file, _ = cli_report("validate", str(EXTRACT), tmp=tmp_path)
     assert _keys(from_db) == _keys(from_file)
     assert from_db["summary"]["by_region"].keys() == from_file["summary"]["by_region"].keys()
     source = from_db["sources"][0]
@@ -120,7 +108,7 @@ def test_a_query_is_read_and_writing_statements_are_refused(postgres, tmp_path):
     engine, schema, reader = postgres
     url = f"postgresql+psycopg://{reader}@127.0.0.1:5432/test"
     query = f'SELECT * FROM "{schema}".liste WHERE "Région de l\'opération" LIKE \'53%%\''
-    code, report, output = _run("validate", url, "--query", query, tmp=tmp_path)
+    code, report, output = cli_report("validate", url, "--query", query, tmp=tmp_path)
     assert code == 0, output
     assert report["sources"][0]["rows"] == 20  # Bretagne's 20 operations
     for bad in (f'DELETE FROM "{schema}".liste', f'SELECT 1; DROP TABLE "{schema}".liste'):
@@ -155,7 +143,7 @@ def test_sqlite_is_read_without_changing_a_byte(tmp_path):
     with sqlite3.connect(database) as conn:
         _extract().to_sql("liste", conn, index=False)
     digest = hashlib.sha256(database.read_bytes()).hexdigest()
-    code, report, output = _run(
+    code, report, output = cli_report(
         "validate", f"sqlite:///{database}", "--table", "liste", tmp=tmp_path
     )
     assert code == 0, output
