@@ -86,12 +86,15 @@ def validate(
     unreadable: Mapping[str, pd.Series] | None = None,
     engine: Engine = PANDAS,
     two_cores: bool = False,
+    found_by_gx: Mapping[int, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Findings of ``suite`` on ``frame`` (a ``findings_frame``), one per failing row.
 
     ``reference`` is accepted for a uniform rule-runner signature: the suite's code lists were
     resolved from the packaged reference data when it was loaded. ``two_cores``: GX validates
     half the rows in a forked process (``two_cores.failing_rows_on_two_cores``).
+    ``found_by_gx``: GX's failing rows of ``frame``, found by another process (``gx_job`` run
+    by ``gx_failing_rows``); GX is not run here.
     """
     return run_suite(
         frame,
@@ -102,6 +105,7 @@ def validate(
         unreadable=unreadable,
         engine=engine,
         two_cores=two_cores,
+        found_by_gx=found_by_gx,
     ).findings
 
 
@@ -115,6 +119,7 @@ def run_suite(
     unreadable: Mapping[str, pd.Series] | None = None,
     engine: Engine = PANDAS,
     two_cores: bool = False,
+    found_by_gx: Mapping[int, np.ndarray] | None = None,
 ) -> SuiteRun:
     """Like :func:`validate`, also telling which expectations were skipped."""
     values = run_parameters(suite, parameters)
@@ -135,6 +140,7 @@ def run_suite(
         unreadable=unreadable,
         engine=engine,
         two_cores=two_cores,
+        found_by_gx=found_by_gx,
     )
 
     pieces = [
@@ -229,18 +235,55 @@ def failing_positions(
     unreadable: Mapping[str, pd.Series] | None = None,
     engine: Engine = PANDAS,
     two_cores: bool = False,
+    found_by_gx: Mapping[int, np.ndarray] | None = None,
 ) -> dict[int, np.ndarray]:
     """Positions in ``frame`` of the rows each planned expectation reports, by key: GX's failing
     rows less the unreadable cells, ``only_if_passes`` and ``where`` applied. ``two_cores``: on
-    GX's pandas engine, from ``two_cores.MIN_ROWS`` rows, half the rows go to a forked process."""
-    gx_data = gx_frame(frame, planned)
-    if two_cores and engine.name == "pandas" and len(gx_data) >= MIN_ROWS:
-        positions = failing_rows_on_two_cores(gx_data, suite_name, planned, values)
+    GX's pandas engine, from ``two_cores.MIN_ROWS`` rows, half the rows go to a forked process.
+    ``found_by_gx``: GX's failing rows, already found (GX is not run here)."""
+    if found_by_gx is None:
+        job = GxJob(suite_name, planned, dict(values), gx_frame(frame, planned), two_cores)
+        positions = gx_failing_rows(job, engine)
     else:
-        positions = failing_rows(gx_data, suite_name, planned, values, engine)
+        positions = dict(found_by_gx)
     positions = _drop_unreadable(positions, planned, frame, unreadable or {})
     positions = _apply_only_if_passes(positions, planned)
     return _apply_row_filters(positions, planned, frame)
+
+
+@dataclass(frozen=True)
+class GxJob:
+    """What GX needs to find the failing rows of one frame for one suite: the expectations
+    fitted to its columns, the run's parameters and the columns they read (``gx_frame``). It
+    pickles, so that a process where GX has started can run it (``gx_failing_rows``)."""
+
+    suite_name: str
+    planned: tuple[PlannedExpectation, ...]
+    parameters: dict[str, Any]
+    data: pd.DataFrame
+    two_cores: bool = False
+
+
+def gx_job(
+    frame: pd.DataFrame,
+    suite: SuiteFile,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    two_cores: bool = False,
+) -> GxJob:
+    """The GX part of validating ``frame`` against ``suite`` (``validate`` with
+    ``found_by_gx`` does the rest). Building it does not import GX."""
+    planned = plan_suite(suite, frame.columns).planned
+    values = run_parameters(suite, parameters)
+    return GxJob(suite.name, planned, values, gx_frame(frame, planned), two_cores)
+
+
+def gx_failing_rows(job: GxJob, engine: Engine = PANDAS) -> dict[int, np.ndarray]:
+    """Positions of the rows of ``job.data`` failing each planned expectation, by key
+    (``engine.failing_rows``; on both cores when the job asks and has the rows for it)."""
+    if job.two_cores and engine.name == "pandas" and len(job.data) >= MIN_ROWS:
+        return failing_rows_on_two_cores(job.data, job.suite_name, job.planned, job.parameters)
+    return failing_rows(job.data, job.suite_name, job.planned, job.parameters, engine)
 
 
 def is_empty_column(spec: ExpectationSpec, failing: int, rows: int) -> bool:

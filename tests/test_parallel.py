@@ -4,6 +4,7 @@ child that fails, dies or is interrupted never changes the outcome nor outlives 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import pickle
 import signal
@@ -12,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -20,9 +22,11 @@ from fundcheck import pipeline
 from fundcheck.checks import CHECKS
 from fundcheck.config import RunConfig
 from fundcheck.demo import generate_demo, write_demo
+from fundcheck.expectations.engine import Engine
 from fundcheck.parallel import (
     AUTO_MIN_RECORDS,
     Background,
+    Standby,
     TakingTurns,
     can_fork,
     memory_to_spare,
@@ -39,7 +43,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo(tmp_path_factory.mktemp("demo") / "demo.xlsx", generate_demo())
 
 
-def _findings(path: Path, jobs: int, progress: list[str]) -> pd.DataFrame:
+def _findings(path: Path, jobs: int | None, progress: list[str]) -> pd.DataFrame:
     config = RunConfig(sources=[path], parameters={"as_of": AS_OF}, jobs=jobs)
     return run(config, progress=progress.append).findings
 
@@ -58,9 +62,21 @@ def test_the_parallel_run_gives_the_serial_findings_in_the_same_order(demo_path:
 
 def test_the_parent_takes_a_share_of_the_checks_by_size() -> None:
     assert pipeline.parent_share(200_000) == pipeline.CHECKS_AFTER_THE_RECORD_RULES
+    beside_the_engine = pipeline.parent_share(200_000, engine_apart=True)
+    assert beside_the_engine == pipeline.CHECKS_BESIDE_THE_ENGINE
     large = pipeline.parent_share(pipeline.PARENT_SHARE_MAX_RECORDS + 1)
     assert large == pipeline.RELATED_OPERATIONS_CHECKS
-    assert large <= set(CHECKS) and set(CHECKS) >= pipeline.CHECKS_BUILDING_MOST
+    assert pipeline.parent_share(pipeline.PARENT_SHARE_MAX_RECORDS + 1, engine_apart=True) == large
+    assert large | beside_the_engine <= set(CHECKS) and set(CHECKS) >= pipeline.CHECKS_BUILDING_MOST
+    assert len(beside_the_engine) < len(CHECKS) / 2 + 2  # the other process has the rest
+
+
+def test_the_parent_runs_the_checks_building_most_last() -> None:
+    here = [rule for rule in CHECKS if rule in pipeline.CHECKS_BESIDE_THE_ENGINE]
+    ordered = pipeline.here_order(here)
+    heavy = [rule for rule in here if rule in pipeline.CHECKS_BUILDING_MOST]
+    assert heavy and sorted(ordered) == sorted(here)
+    assert ordered[len(here) - len(heavy) :] == heavy
 
 
 def test_the_child_runs_the_checks_building_most_first_then_in_registry_order() -> None:
@@ -209,9 +225,83 @@ def test_the_child_is_stopped_when_the_run_stops() -> None:
         os.kill(child, 0)
 
 
+def _pid_and(argument: object) -> tuple[int, object]:
+    return os.getpid(), argument
+
+
+def _fails(argument: object) -> object:
+    raise ValueError(f"check failed: {argument}")
+
+
+def _dies_unless_here(parent: int) -> str:
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return "computed here"
+
+
+def test_a_standby_child_gets_ready_then_runs_the_work_it_is_sent() -> None:
+    prepared: list[int] = []
+    with Standby(lambda: prepared.append(os.getpid())) as standby:
+        standby.submit(_pid_and, "list")
+        pid, argument = standby.result(lambda: (os.getpid(), "here"))
+    assert pid != os.getpid() and argument == "list"
+    assert not prepared  # it got ready in the child
+
+
+def test_a_standby_child_takes_in_its_work_while_it_gets_ready() -> None:
+    """The parent sends many times what a pipe holds while the child is still getting ready,
+    and goes on: the child takes the work in as it comes (else both would wait forever)."""
+    sent = multiprocessing.get_context("fork").Event()
+
+    def prepare() -> None:  # ready only once the parent has sent everything
+        if not sent.wait(timeout=30):
+            raise TimeoutError
+
+    work = pd.DataFrame({"amount": range(2_000_000)}, dtype="float64")  # 16 MB
+    with Standby(prepare) as standby:
+        standby.submit(_pid_and, work)
+        sent.set()
+        pid, copy = standby.result(lambda: (os.getpid(), None))
+    assert pid != os.getpid()
+    pd.testing.assert_frame_equal(copy, work)
+
+
+def test_what_the_standby_child_cannot_do_is_done_here() -> None:
+    parent = os.getpid()
+
+    def fails_to_get_ready() -> None:
+        raise OSError("cannot start the engine")
+
+    cases: list[tuple[Callable[[], None], Callable[[Any], object], object]] = [
+        (lambda: None, _dies_unless_here, parent),  # dies while working
+        (fails_to_get_ready, _pid_and, "list"),
+        (lambda: None, _pid_and, lambda: None),  # a work that does not pickle
+    ]
+    for prepare, work, argument in cases:
+        with Standby(prepare) as standby:
+            standby.submit(work, argument)
+            assert standby.result(lambda: "computed here") == "computed here"
+    with Standby(lambda: None) as standby, pytest.raises(ValueError, match="column 'x'"):
+        standby.submit(_fails, "column 'x'")
+        standby.result(lambda: _fails("column 'x'"))  # the serial run's error, raised here
+
+
+def test_a_standby_child_sent_no_work_ends_with_the_run() -> None:
+    standby: Standby[object, object] = Standby(lambda: time.sleep(60))
+    child = standby._process.pid
+    standby.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+    idle: Standby[object, object] = Standby(lambda: None)  # ready, waiting for work
+    child = idle._process.pid
+    idle.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+
+
 def _validate(path: Path, output: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """``fundcheck validate`` in a new process (where the rule engine has not started yet)."""
-    command = [sys.executable, "-m", "fundcheck", "validate", str(path), "--no-checks"]
+    command = [sys.executable, "-m", "fundcheck", "validate", str(path)]
     command += ["--as-of", AS_OF, "--report", "json", "--output", str(output), *options]
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
 
@@ -222,61 +312,102 @@ def _report(output: Path) -> dict[str, object]:
     return report
 
 
-def test_lists_read_while_the_engine_starts_give_the_serial_report(
-    demo_path: Path, tmp_path: Path
+@pytest.mark.parametrize("checks", [(), ("--no-checks",)], ids=["default", "no-checks"])
+def test_a_new_process_with_the_engine_ahead_writes_the_serial_report(
+    demo_path: Path, tmp_path: Path, checks: tuple[str, ...]
 ) -> None:
-    serial = _validate(demo_path, tmp_path / "serial", "--jobs", "1")
-    beside = _validate(demo_path, tmp_path / "beside", "--jobs", "2")
-    assert serial.returncode == beside.returncode == 1  # the demo has errors
-    assert _report(tmp_path / "serial") == _report(tmp_path / "beside")
-    report = _report(tmp_path / "beside")
+    serial = _validate(demo_path, tmp_path / "serial", "--jobs", "1", *checks)
+    ahead = _validate(demo_path, tmp_path / "ahead", "--jobs", "2", *checks)
+    assert serial.returncode == ahead.returncode == 1  # the demo has errors
+    assert _report(tmp_path / "serial") == _report(tmp_path / "ahead")
+    report = _report(tmp_path / "ahead")
     assert report["summary"]["records"] == len(pd.read_excel(demo_path, engine="calamine"))  # type: ignore[index]
     assert len(report["findings"]) > 0  # type: ignore[arg-type]
 
 
-def test_a_bad_list_read_in_the_child_fails_as_in_a_serial_run(tmp_path: Path) -> None:
+def test_a_bad_list_fails_with_the_engine_ahead_as_in_a_serial_run(tmp_path: Path) -> None:
     bad = tmp_path / "liste.csv"
     bad.write_text("Nom;Montant\nA;12\n", encoding="utf-8")
-    serial = _validate(bad, tmp_path / "serial", "--jobs", "1")
-    beside = _validate(bad, tmp_path / "beside", "--jobs", "2")
+    serial = _validate(bad, tmp_path / "serial", "--jobs", "1", "--no-checks")
+    beside = _validate(bad, tmp_path / "beside", "--jobs", "2", "--no-checks")
     assert serial.returncode == beside.returncode == 3
     assert "liste.csv" in beside.stderr and "no header row" in beside.stderr
     assert beside.stderr == serial.stderr
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: one process reads")
-def test_the_lists_are_read_by_a_child_while_this_process_starts_the_engine(
+def test_the_engine_goes_ahead_once_per_process_and_only_where_it_can_help(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    started: list[int] = []
     monkeypatch.setattr(pipeline, "engine_started", lambda: False)  # as in a new process
-    monkeypatch.setattr(pipeline, "start_engine", lambda: started.append(os.getpid()))
-    said: list[str] = []
-
-    def read_lists(progress: Callable[[str], None]) -> list[int]:
-        progress("reading liste.csv")
-        return [os.getpid()]
-
-    assert pipeline.read_while_the_engine_starts(read_lists, said.append, None) != [os.getpid()]
-    assert started == [os.getpid()]
-    assert said == ["reading the lists while the rule engine starts"]  # the child stays quiet
-    said.clear()
-    assert pipeline.read_while_the_engine_starts(read_lists, said.append, 1) == [os.getpid()]
-    assert said == ["reading liste.csv"] and started == [os.getpid()]  # --jobs 1: all here
+    monkeypatch.setattr(pipeline, "ENGINE_AHEAD_ONCE", [])
+    files, pandas = [Path("liste.csv")], Engine()
+    assert not pipeline.engine_goes_ahead(1, files, [], pandas)  # --jobs 1: one process
+    assert not pipeline.engine_goes_ahead(2, [], [], pandas)  # no list file
+    assert not pipeline.engine_goes_ahead(2, files, ["a table"], pandas)  # validated in parts
+    assert not pipeline.engine_goes_ahead(2, files, [], Engine("spark"))
+    assert pipeline.engine_goes_ahead(2, files, [], pandas)
+    assert not pipeline.engine_goes_ahead(2, files, [], pandas)  # once: GX starts here now
+    monkeypatch.setattr(pipeline, "ENGINE_AHEAD_ONCE", [])
+    monkeypatch.setattr(pipeline, "engine_started", lambda: True)
+    assert not pipeline.engine_goes_ahead(2, files, [], pandas)  # GX already runs here
 
 
-def test_a_record_set_as_read_crosses_to_another_process_whole(demo_path: Path) -> None:
-    """What the reading child sends back: a record set read from a file pickles and unpickles
-    to the same records, findings and provenance (else the parent would read the file again)."""
+@pytest.mark.parametrize("jobs", [2, None], ids=["checks-child", "checks-here"])
+def test_with_the_engine_ahead_the_failing_rows_come_from_the_other_process(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int | None
+) -> None:
+    """GX finds the failing rows in the process started ahead; this one runs its checks
+    meanwhile (a share of them beside a checks' child with ``--jobs 2``; all of them below
+    20,000 records otherwise), then makes the findings: they are the serial run's."""
+    if jobs is None and len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the engine starts here")
+    serial = _findings(demo_path, 1, [])
+    monkeypatch.setattr(pipeline, "engine_started", lambda: False)  # as in a new process
+    monkeypatch.setattr(pipeline, "ENGINE_AHEAD_ONCE", [])
+    found_by_gx: list[object] = []
+    validate = pipeline.validate
+
+    def spied(*args: object, **kwargs: Any) -> pd.DataFrame:
+        found_by_gx.append(kwargs["found_by_gx"])
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "validate", spied)
+    here: list[int] = []
+    gx_failing_rows, parent = pipeline.gx_failing_rows, os.getpid()
+
+    def found_where(*args: Any) -> object:
+        if os.getpid() == parent:
+            here.append(1)
+        return gx_failing_rows(*args)
+
+    monkeypatch.setattr(pipeline, "gx_failing_rows", found_where)
+    steps: list[str] = []
+    ahead = _findings(demo_path, jobs, steps)
+    assert "starting the rule engine in a second process" in steps
+    checks_child = "running aggregate checks in a second process" in steps
+    assert checks_child == (jobs == 2)  # the demo has fewer than 20,000 records
+    assert steps.index("running aggregate checks") < steps.index(
+        "validating the records in the second process"
+    )
+    assert found_by_gx and all(isinstance(found, dict) and found for found in found_by_gx)
+    assert not here
+    pd.testing.assert_frame_equal(serial, ahead)
+
+
+def test_a_gx_job_crosses_to_another_process_whole(demo_path: Path) -> None:
+    """What the engine's process is sent: the expectations fitted to the list's columns, the
+    run's parameters and the columns GX reads pickle and unpickle unchanged."""
     from fundcheck.connectors import read_source
+    from fundcheck.expectations.runner import gx_job
     from fundcheck.reference import load_reference
 
-    record_set = read_source(demo_path, load_reference())
-    copy = pickle.loads(pickle.dumps(record_set, protocol=pickle.HIGHEST_PROTOCOL))
-    pd.testing.assert_frame_equal(copy.frame, record_set.frame)
-    pd.testing.assert_frame_equal(copy.findings, record_set.findings)
-    assert copy.provenance == record_set.provenance and copy.provenance.sha256
-    assert copy.column_labels == record_set.column_labels
+    (part,) = pipeline.suite_parts([read_source(demo_path, load_reference())])
+    job = gx_job(part.frame, part.suite, {"as_of": AS_OF}, two_cores=True)
+    copy = pickle.loads(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+    pd.testing.assert_frame_equal(copy.data, job.data)
+    assert copy.planned == job.planned and len(job.planned) > 10
+    assert copy.parameters == job.parameters and copy.two_cores
+    assert copy.data.select_dtypes("category").shape[1] > 5  # texts travel as categories
 
 
 def test_rows_alike_but_for_a_long_text_are_not_identical_in_either_process(

@@ -139,7 +139,7 @@ def test_validate_imports_gx_but_not_what_gx_imports_for_other_expectations(tmp_
     and the renderers it writes with); SciPy's statistics and Altair, which GX imports for the
     KL-divergence expectation only, stay deferred (``engine.GX_DEFERRED``)."""
     args = ["validate", str(LIST_2021), "--as-of", "2026-04-01", "--fail-on", "never"]
-    args += ["--report", "json,html"]
+    args += ["--report", "json,html", "--jobs", "1"]  # GX starts in this process
     code, imported = imported_by(tmp_path, *args)
     assert code == 0
     assert {"great_expectations", "pandas", "jinja2"} <= imported
@@ -151,17 +151,28 @@ def test_validate_imports_gx_but_not_what_gx_imports_for_other_expectations(tmp_
     assert page.rstrip().endswith("</html>")
 
 
+def test_with_the_engine_ahead_the_main_process_never_imports_gx(tmp_path):
+    """``--jobs 2`` in a new process: GX starts and finds the failing rows in a child started
+    ahead; the main process reads, checks and reports without it, to the same findings."""
+    args = ["validate", str(LIST_2021), "--as-of", "2026-04-01", "--fail-on", "never"]
+    code, imported = imported_by(tmp_path, *args, "--report", "json", "--jobs", "2")
+    assert code == 0 and "pandas" in imported
+    assert "great_expectations" not in imported
+    report = json.loads((tmp_path / "fundcheck-report" / "report.json").read_text("utf-8"))
+    assert report["summary"]["records"] == 180 and len(report["findings"]) == 116
+
+
 def test_validating_a_text_list_imports_no_workbook_reader(tmp_path):
     """openpyxl (0.1 s) is imported for a workbook only (to tell a CPER workbook)."""
     text_list = DATA / "realfiles" / "ListOfOperations_20160513.head260.csv"
     args = ["validate", str(text_list), "--as-of", "2026-04-01", "--fail-on", "never"]
-    code, imported = imported_by(tmp_path, *args)
+    code, imported = imported_by(tmp_path, *args, "--jobs", "1")
     assert code == 0 and "great_expectations" in imported
     assert "openpyxl" not in imported
 
 
 def test_validate_without_reports_imports_no_renderer(tmp_path):
     args = ["validate", str(LIST_2021), "--as-of", "2026-04-01", "--fail-on", "never"]
-    code, imported = imported_by(tmp_path, *args)
+    code, imported = imported_by(tmp_path, *args, "--jobs", "1")
     assert code == 0 and "great_expectations" in imported
     assert "xlsxwriter" not in imported  # the XLSX renderer's and the CPER template's writer

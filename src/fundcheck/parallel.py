@@ -1,19 +1,23 @@
-"""Both cores: the aggregate checks run in a forked process while this one runs the record rules.
+"""Both cores: GX starts while the lists are read, the aggregate checks run beside the record rules.
 
-The record rules (the GX suite, with GX's import) and the aggregate checks read the same record
-sets and never each other's findings, so they can run at once. The child is forked after reading:
-it shares the record sets copy-on-write, runs the checks and hands back their findings (put aside
-in the run's temporary folder as each check ends). The parent, once its record rules are done,
-runs a share of the checks itself (``pipeline.parent_share``) so that both end about together;
-the checks that build the most take turns across the two processes (``TakingTurns``). The result
-is the serial one: the parent puts the checks' findings where the serial run puts them. Without
-checks, the second core validates half the rows (``expectations.two_cores``).
+GX takes about 1.3 s to start, whatever the size of the lists: a child forked at the start of a
+run starts it while this process reads the lists (``Standby``), then finds the failing rows of
+the columns it is sent. The record rules and the aggregate checks read the same record sets and
+never each other's findings, so they can run at once: a second child, forked after reading,
+shares the record sets copy-on-write, runs a share of the checks and hands back their findings
+(put aside in the run's temporary folder as each check ends; ``Background``), while this process
+runs the other share (``pipeline.parent_share``) and makes the record findings from the failing
+rows. Above 500,000 records the checks that build the most take turns across the two processes
+(``TakingTurns``). The result is the serial one: the parent puts every finding where the serial
+run puts it. Without checks, GX validates half the rows in a child of its own
+(``expectations.two_cores``).
 
-Nothing depends on the child succeeding: if it cannot start, dies, or fails, the parent runs the
-checks itself, so an error in a check surfaces as in a serial run (same message, same exit code).
-A run is parallel when fork is available and either ``jobs`` asks for it (2 or more) or ``jobs``
+Nothing depends on a child succeeding: if it cannot start, dies, or fails, the parent does its
+work itself, so an error surfaces as in a serial run (same message, same exit code). The checks
+run in a child when fork is available and either ``jobs`` asks for it (2 or more) or ``jobs``
 is not set, the machine has two cores, the list is large enough to gain from it and the machine
-has the memory for a second process (``memory_to_spare``). The child's result is pickled straight
+has the memory for a second process (``memory_to_spare``); GX starts in a child on the terms of
+``pipeline.engine_goes_ahead``. A child's result is pickled straight
 into the pipe and unpickled as it arrives, never held whole as bytes: at a million rows the
 checks' findings weigh hundreds of megabytes.
 """
@@ -27,12 +31,14 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 AUTO_MIN_RECORDS = 20_000
 """Below this many records, forking costs more than the checks it would overlap."""
@@ -133,11 +139,100 @@ class Background(Generic[T]):
             self._receiver = None
         if self._process is not None:
             if self._process.is_alive():
-                self._process.terminate()
+                # killed, not asked to stop: it has nothing to clean up, and just forked it
+                # would still run this process's handler of SIGTERM (and print a traceback)
+                self._process.kill()
             self._process.join()
             self._process = None
 
     def __enter__(self) -> Background[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Standby(Generic[A, T]):
+    """A forked child that gets ready at once (``prepare``: importing the rule engine, say) while
+    this process goes on, then runs the one piece of work it is sent (``submit``: a module-level
+    function and its argument, pickled into its pipe) and hands back the result (``result``).
+
+    Nothing depends on the child: if it cannot start, dies, fails, or cannot be sent the work or
+    send its result, ``result`` runs ``here`` in this process instead, so the outcome (a value or
+    an error) is the serial one. Use as a context manager so that the child never outlives the
+    run; a child never sent any work ends when this process closes its pipe."""
+
+    def __init__(self, prepare: Callable[[], None]) -> None:
+        self._process: Any = None
+        self._sender: BinaryIO | None = None
+        self._receiver: BinaryIO | None = None
+        try:
+            context = multiprocessing.get_context("fork")
+            work_out, work_in = os.pipe()
+            result_out, result_in = os.pipe()
+            process = context.Process(
+                target=_standing_by,
+                args=(prepare, (work_out, work_in), (result_out, result_in)),
+                daemon=False,  # it may fork helpers of its own (a daemon may not)
+            )
+            gc.freeze()
+            try:
+                process.start()
+            finally:
+                gc.unfreeze()
+        except (OSError, ValueError):
+            return  # no child: result() runs the work here
+        os.close(work_out)
+        os.close(result_in)
+        self._process = process
+        self._sender = os.fdopen(work_in, "wb")
+        self._receiver = os.fdopen(result_out, "rb")
+
+    def submit(self, work: Callable[[A], T], argument: A) -> None:
+        """Send the child ``work(argument)``; if it cannot be sent, ``result`` runs it here."""
+        if self._sender is None:
+            return
+        try:
+            pickle.dump((work, argument), self._sender, protocol=pickle.HIGHEST_PROTOCOL)
+            self._sender.close()
+        except Exception:  # noqa: BLE001 - unpicklable work or a child gone: run it here
+            self.close()
+        finally:
+            self._sender = None
+
+    def result(self, here: Callable[[], T]) -> T:
+        """The child's result, or ``here()`` computed in this process if the child did not
+        give it."""
+        outcome = self._receive()
+        self.close()
+        if outcome is not None:
+            return outcome[0]
+        return here()
+
+    def _receive(self) -> tuple[T] | None:
+        if self._receiver is None:
+            return None
+        try:
+            status, value = pickle.load(self._receiver)
+        except Exception:  # the child died, failed, or sent what cannot be read
+            return None
+        return (value,) if status == "ok" else None
+
+    def close(self) -> None:
+        """Stop the child if it still runs and release the pipes."""
+        for stream in (self._sender, self._receiver):
+            if stream is not None:
+                stream.close()  # a child waiting for work reads the end of it and stops
+        self._sender = self._receiver = None
+        if self._process is not None:
+            if self._process.is_alive():
+                # killed, not asked to stop: it has nothing to clean up, and just forked it
+                # would still run this process's handler of SIGTERM (and print a traceback)
+                self._process.kill()
+            self._process.join()
+            self._process = None
+
+    def __enter__(self) -> Standby[A, T]:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -208,3 +303,49 @@ def _child(task: Callable[[], Any], reading: int, writing: int) -> None:
         pass
     finally:
         os._exit(0)  # no atexit handlers, no flush of the parent's inherited buffers
+
+
+def _standing_by(
+    prepare: Callable[[], None], work_pipe: tuple[int, int], result_pipe: tuple[int, int]
+) -> None:
+    """In a ``Standby`` child: quiet as a ``Background`` child; get ready while a thread takes
+    in the work as it comes (the parent never waits on a full pipe), then run it, send the
+    result, exit. A failure to get ready is reported once the work has come (the parent then
+    runs it); no work (the parent closed the pipe): exit."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    os.close(work_pipe[1])
+    os.close(result_pipe[0])
+    received: list[tuple[Callable[[Any], Any], Any]] = []
+
+    def take_in() -> None:  # one pickle: it ends at its own end, not at the pipe's
+        with os.fdopen(work_pipe[0], "rb") as incoming, suppress(Exception):
+            received.append(pickle.load(incoming))
+
+    taking_in = threading.Thread(target=take_in, daemon=True)
+    try:
+        taking_in.start()
+        try:
+            prepare()
+            ready = True
+        except BaseException:  # noqa: BLE001 - the parent runs the work itself
+            ready = False
+        taking_in.join()
+        if not received:  # no work came, or it could not be read: the parent runs it
+            return
+        work, argument = received.pop()
+        with os.fdopen(result_pipe[1], "wb") as sender:
+            try:
+                if not ready:
+                    raise RuntimeError("not ready")
+                value = work(argument)
+                del argument
+            except BaseException:  # the parent runs the work again and reports the error
+                pickle.dump(("failed", None), sender)
+            else:
+                pickle.dump(("ok", value), sender, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 - a cut stream: the parent sees it
+        pass
+    finally:
+        os._exit(0)
