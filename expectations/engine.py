@@ -115,6 +115,22 @@ def start_engine() -> None:
     _context()
 
 
+PANDAS_ONLY_LEFT_OUT = ("sqlalchemy", "pyspark")
+"""What GX imports at start for its SQL and Spark engines, left out of a process that runs its
+pandas engine only (``start_pandas_engine``): about 0.35 s of the 1.6 s GX takes to start with
+both installed (0.3 s SQLAlchemy, 0.07 s PySpark)."""
+
+
+def start_pandas_engine() -> None:
+    """``start_engine`` in a process that will run GX's pandas engine only and nothing else (the
+    process a run starts GX in while it reads the lists): the libraries of GX's SQL and Spark
+    engines that this process has not imported yet are made unimportable first. GX treats them
+    as not installed; fundcheck's expectations import PySpark only to run on Spark."""
+    for name in PANDAS_ONLY_LEFT_OUT:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+    start_engine()
+
+
 def engine_started() -> bool:
     """Whether GX is imported and its context made (a previous run of this process)."""
     return _context.cache_info().currsize > 0

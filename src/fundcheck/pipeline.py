@@ -35,8 +35,8 @@ from fundcheck.connectors.sql_source import SqlSource
 from fundcheck.cper_model import CperDataset
 from fundcheck.cper_pipeline import execution_pace, is_cper_source, validate_cper
 from fundcheck.cper_pipeline import records_by_region as cper_records_by_region
-from fundcheck.expectations import SuiteFile, engine_started, start_engine, validate
-from fundcheck.expectations.engine import Engine
+from fundcheck.expectations import SuiteFile, engine_started, validate
+from fundcheck.expectations.engine import Engine, start_pandas_engine
 from fundcheck.expectations.runner import GxJob, gx_failing_rows, gx_job
 from fundcheck.findings import TEXT, concat_findings, finding, findings_frame, render_message
 from fundcheck.memory import release_freed_memory
@@ -144,7 +144,7 @@ def read_and_validate(
         engine_ahead: Standby[list[GxJob], list[dict[int, np.ndarray]]] | None = None
         if engine_goes_ahead(config.jobs, files, read_in_parts, engine):
             say("starting the rule engine in a second process")
-            engine_ahead = stack.enter_context(Standby(start_engine))
+            engine_ahead = stack.enter_context(Standby(start_pandas_engine))
         read = read_lists()
         validated: dict[int, PartsRun] = {}
         for source in read_in_parts:
