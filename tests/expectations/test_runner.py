@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from fundcheck.errors import ConfigError, SuiteError
-from fundcheck.expectations import SuiteFile, parse_suite, plan_suite, run_suite, validate
+from fundcheck.expectations import SuiteFile, parse_suite, plan_suite, run_suite, runner, validate
 from fundcheck.expectations.engine import failing_rows
 from fundcheck.expectations.runner import gx_frame, run_parameters
 from fundcheck.reference import load_reference
@@ -273,6 +273,40 @@ def test_modules_gx_imports_but_fundcheck_never_uses_are_real_on_first_use():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0.5108", "True", "0.5", "Chart"]
+
+
+def test_the_pandas_only_engine_starts_without_sql_nor_spark_and_finds_the_same_rows(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    """In a fresh interpreter, GX started for its pandas engine only leaves SQLAlchemy and
+    PySpark unimported, and finds the failing rows GX finds with them (this process)."""
+    import json
+    import pickle
+    import subprocess
+    import sys
+
+    frame = make_operations([{"fund": "FEDER"}, {"fund": "XX"}, {"fund": None}])
+    job = runner.gx_job(frame, suite, {"as_of": "2026-04-01"})
+    here = {key: rows.tolist() for key, rows in runner.gx_failing_rows(job).items()}
+    assert here  # the unknown fund and the empty one fail
+    code = "\n".join(
+        [
+            "import json, pickle, sys",
+            "from fundcheck.expectations.engine import start_pandas_engine",
+            "from fundcheck.expectations.runner import gx_failing_rows",
+            "job = pickle.load(sys.stdin.buffer)",
+            "start_pandas_engine()",
+            "found = gx_failing_rows(job)",
+            "left_out = [m for m in ('sqlalchemy', 'pyspark') if sys.modules.get(m) is not None]",
+            "print(json.dumps([left_out, {k: v.tolist() for k, v in found.items()}]))",
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=pickle.dumps(job), capture_output=True, check=True
+    )
+    left_out, there = json.loads(done.stdout)
+    assert left_out == []
+    assert {int(key): rows for key, rows in there.items()} == here
 
 
 def test_an_expectation_builds_its_configuration_once_per_run() -> None:
