@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from pydantic import Field
 
@@ -116,16 +117,22 @@ class BeneficiaryIdentity:
             return findings_frame()
         counts = known.groupby(key)[varying].nunique()
         several = counts[counts > 1]
-        firsts = []
+        # the groups' rows in key order, each group's in row order: one sort, then slices
+        grouped = known[known[key].isin(several.index)].sort_values([key, "_row"], kind="stable")
+        if grouped.empty:
+            return findings_frame()
+        keys = grouped[key].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        row_numbers = grouped["_row"].to_numpy(dtype=np.int64)
+        names = grouped["beneficiary_name"].to_numpy(dtype=object)
+        firsts = grouped.index.to_numpy()[starts].tolist()
         messages = []
-        grouped = known[known[key].isin(several.index)].groupby(key, sort=True)
-        for value, group in grouped:  # the keys of ``several``, in the same (sorted) order
-            n = several[value]
-            group = group.sort_values("_row")
-            rows = ", ".join(str(int(r)) for r in group["_row"].head(10))
-            shown = group["beneficiary_name"].iloc[0] if key == "_name" else value
-            firsts.append(group.index[0])
-            values = {"key": shown, "n": n}
+        for begin, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            value = keys[begin]
+            rows = ", ".join(str(r) for r in row_numbers[begin : min(end, begin + 10)].tolist())
+            shown = names[begin] if key == "_name" else value
+            values = {"key": shown, "n": several[value]}
             messages.append(
                 (
                     self.rule.message_fr.format(what_fr=what_fr.format(**values), rows=rows),
@@ -270,7 +277,9 @@ class ConcentrationIndicators:
         out = []
         amounts = ops.dropna(subset=["specific_objective", "eu_amount"])
         amounts = amounts[amounts["eu_amount"] > 0]
-        for (cci, objective), group in amounts.groupby(["programme_cci", "specific_objective"]):
+        keys = ["programme_cci", "specific_objective"]
+        amounts = amounts[_may_be_concentrated(amounts, keys, params)]
+        for (cci, objective), group in amounts.groupby(keys):
             if len(group) < params["arachne_concentration_min_operations"]:
                 continue
             shares = group.groupby("_name")["eu_amount"].sum() / group["eu_amount"].sum()
@@ -331,3 +340,33 @@ class ConcentrationIndicators:
                 region = programme_region(group, str(cci), reference)
                 out.append(self._finding(str(cci), region, under, detail))
         return out
+
+
+HHI_MARGIN = 1e-9
+"""How far under the threshold a Herfindahl index computed for all groups at once may fall and
+still be computed again group by group (the sums may differ in their last bits)."""
+
+
+def _may_be_concentrated(
+    amounts: pd.DataFrame, keys: list[str], params: Mapping[str, Any]
+) -> np.ndarray:
+    """The rows of the (programme, specific objective) groups that may reach the thresholds of
+    concentrated support: the size and Herfindahl index of every group at once, so that only
+    those groups are looked at one by one (there, exactly as reported)."""
+    if amounts.empty:
+        return np.zeros(0, dtype=bool)
+    by_group = amounts.groupby(keys, sort=False)
+    size = by_group["eu_amount"].transform("size").to_numpy()
+    total = by_group["eu_amount"].transform("sum").to_numpy()
+    per_name = amounts.groupby([*keys, "_name"], sort=False)["eu_amount"].transform("sum")
+    first_of_name = ~amounts.duplicated([*keys, "_name"]).to_numpy()
+    squares = np.where(first_of_name, (per_name.to_numpy() / total) ** 2, 0.0)
+    hhi = (
+        pd.Series(squares, index=amounts.index)
+        .groupby([amounts[key] for key in keys], sort=False)
+        .transform("sum")
+    )
+    enough = size >= params["arachne_concentration_min_operations"]
+    concentrated = hhi.to_numpy() >= params["arachne_concentration_hhi"] - HHI_MARGIN
+    kept: np.ndarray = np.logical_and(enough, concentrated)
+    return kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from fundcheck.checks.frames import SOURCE
@@ -166,3 +167,29 @@ def group_rows(sources: Sequence[str], rows: Sequence[int]) -> Text:
             f"rows {', '.join(en)} and {more} more",
         )
     return f"lignes {', '.join(fr)}", f"rows {', '.join(en)}"
+
+
+def groups_rows(
+    sources: np.ndarray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> list[Text]:
+    """``group_rows`` of each group of consecutive positions (``starts[i]:ends[i]`` of
+    ``sources`` and ``rows``), without a Python step per row for a group whose rows are all in
+    its first row's source (tens of thousands of groups in a large list)."""
+    if not len(starts):
+        return []
+    group = np.repeat(np.arange(len(starts)), ends - starts)
+    home = sources[starts][group]
+    one_source = np.logical_and.reduceat(sources == home, starts) if len(sources) else starts
+    numbers = [str(row) for row in rows.tolist()]
+    out: list[Text] = []
+    for begin, end, alone in zip(starts.tolist(), ends.tolist(), one_source.tolist(), strict=True):
+        if not alone:
+            out.append(group_rows(list(sources[begin:end]), rows[begin:end].tolist()))
+            continue
+        listed = ", ".join(numbers[begin : min(end, begin + LISTED_ROWS)])
+        more = end - begin - LISTED_ROWS
+        if more > 0:
+            out.append((f"lignes {listed} et {more} autre(s)", f"rows {listed} and {more} more"))
+        else:
+            out.append((f"lignes {listed}", f"rows {listed}"))
+    return out

@@ -34,10 +34,10 @@ from pydantic import Field
 
 from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
-from fundcheck.checks.findings import eur, group_rows, records, render
+from fundcheck.checks.findings import eur, groups_rows, records, render
 from fundcheck.checks.frames import SOURCE, amounts, operations, shared, text
 from fundcheck.checks.related import components, near_duplicate_links
-from fundcheck.findings import RECORD_COLUMNS, findings_frame
+from fundcheck.findings import RECORD_COLUMNS, findings_frame, render_message
 from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
@@ -194,18 +194,29 @@ def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
     eu = chosen["eu"].to_numpy()[starts]
     eligible = chosen["eligible"].to_numpy()[starts]
     lasts = ops.loc[position[ends - 1]]
-    messages = [
-        render(
-            rule,
-            {
-                "count": int(e - b),
-                "rows": group_rows(list(sources[b:e]), rows[b:e].tolist()),
-                "eu": eur(float(money)),
-                "eligible": eur(float(cost)) if pd.notna(cost) else "—",
-            },
-        )
-        for b, e, money, cost in zip(starts, ends, eu, eligible, strict=True)
-    ]
+    listed = groups_rows(sources, rows, starts, ends)
+    counts = (ends - starts).tolist()
+    if kind == "double_funding":  # the amounts are in its message only
+        messages = [
+            render(
+                rule,
+                {
+                    "count": count,
+                    "rows": rows_text,
+                    "eu": eur(float(money)),
+                    "eligible": eur(float(cost)) if pd.notna(cost) else "—",
+                },
+            )
+            for count, rows_text, money, cost in zip(counts, listed, eu, eligible, strict=True)
+        ]
+    else:
+        messages = [
+            (
+                render_message(rule.message_fr, count=count, rows=fr),
+                render_message(rule.message_en, count=count, rows=en),
+            )
+            for count, (fr, en) in zip(counts, listed, strict=True)
+        ]
     found = records(
         rule,
         lasts,
