@@ -129,11 +129,26 @@ def text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def policy_objectives(frame: pd.DataFrame) -> pd.Series:
     """Policy objective number of each operation ("1".."5", "8" for JTF): from the specific
-    objective code (RSO2.1 → 2, JSO8.1 → 8, ESO4.x → 4), else from the policy objective cell."""
-    from_so = text(frame, "specific_objective").str.extract(_PO_FROM_SO, expand=False)
-    from_so = from_so.mask(text(frame, "specific_objective").str.startswith("ESO"), "4")
-    from_cell = text(frame, "policy_objective").str.extract(_PO_DIGIT, expand=False)
-    return from_so.fillna(from_cell).astype("string")
+    objective code (RSO2.1 → 2, JSO8.1 → 8, ESO4.x → 4), else from the policy objective cell
+    (each derived once per distinct cell: a list repeats a few dozen codes)."""
+
+    def from_objective(cells: pd.Series) -> pd.Series:
+        codes = text(cells.to_frame("so"), "so")
+        return codes.str.extract(_PO_FROM_SO, expand=False).mask(codes.str.startswith("ESO"), "4")
+
+    def from_cell(cells: pd.Series) -> pd.Series:
+        return text(cells.to_frame("po"), "po").str.extract(_PO_DIGIT, expand=False)
+
+    from_so = on_distinct(frame["specific_objective"], from_objective)
+    return from_so.fillna(on_distinct(frame["policy_objective"], from_cell)).astype("string")
+
+
+def on_distinct(values: pd.Series, derive: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``derive`` (a text column from a column, cell by cell) run on the distinct cells of
+    ``values`` only (the missing cell included), spread back to every row as ``string``."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    derived = derive(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(spread_text(derived, codes, "string"), index=values.index, name=values.name)
 
 
 def intervention_codes(frame: pd.DataFrame) -> pd.Series:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from fundcheck.checks import CHECKS, beneficiaries
 from fundcheck.checks.base import settings as check_settings
 from fundcheck.checks.findings import LISTED_ROWS, group_rows, groups_rows
+from fundcheck.checks.frames import _PO_DIGIT, _PO_FROM_SO, policy_objectives, text
 from fundcheck.reference import load_reference
 
 REFERENCE = load_reference()
@@ -88,3 +89,31 @@ def test_concentrated_support_found_at_once_is_what_each_group_gives(
     finally:
         beneficiaries._may_be_concentrated = every_group  # type: ignore[assignment]
     assert at_once == one_by_one
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "RSO2.1", " RSO1.4 ", "JSO8.1", "ESO4.3", "ESO4", "rso2.1", "TA"]),
+    st.sampled_from(["PO 2", "OS3 - Europe plus connectée", "2. Europe plus verte", "po5", "x"]),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.tuples(CELLS, CELLS), max_size=30), as_categories=st.booleans())
+def test_policy_objectives_derived_per_distinct_cell_are_those_of_every_row(
+    cells: list[tuple[str | None, str | None]], as_categories: bool
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "specific_objective": pd.array([c[0] for c in cells], dtype="str"),
+            "policy_objective": pd.array([c[1] for c in cells], dtype="str"),
+        }
+    )
+    if as_categories:
+        frame = frame.astype("category")
+    so = text(frame, "specific_objective")
+    from_so = so.str.extract(_PO_FROM_SO, expand=False).mask(so.str.startswith("ESO"), "4")
+    from_cell = text(frame, "policy_objective").str.extract(_PO_DIGIT, expand=False)
+    row_by_row = from_so.fillna(from_cell).astype("string")
+    pd.testing.assert_series_equal(policy_objectives(frame), row_by_row)
