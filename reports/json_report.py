@@ -63,18 +63,38 @@ def finding_lines(result: RunResult) -> Iterator[str]:
 
 def _members(name: str, column: pd.Series, encode: Callable[[Any], str]) -> list[str]:
     """``"name":value`` for each cell of a findings column, as ``encode`` writes it. A text
-    column repeats few values (rule, severity, source, region, legal basis...): each distinct
-    text is encoded once; an integer is its digits."""
+    column that repeats few values (rule, severity, source, region, legal basis...) has each
+    distinct text encoded once, one of mostly distinct texts (messages) each cell; an integer is
+    its digits."""
     key = encode(name) + ":"
     if pd.api.types.is_integer_dtype(column.dtype):
         return [key + ("null" if value is None else str(value)) for value in json_column(column)]
     cells = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
     if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "empty"):
-        return [key + encode(value) for value in json_column(column)]  # numbers, mixed values
+        return [key + _encoded(value, encode) for value in json_column(column)]  # mixed values
+    sample = column.iloc[:200]
+    if sample.nunique() > len(sample) // 2:  # mostly distinct (messages, ids): cell by cell
+        texts = column.astype("str").to_numpy(dtype=object)  # a missing cell: NaN
+        return [key + (encode_basestring(t) if isinstance(t, str) else "null") for t in texts]
     codes, distinct = pd.factorize(column, use_na_sentinel=True)
     encoded = [key + encode_basestring(str(text)) for text in distinct] + [key + "null"]
     members: list[str] = np.array(encoded, dtype=object)[codes].tolist()  # -1 (missing): null
     return members
+
+
+def _encoded(value: Any, encode: Callable[[Any], str]) -> str:
+    """A JSON value (``json_column``'s) as ``encode`` writes it: the common types directly,
+    as the encoder writes them (its C string escaping, ``repr`` of numbers)."""
+    kind = type(value)
+    if value is None:
+        return "null"
+    if kind is str:
+        return encode_basestring(value)
+    if kind is float:
+        return float.__repr__(value)
+    if kind is int:
+        return int.__repr__(value)
+    return encode(value)  # booleans, lists, mappings
 
 
 def report_head(result: RunResult, lang: Lang) -> dict[str, Any]:

@@ -174,6 +174,11 @@ def test_each_finding_line_is_the_json_of_its_cells(sample_result):
     findings["value"] = pd.Series([value for _, value, _ in tricky], dtype=object).to_numpy()
     findings["expected"] = pd.Series([cell for _, _, cell in tricky], dtype=object).to_numpy()
     findings["region"] = pd.Categorical(["84", None, "84", "11"])
+    # mostly distinct texts (as messages are) are encoded cell by cell: the same bytes
+    findings["message_en"] = pd.array(
+        ['Ligne « 3 » "citée"\ttab', None, "Ελληνικά \\ barre\n", "\u2028 séparateur"],
+        dtype="str",
+    )
     result = replace(sample_result, findings=findings_frame(findings))
     lines = "".join(finding_lines(result)).split(",\n")
     order = reading_order(result.findings)
