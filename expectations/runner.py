@@ -372,8 +372,16 @@ def _without_columns(spec: ExpectationSpec, names: set[str]) -> ExpectationSpec 
     return spec.model_copy(update={"kwargs": kwargs})
 
 
+NULLNESS_ONLY = frozenset({NOT_NULL, NOT_ALL_NULL})
+"""Expectations that read only whether each cell is empty."""
+
+
 def gx_frame(frame: pd.DataFrame, planned: tuple[PlannedExpectation, ...]) -> pd.DataFrame:
     """The columns GX needs, on a RangeIndex, with every column in a GX-fast dtype.
+
+    A column that only completeness expectations read (a description, a location text) is
+    handed over as a marker of its filled cells: GX finds the same rows, without copying or
+    hashing a million long texts (nor sending them to the engine's process).
 
     GX filters the whole frame once per expectation; on pyarrow-backed text columns each filter
     copies every string, so text and code columns are handed over as categoricals (the filter
@@ -381,11 +389,21 @@ def gx_frame(frame: pd.DataFrame, planned: tuple[PlannedExpectation, ...]) -> pd
     """
     needed = sorted({name for item in planned for name in item.spec.columns()})
     out = frame.loc[:, needed].reset_index(drop=True)
+    read_for_more = {
+        name
+        for item in planned
+        if item.spec.type not in NULLNESS_ONLY
+        for name in item.spec.columns()
+    }
     for name in needed:
+        column = out[name]
+        if name not in read_for_more:  # only whether a cell is empty counts: a marker
+            codes = np.where(column.isna().to_numpy(dtype=bool), -1, 0).astype(np.int8)
+            out[name] = pd.Categorical.from_codes(codes, categories=pd.Index(["filled"]))
+            continue
         spec = FIELDS.get(name)
         if spec is None:
             continue
-        column = out[name]
         if spec.type is FieldType.DATE:
             out[name] = _as_dtype(column, DATETIME_NS, pd.api.types.is_datetime64_any_dtype)
         elif spec.type in (FieldType.AMOUNT, FieldType.RATE):

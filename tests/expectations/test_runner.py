@@ -309,6 +309,38 @@ def test_the_pandas_only_engine_starts_without_sql_nor_spark_and_finds_the_same_
     assert {int(key): rows for key, rows in there.items()} == here
 
 
+def test_columns_read_only_for_completeness_reach_gx_as_markers_with_the_same_failing_rows(
+    suite: SuiteFile, make_operations: Operations
+) -> None:
+    """A description or a location text that only completeness rules read is handed to GX as
+    a marker of its filled cells (no copy of long texts); GX fails the same rows."""
+    frame = make_operations(
+        [
+            {"operation_summary": "Une longue description " * 40, "location_text": None},
+            {"operation_summary": None, "location_text": "Toulouse"},
+            {"operation_summary": "Autre", "operation_postcode": None, "location_text": None},
+        ]
+    )
+    frame.loc[2, ["operation_department", "operation_region"]] = None
+    plan = plan_suite(suite, frame.columns)
+    data = gx_frame(frame, plan.planned)
+    summary = data["operation_summary"]
+    assert list(summary.cat.categories) == ["filled"]
+    assert summary.isna().tolist() == [False, True, False]
+    assert list(data["operation_id"].cat.categories) == ["OP-1"]  # read by more rules: itself
+    as_texts = data.assign(
+        operation_summary=frame["operation_summary"].astype("category").to_numpy(),
+        location_text=frame["location_text"].astype("category").to_numpy(),
+    )
+    values = run_parameters(suite, {})
+    found = failing_rows(data, suite.name, plan.planned, values)
+    assert found.keys() == failing_rows(as_texts, suite.name, plan.planned, values).keys()
+    for key, rows in failing_rows(as_texts, suite.name, plan.planned, values).items():
+        assert found[key].tolist() == rows.tolist()
+    by_rule = {plan.planned[i].spec.meta.rule for i, p in enumerate(plan.planned) if p.key in found}
+    assert {"eu21.art49.mandatory_field", "eu21.art49.location_indicator"} <= by_rule
+
+
 def test_an_expectation_builds_its_configuration_once_per_run() -> None:
     """GX rebuilds a configuration on every read; while a suite runs the first one is kept,
     equal to what GX builds, and GX's own behaviour is back once the run ends."""
