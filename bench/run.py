@@ -301,11 +301,12 @@ on {time.strftime("%Y-%m-%d")}: Python {platform.python_version()}, {platform.ma
 normalise, masks, counts per region), wall time of the subprocess and, in brackets, its compute
 time without interpreter start-up. *`--no-checks`*: `fundcheck validate FILE --no-checks --report
 json --output DIR` end to end (start-up, reading, normalisation, region attribution, GX suite,
-JSON report; from 2 cores, the list read in a forked process while the main one starts GX): the
-rules the pandas pass implements. *default run*: `fundcheck validate FILE
---report json --output DIR`, what a user runs: the same with the aggregate checks (ceilings,
-concentration, climate, progress, duplicates and split operations, outliers...), the checks in a
-second process beside the record rules from 20,000 rows. Peak MB is the most memory the command's
+JSON report; on 2 cores, GX started in a forked process while the main one reads the list,
+then validating half the rows in each of two processes): the rules the pandas pass implements.
+*default run*: `fundcheck validate FILE --report json --output DIR`, what a user runs: the same
+with the aggregate checks (ceilings, concentration, climate, progress, duplicates and split
+operations, outliers...), from 20,000 rows shared between the main process and a forked one
+while GX finds the failing rows in its own. Peak MB is the most memory the command's
 whole process tree held at once: its processes' proportional set sizes summed (pages a forked
 process shares with its parent counted once), sampled every 0.5 s. Every figure is the median of
 {repeats} runs, the three commands run in turn.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fundcheck.columns import as_categories
+from fundcheck.columns import as_categories, in_one_chunk
 from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import blank_rows, build_canonical, mapped_only
 from fundcheck.connectors.decoding import decode_in_context
@@ -278,6 +278,7 @@ def read_source(
         period_override=period,
     )
     as_categories(record_set.frame, LABEL_FIELDS)
+    in_one_chunk(record_set.frame)  # cleaned in blocks: the checks and GX take rows from it
     periods = sorted(record_set.frame[PERIOD].dropna().unique())
     record_set.provenance.period = ", ".join(str(p) for p in periods) or None
     record_set.findings = reading_findings(record_set)

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fundcheck.columns import as_categories, flag_per_distinct, spread_text, text_per_distinct
+from fundcheck import columns
+from fundcheck.columns import (
+    as_categories,
+    flag_per_distinct,
+    in_one_chunk,
+    spread_text,
+    text_per_distinct,
+)
 
 
 @pytest.mark.parametrize("dtype", ["str", "string"])
@@ -54,3 +61,29 @@ def test_labels_are_held_once_each_with_the_same_cells() -> None:
     assert label.isna().sum() == 50_000 and label.eq(labels[0]).sum() == 50_000
     assert label.memory_usage(deep=True) < before / 20
     assert frame["code"].dtype == "str"  # columns not named are left alone
+
+
+def _chunks(column: pd.Series) -> int:
+    return int(column.array.__arrow_array__().num_chunks)
+
+
+def test_columns_in_many_chunks_are_held_in_one_with_the_same_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    piece = pd.DataFrame(
+        {
+            "name": pd.array(["Commune", None, "Région « Sud »"], dtype="str"),
+            "code": pd.array(["044", "045", None], dtype="string"),
+            "amount": [1.5, None, 3.0],
+            "label": pd.Categorical(["a", "b", "a"]),
+        }
+    )
+    frame = pd.concat([piece] * 4, ignore_index=True)
+    assert _chunks(frame["name"]) == _chunks(frame["code"]) == 4
+    before = frame.copy()
+    in_one_chunk(frame)
+    assert _chunks(frame["name"]) == _chunks(frame["code"]) == 1
+    pd.testing.assert_frame_equal(frame, before)  # same cells, dtypes and index
+    again = pd.concat([piece] * 4, ignore_index=True)
+    monkeypatch.setattr(columns, "ONE_CHUNK_MAX_BYTES", 10)  # past Arrow's 32-bit text offsets
+    assert _chunks(columns.one_chunk(again["name"])) == 4

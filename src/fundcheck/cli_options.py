@@ -153,18 +153,19 @@ def execution_options(fn: F) -> F:
             click.option(
                 "--jobs",
                 type=click.IntRange(min=1),
-                help="Processes: 2 runs the aggregate checks beside the record rules (with "
-                "--no-checks, reads the lists beside the rule engine's start, then validates "
-                "half the rows in each process), 1 one after the other (default: 2 on two "
-                "cores from 20,000 records, when the machine has the memory for a second "
-                "process).",
+                help="Processes: 2 starts the rule engine (GX) in a second process while the "
+                "lists are read, where it then finds the failing rows, and shares the aggregate "
+                "checks between this process and a third one (with --no-checks, GX validates "
+                "half the rows in each of two processes); 1 does everything in this process "
+                "(default: the rule engine apart on two cores, the checks shared from 20,000 "
+                "records when the machine has the memory for another process).",
             ),
             click.option(
                 "--engine",
                 type=click.Choice(["pandas", "spark"]),
-                help="Where the record rules (the GX suites) run: pandas, in this process "
-                "(default), or spark, through GX's Spark engine (needs the spark extra and Java "
-                "17+).",
+                help="Where the record rules (the GX suites) run: pandas, GX's pandas engine on "
+                "this machine (default), or spark, through GX's Spark engine (needs the spark "
+                "extra and Java 17+).",
             ),
             click.option(
                 "--spark-master",

@@ -29,7 +29,7 @@ from pandas.api.types import union_categoricals
 
 from fundcheck.catalogue import suites_for
 from fundcheck.checks.frames import LONG_TEXTS, hash_long_texts
-from fundcheck.columns import as_categories
+from fundcheck.columns import as_categories, one_chunk
 from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import parse_field
 from fundcheck.connectors.cells import clean_cells
@@ -297,7 +297,7 @@ class _Parts:
                 index = pd.concat([piece.index.to_series() for piece in pieces]).index
                 whole[name] = pd.Series(joined, index=index)
             else:
-                whole[name] = pd.concat(pieces)
+                whole[name] = one_chunk(pd.concat(pieces))
             del pieces
             for part in self.frames:
                 del part[name]

@@ -26,6 +26,7 @@ from fundcheck.checks import CHECKS
 from fundcheck.checks.base import each_check
 from fundcheck.checks.frames import CheckData, hash_long_texts
 from fundcheck.checks.freshness import edition_date
+from fundcheck.columns import in_one_chunk
 from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
 from fundcheck.connectors.reader_findings import reader_rule
@@ -304,6 +305,7 @@ def read_and_validate(
     programmes_by_region = count_programmes(record_sets)
     all_findings = with_region_basis(concat_findings(findings), record_sets)
     findings.clear()  # the pieces, now in all_findings
+    in_one_chunk(all_findings)  # the reports take their rows in reading order
     result = RunResult(
         fundcheck_version=__version__,
         generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
