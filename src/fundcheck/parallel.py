@@ -101,7 +101,8 @@ class Background(Generic[T]):
             process = context.Process(target=_child, args=(task, reading, writing), daemon=True)
             gc.freeze()  # the child's collector leaves the shared objects' pages alone
             try:
-                process.start()
+                with _signals_held():
+                    process.start()
             finally:
                 gc.unfreeze()
         except (OSError, ValueError):
@@ -177,7 +178,8 @@ class Standby(Generic[A, T]):
             )
             gc.freeze()
             try:
-                process.start()
+                with _signals_held():
+                    process.start()
             finally:
                 gc.unfreeze()
         except (OSError, ValueError):
@@ -279,6 +281,22 @@ class TakingTurns:
                 self._lock.release()
 
 
+HELD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+"""Held while a child is forked, until it has its own handlers: a signal sent at that moment
+would otherwise run this process's handler in the child (which prints a traceback)."""
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold ``HELD_SIGNALS`` in this thread (the child inherits the mask and lifts it once its
+    handlers are set; one sent meanwhile to this process is delivered on leaving)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _child(task: Callable[[], Any], reading: int, writing: int) -> None:
     """In the child: the parent handles interrupts and stops the child; run, send, exit.
 
@@ -289,6 +307,7 @@ def _child(task: Callable[[], Any], reading: int, writing: int) -> None:
     itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     os.close(reading)
     try:
@@ -314,6 +333,7 @@ def _standing_by(
     runs it); no work (the parent closed the pipe): exit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
     sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     os.close(work_pipe[1])
     os.close(result_pipe[0])
