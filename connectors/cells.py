@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from fundcheck.columns import spread_text
 
@@ -120,10 +122,22 @@ def _clean_scalar(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def _longest_in_bytes(texts: pd.Series) -> int:
+    """The longest cell of an Arrow-backed text column in UTF-8 bytes (from its offsets, without
+    counting characters); a column held otherwise: unknown (the largest int)."""
+    array = texts.array
+    if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+        return sys.maxsize
+    longest = pc.max(pc.binary_length(array.__arrow_array__())).as_py()
+    return 0 if longest is None else int(longest)
+
+
 def cut_long_cells(raw: pd.Series, max_chars: int) -> tuple[pd.Series, tuple[int, int] | None]:
     """Text cells cut to ``max_chars`` characters; also (how many were cut, position of the
     first) or None. Typed columns are left alone (a workbook's texts are bounded on opening)."""
     if not is_string_column(raw):
+        return raw, None
+    if _longest_in_bytes(raw) <= max_chars:  # a character takes a byte or more: none is long
         return raw, None
     long = raw.str.len().gt(max_chars).fillna(False).to_numpy(dtype=bool)
     if not long.any():

@@ -189,3 +189,20 @@ def test_code_column_keeps_leading_zeros_and_counts_changes():
     assert result.values.iloc[:3].tolist() == ["01000", "01000", "75001"]
     assert pd.isna(result.values.iloc[3])
     assert [(n.kind, n.count, n.example) for n in result.notes] == [("postcode_padded", 2, "1000")]
+
+
+def test_cells_are_cut_at_a_number_of_characters_not_of_bytes() -> None:
+    """A column whose longest cell has no more bytes than the limit is left alone without
+    counting characters; otherwise characters are counted (accents take two bytes)."""
+    from fundcheck.connectors.cells import cut_long_cells
+
+    accented = pd.Series(pd.array(["é" * 10, "court", None], dtype="str"))  # 10 chars, 20 bytes
+    kept, cut = cut_long_cells(accented, 10)
+    assert cut is None and kept is accented
+    longer = pd.Series(pd.array(["é" * 11, "court", "a" * 12], dtype="str"))
+    kept, cut = cut_long_cells(longer, 10)
+    assert cut == (2, 0)
+    assert kept.tolist() == ["é" * 10, "court", "a" * 10]
+    exactly = pd.Series(pd.array(["abc", None], dtype="str"))
+    kept, cut = cut_long_cells(exactly, 3)
+    assert cut is None and kept is exactly
