@@ -99,6 +99,44 @@ def suite_parts(record_sets: Iterable[RecordSet]) -> list[SuitePart]:
     return out
 
 
+def suite_findings(
+    record_set: RecordSet,
+    reference: Reference,
+    parameters: dict[str, Any],
+    engine: Engine,
+    *,
+    two_cores: bool,
+    found_by_gx: list[dict[int, np.ndarray]] | None,
+) -> tuple[pd.DataFrame, list[SuiteRef]]:
+    """The findings of the suites of each period on a record set, and the suites run.
+    ``found_by_gx``: GX's failing rows of its parts (``suite_parts``' order), found by the
+    engine's process, taken from the front of the list as they are used; None: GX runs here."""
+    pieces, used = [], []
+    for part in suite_parts([record_set]):
+        pieces.append(
+            validate(
+                part.frame,
+                part.suite,
+                reference=reference,
+                source=record_set.provenance.name,
+                column_labels=record_set.column_labels,
+                parameters=parameters,
+                unreadable=part.unreadable,
+                engine=engine,
+                two_cores=two_cores,
+                found_by_gx=found_by_gx.pop(0) if found_by_gx is not None else None,
+            )
+        )
+        used.append(
+            SuiteRef(
+                name=part.suite.name,
+                version=part.suite.version,
+                expectations=len(part.suite.expectations),
+            )
+        )
+    return concat_findings(pieces), used
+
+
 def run(config: RunConfig, progress: Progress | None = None) -> RunResult:
     """Validate every source of the configuration and return the findings."""
     return read_and_validate(config, progress, keep_records=False)[0]
@@ -249,29 +287,17 @@ def read_and_validate(
                 suites.update((suite.name, suite) for suite in in_parts.suites)
                 continue
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
-            pieces = []
-            for part in suite_parts([record_set]):
-                pieces.append(
-                    validate(
-                        part.frame,
-                        part.suite,
-                        reference=reference,
-                        source=record_set.provenance.name,
-                        column_labels=record_set.column_labels,
-                        parameters=config.parameters,
-                        unreadable=part.unreadable,
-                        engine=engine,
-                        two_cores=two_cores,
-                        found_by_gx=found_by_gx.pop(0) if engine_ahead is not None else None,
-                    )
-                )
-                suites[part.suite.name] = SuiteRef(
-                    name=part.suite.name,
-                    version=part.suite.version,
-                    expectations=len(part.suite.expectations),
-                )
+            found, used = suite_findings(
+                record_set,
+                reference,
+                config.parameters,
+                engine,
+                two_cores=two_cores,
+                found_by_gx=found_by_gx if engine_ahead is not None else None,
+            )
             release_freed_memory(collect=True)
-            findings.append(concat_findings(pieces))
+            findings.append(found)
+            suites.update((suite.name, suite) for suite in used)
         if checks_beside is not None and not keep_records and not checks_run:
             for record_set in record_sets:  # as the second process holds them: half the memory
                 hash_long_texts(record_set.frame)
