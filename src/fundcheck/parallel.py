@@ -95,17 +95,9 @@ class Background(Generic[T]):
         self._task = task
         self._process: Any = None
         self._receiver: BinaryIO | None = None
-        try:
-            context = multiprocessing.get_context("fork")
-            reading, writing = os.pipe()
-            process = context.Process(target=_child, args=(task, reading, writing), daemon=True)
-            gc.freeze()  # the child's collector leaves the shared objects' pages alone
-            try:
-                with _signals_held():
-                    process.start()
-            finally:
-                gc.unfreeze()
-        except (OSError, ValueError):
+        reading, writing = os.pipe()
+        process = _forked(_child, (task, reading, writing), daemon=True, pipes=(reading, writing))
+        if process is None:
             return  # no child: result() runs the task here
         os.close(writing)
         self._process, self._receiver = process, os.fdopen(reading, "rb")
@@ -121,13 +113,7 @@ class Background(Generic[T]):
     def _receive(self) -> tuple[T] | None:
         """The child's result, unpickled as it arrives (never held whole as bytes on either
         side: at a million rows the findings of the checks weigh hundreds of megabytes)."""
-        if self._receiver is None:
-            return None
-        try:
-            status, value = pickle.load(self._receiver)
-        except Exception:  # the child died, failed, or sent what cannot be read
-            return None
-        return (value,) if status == "ok" else None
+        return _received(self._receiver)
 
     def alive(self) -> bool:
         """Whether the child still runs."""
@@ -138,13 +124,8 @@ class Background(Generic[T]):
         if self._receiver is not None:
             self._receiver.close()  # a child still writing gets a broken pipe
             self._receiver = None
-        if self._process is not None:
-            if self._process.is_alive():
-                # killed, not asked to stop: it has nothing to clean up, and just forked it
-                # would still run this process's handler of SIGTERM (and print a traceback)
-                self._process.kill()
-            self._process.join()
-            self._process = None
+        _stop(self._process)
+        self._process = None
 
     def __enter__(self) -> Background[T]:
         return self
@@ -167,22 +148,15 @@ class Standby(Generic[A, T]):
         self._process: Any = None
         self._sender: BinaryIO | None = None
         self._receiver: BinaryIO | None = None
-        try:
-            context = multiprocessing.get_context("fork")
-            work_out, work_in = os.pipe()
-            result_out, result_in = os.pipe()
-            process = context.Process(
-                target=_standing_by,
-                args=(prepare, (work_out, work_in), (result_out, result_in)),
-                daemon=False,  # it may fork helpers of its own (a daemon may not)
-            )
-            gc.freeze()
-            try:
-                with _signals_held():
-                    process.start()
-            finally:
-                gc.unfreeze()
-        except (OSError, ValueError):
+        work_out, work_in = os.pipe()
+        result_out, result_in = os.pipe()
+        process = _forked(
+            _standing_by,
+            (prepare, (work_out, work_in), (result_out, result_in)),
+            daemon=False,  # it may fork helpers of its own (a daemon may not)
+            pipes=(work_out, work_in, result_out, result_in),
+        )
+        if process is None:
             return  # no child: result() runs the work here
         os.close(work_out)
         os.close(result_in)
@@ -212,13 +186,7 @@ class Standby(Generic[A, T]):
         return here()
 
     def _receive(self) -> tuple[T] | None:
-        if self._receiver is None:
-            return None
-        try:
-            status, value = pickle.load(self._receiver)
-        except Exception:  # the child died, failed, or sent what cannot be read
-            return None
-        return (value,) if status == "ok" else None
+        return _received(self._receiver)
 
     def close(self) -> None:
         """Stop the child if it still runs and release the pipes."""
@@ -226,13 +194,8 @@ class Standby(Generic[A, T]):
             if stream is not None:
                 stream.close()  # a child waiting for work reads the end of it and stops
         self._sender = self._receiver = None
-        if self._process is not None:
-            if self._process.is_alive():
-                # killed, not asked to stop: it has nothing to clean up, and just forked it
-                # would still run this process's handler of SIGTERM (and print a traceback)
-                self._process.kill()
-            self._process.join()
-            self._process = None
+        _stop(self._process)
+        self._process = None
 
     def __enter__(self) -> Standby[A, T]:
         return self
@@ -279,6 +242,51 @@ class TakingTurns:
         finally:
             if held:
                 self._lock.release()
+
+
+def _forked(
+    target: Callable[..., None], args: tuple[Any, ...], *, daemon: bool, pipes: tuple[int, ...]
+) -> Any:
+    """A started forked child running ``target(*args)``, or None (its ``pipes`` closed) when it
+    cannot start. The child's collector leaves the objects shared at the fork alone (their pages
+    stay shared), and it gets this process's signals only once it has its own handlers."""
+    try:
+        process = multiprocessing.get_context("fork").Process(
+            target=target, args=args, daemon=daemon
+        )
+        gc.freeze()
+        try:
+            with _signals_held():
+                process.start()
+        finally:
+            gc.unfreeze()
+    except (OSError, ValueError):
+        for pipe in pipes:
+            os.close(pipe)
+        return None
+    return process
+
+
+def _received(receiver: BinaryIO | None) -> tuple[Any] | None:
+    """A child's result, unpickled as it arrives, or None: no child, or it died, failed, or
+    sent what cannot be read."""
+    if receiver is None:
+        return None
+    try:
+        status, value = pickle.load(receiver)
+    except Exception:
+        return None
+    return (value,) if status == "ok" else None
+
+
+def _stop(process: Any) -> None:
+    """Kill a child that still runs and wait for it. Killed, not asked to stop: it has nothing
+    to clean up, and just forked it would still run this process's handler of SIGTERM."""
+    if process is None:
+        return
+    if process.is_alive():
+        process.kill()
+    process.join()
 
 
 HELD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
