@@ -171,6 +171,17 @@ def test_validating_a_text_list_imports_no_workbook_reader(tmp_path):
     assert "openpyxl" not in imported
 
 
+def test_validate_imports_only_the_renderers_it_writes_with(tmp_path):
+    """The output folder is checked before the run without importing a renderer; the JSON
+    report needs neither Jinja2 nor XlsxWriter (0.1 s of imports; GX, which imports Jinja2,
+    runs in the engine's process with ``--jobs 2``)."""
+    args = ["validate", str(LIST_2021), "--as-of", "2026-04-01", "--fail-on", "never"]
+    code, imported = imported_by(tmp_path, *args, "--report", "json", "--jobs", "2")
+    assert code == 0 and "great_expectations" not in imported
+    assert (tmp_path / "fundcheck-report" / "report.json").exists()
+    assert "jinja2" not in imported and "xlsxwriter" not in imported
+
+
 def test_validate_without_reports_imports_no_renderer(tmp_path):
     args = ["validate", str(LIST_2021), "--as-of", "2026-04-01", "--fail-on", "never"]
     code, imported = imported_by(tmp_path, *args, "--jobs", "1")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
 
 from fundcheck.errors import ConfigError
 from fundcheck.model import RunResult, Severity
-from fundcheck.reports.base import Lang, ReportOptions
+from fundcheck.reports.base import REPORTS, Lang, Report, ReportOptions
+from fundcheck.reports.formats import REPORT_FILES, REPORT_MODULES
 from fundcheck.safe_output import prepare_folder, write_set
 
 MANIFEST = "manifest.json"
@@ -15,14 +17,19 @@ MANIFEST = "manifest.json"
 
 
 def report_names(formats: Sequence[str]) -> list[str]:
-    """The fixed file names of the requested formats (per-region files are known later)."""
-    from fundcheck.reports import REPORTS  # every renderer, imported when reports are asked for
-
-    unknown = [f for f in formats if f not in REPORTS]
+    """The fixed file names of the requested formats (per-region files are known later), known
+    without importing a renderer."""
+    unknown = [f for f in formats if f not in REPORT_FILES]
     if unknown:
         raise ConfigError(f"unknown report format(s): {', '.join(unknown)}")
-    names = [getattr(REPORTS[name], "file_name", None) for name in formats]
-    return [MANIFEST, *(name for name in names if isinstance(name, str))]
+    names = [REPORT_FILES[name] for name in formats]
+    return [MANIFEST, *(name for name in names if name is not None)]
+
+
+def renderer(name: str) -> type[Report]:
+    """The renderer of a report format, importing its module only (not every renderer's)."""
+    importlib.import_module(f"fundcheck.reports.{REPORT_MODULES[name]}")
+    return REPORTS[name]
 
 
 def check_output(out_dir: Path, formats: Sequence[str], inputs: Sequence[Path]) -> None:
@@ -49,11 +56,9 @@ def write_reports(
     options = ReportOptions(fail_on=fail_on, split_by_region=split_by_region)
 
     def render(folder: Path) -> list[Path]:
-        from fundcheck.reports import REPORTS
-
         written: list[Path] = []
         for name in formats:
-            written.extend(REPORTS[name]().render(result, folder, lang, options))
+            written.extend(renderer(name)().render(result, folder, lang, options))
         return written
 
     return write_set(out_dir, render, inputs=inputs, manifest=MANIFEST)

@@ -75,3 +75,14 @@ def test_the_registry_is_complete_whichever_renderer_is_imported_first():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "html,json,junit,liaison,markdown,xlsx"
+
+
+def test_the_modules_and_files_known_at_start_up_are_the_renderers():
+    """Before a run the output folder is checked against the files the formats write, and a run
+    imports only the renderers it writes with: both tables must match the registry."""
+    from fundcheck.reports.formats import REPORT_FILES, REPORT_MODULES
+
+    assert set(REPORT_FILES) == set(REPORT_MODULES) == set(REPORTS)
+    for name, report in REPORTS.items():
+        assert report.__module__ == f"fundcheck.reports.{REPORT_MODULES[name]}"
+        assert REPORT_FILES[name] == getattr(report, "file_name", None)
