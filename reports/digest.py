@@ -17,6 +17,16 @@ from fundcheck.reports.base import Lang
 from fundcheck.reports.ui_text import text
 
 SEVERITY_RANK: dict[str, int] = {severity.value: severity.rank for severity in Severity}
+
+
+def severity_ranks(severity: pd.Series) -> pd.Series:
+    """The rank of each finding's severity (NaN for a missing or unknown one), looked up once
+    per distinct severity: a map over the cells of half a million findings took 0.15 s."""
+    codes, uniques = pd.factorize(severity, use_na_sentinel=True)
+    lookup = np.array([SEVERITY_RANK.get(str(value), np.nan) for value in uniques] + [np.nan])
+    return pd.Series(lookup[codes], index=severity.index, dtype="float64")
+
+
 SEVERITIES: tuple[str, ...] = tuple(severity.value for severity in Severity)  # worst first
 
 
@@ -122,7 +132,7 @@ def rule_summaries(result: RunResult, findings: pd.DataFrame, lang: Lang) -> lis
         return []
     rules = catalogue(result)
     grouped = (
-        findings.assign(_rank=findings["severity"].map(SEVERITY_RANK))
+        findings.assign(_rank=severity_ranks(findings["severity"]))
         .groupby("rule", sort=False)
         .agg(findings=("rule", "size"), rank=("_rank", "max"), basis=("legal_basis", "first"))
         .sort_values(["rank", "findings"], ascending=[False, False], kind="stable")
@@ -162,7 +172,7 @@ def reading_order(findings: pd.DataFrame) -> np.ndarray:
     keys = (
         findings[["rule", "source", "row"]]
         .assign(
-            _rank=-findings["severity"].map(SEVERITY_RANK).astype("float64").fillna(0),
+            _rank=-severity_ranks(findings["severity"]).fillna(0),
             _bucket=region_keys(findings),
         )
         .reset_index(drop=True)

@@ -33,6 +33,7 @@ from fundcheck.reports.digest import (
     region_keys,
     region_name,
     rule_title,
+    severity_ranks,
 )
 from fundcheck.reports.ui_text import number, severity_label, text
 
@@ -92,7 +93,7 @@ def _cases_with_findings(
         return []
     findings = findings.assign(
         _bucket=region_keys(findings),
-        _failing=findings["severity"].map(SEVERITY_RANK).fillna(0) >= options.fail_rank,
+        _failing=severity_ranks(findings["severity"]).fillna(0) >= options.fail_rank,
     )
     builder = _CaseBuilder(result, rules, lang, options)
     return [

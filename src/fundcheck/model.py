@@ -312,8 +312,8 @@ class RunResult:
         return out
 
     def count_at_or_above(self, severity: Severity) -> int:
-        ranks = self.findings["severity"].map(lambda s: Severity(s).rank)
-        return int((ranks >= severity.rank).sum())
+        counts = self.findings["severity"].value_counts()
+        return sum(int(n) for s, n in counts.items() if Severity(str(s)).rank >= severity.rank)
 
     def worst(self) -> Severity | None:
         if self.findings.empty:

@@ -86,3 +86,14 @@ def test_the_modules_and_files_known_at_start_up_are_the_renderers():
     for name, report in REPORTS.items():
         assert report.__module__ == f"fundcheck.reports.{REPORT_MODULES[name]}"
         assert REPORT_FILES[name] == getattr(report, "file_name", None)
+
+
+def test_severity_ranks_are_looked_up_per_distinct_severity():
+    import pandas as pd
+
+    from fundcheck.reports.digest import SEVERITY_RANK, severity_ranks
+
+    severity = pd.Series(pd.array(["error", None, "info", "unknown", "error"], dtype="str"))
+    ranks = severity_ranks(severity)
+    assert ranks.tolist()[::2] == [SEVERITY_RANK["error"], SEVERITY_RANK["info"], 3.0]
+    assert ranks.isna().tolist() == [False, True, False, True, False]
