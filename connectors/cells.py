@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from fundcheck.columns import spread_text
+from fundcheck.columns import arrow_data, spread_text
 
 _PLACEHOLDER_LOWER = (  # RE2-friendly (no \\s, \\d or anchors) so pandas keeps it in pyarrow
     r"(?:n\.? ?[cr]\.?|n ?/ ?[acr]\.?|#n/?a|na|void|null|none|nan|n[ée]ant|inconnu"
@@ -125,10 +125,10 @@ def _clean_scalar(value: Any) -> tuple[Any, str | None]:
 def _longest_in_bytes(texts: pd.Series) -> int:
     """The longest cell of an Arrow-backed text column in UTF-8 bytes (from its offsets, without
     counting characters); a column held otherwise: unknown (the largest int)."""
-    array = texts.array
-    if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+    data = arrow_data(texts)
+    if data is None:
         return sys.maxsize
-    longest = pc.max(pc.binary_length(array.__arrow_array__())).as_py()
+    longest = pc.max(pc.binary_length(data)).as_py()
     return 0 if longest is None else int(longest)
 
 
