@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,37 @@ def test_resident_size_is_read_from_the_system(tmp_path: Path) -> None:
     assert memory.resident_bytes(tmp_path / "absent") is None
     held = memory.resident_bytes()
     assert held is not None and held > 1 << 20  # this interpreter
+
+
+HEAP_PROBE = """
+import resource, sys
+import numpy as np
+from fundcheck import memory
+if sys.argv[1] == "keep":
+    assert memory.keep_freed_heap()
+block = 10 << 20  # 10 MB: mapped from the system by default, from the heap once kept
+np.ones(block // 8).sum()  # taken, touched, freed
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+np.ones(block // 8).sum()  # taken again
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def faults_taking_a_block_again(mode: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", HEAP_PROBE, mode], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(memory._libc() is None, reason="glibc only")
+def test_a_kept_heap_serves_a_freed_block_again_without_page_faults() -> None:
+    # by default the block comes back from the system (hundreds of faults, fewer than its 2,560
+    # pages where numpy asks for huge pages); a kept heap has it at hand
+    assert faults_taking_a_block_again("default") > 200
+    assert faults_taking_a_block_again("keep") < 50
+
+
+def test_keeping_the_heap_needs_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(memory, "_libc", lambda: None)
+    assert memory.keep_freed_heap() is False

@@ -37,6 +37,7 @@ from fundcheck.cli_options import (
 from fundcheck.cli_remote import SOURCE, remote_options
 from fundcheck.display import markup_safe
 from fundcheck.interrupts import Interrupted, install
+from fundcheck.memory import keep_freed_heap
 from fundcheck.reports.formats import REPORT_FORMATS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -285,6 +286,7 @@ cli_remote.register(cli)
 def main() -> None:
     """Console-script entry point: SIGINT exits 130 and SIGTERM 143, after cleaning up."""
     install()
+    keep_freed_heap()
     atexit.register(gc.freeze)  # the exit's last collections walk every object: 0.1 s, 1 s with GX
     try:
         cli(prog_name="fundcheck")

@@ -39,6 +39,28 @@ def _libc() -> Any:
         return None
 
 
+M_TRIM_THRESHOLD = -1
+M_MMAP_THRESHOLD = -3
+HEAP_BLOCKS_UP_TO = 32 << 20
+"""The largest block the C heap serves itself once ``keep_freed_heap`` has run (glibc's
+maximum; larger ones are mapped from the system and given back when freed)."""
+
+
+def keep_freed_heap() -> bool:
+    """Make the C heap keep what a step frees for the next one (for a run of the command line;
+    whether it could). By default glibc serves blocks from 128 KB straight from the system and
+    gives back the top of its heap at each large free: both are taken again page by page, and
+    at 200,000 generated rows these page faults cost about 0.6 s of system time over a run
+    (480,000 faults; 340,000 with this). ``release_freed_memory`` still gives freed memory
+    back between the steps of a process holding ``RELEASE_FROM_BYTES``."""
+    libc = _libc()
+    if libc is None or not hasattr(libc, "mallopt"):
+        return False
+    trim = libc.mallopt(M_TRIM_THRESHOLD, ctypes.c_int(2**31 - 1))
+    mmap = libc.mallopt(M_MMAP_THRESHOLD, ctypes.c_int(HEAP_BLOCKS_UP_TO))
+    return bool(trim and mmap)
+
+
 def resident_bytes(statm: Path = Path("/proc/self/statm")) -> int | None:
     """This process's resident size, or None where the system does not tell (no ``/proc``)."""
     try:
