@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,14 @@ from fundcheck import memory
 class Calls:
     def __init__(self) -> None:
         self.trimmed = 0
+        self.options: list[tuple[int, int]] = []
 
     def malloc_trim(self, _pad: int) -> int:
         self.trimmed += 1
+        return 1
+
+    def mallopt(self, option: int, value: ctypes.c_int) -> int:
+        self.options.append((option, value.value))
         return 1
 
 
@@ -83,3 +89,18 @@ def test_a_kept_heap_serves_a_freed_block_again_without_page_faults() -> None:
 def test_keeping_the_heap_needs_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(memory, "_libc", lambda: None)
     assert memory.keep_freed_heap() is False
+
+
+def test_a_kept_heap_trims_again_once_the_process_is_large(
+    libc: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(memory, "_HEAP_KEPT", [])
+    assert memory.keep_freed_heap()
+    assert (memory.M_TRIM_THRESHOLD, 2**31 - 1) in libc.options
+    libc.options.clear()
+    memory.release_freed_memory(resident=lambda: memory.RELEASE_FROM_BYTES - 1)
+    assert libc.options == []  # small: the heap keeps its blocks
+    memory.release_freed_memory(resident=lambda: memory.RELEASE_FROM_BYTES)
+    memory.release_freed_memory(resident=lambda: memory.RELEASE_FROM_BYTES)
+    assert libc.options == [(memory.M_TRIM_THRESHOLD, memory.TRIM_FROM_BYTES)]  # once
+    assert libc.trimmed == 2
