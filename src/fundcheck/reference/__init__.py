@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -428,13 +427,18 @@ def load_intervention_fields_2014_2020() -> Mapping[str, InterventionField]:
 
 @cache
 def load_postcode_departement() -> Mapping[str, str]:
-    """Each La Poste postcode and its most frequent département (the largest file)."""
-    votes: dict[str, Counter[str]] = {}
-    for row in read_rows("laposte_postcodes.csv"):
-        votes.setdefault(row["postcode"], Counter())[
-            _departement_of_commune(row["insee_commune"])
-        ] += 1
-    return {pc: c.most_common(1)[0][0] for pc, c in votes.items()}
+    """Each La Poste postcode and its most frequent département, the first met among equals
+    (the largest file: 36,000 lines read before every run, row by row, not as mappings)."""
+    votes: dict[str, dict[str, int]] = {}
+    with data_path("laposte_postcodes.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        header = next(rows)
+        postcode_at, commune_at = header.index("postcode"), header.index("insee_commune")
+        for row in rows:
+            counts = votes.setdefault(row[postcode_at], {})
+            departement = _departement_of_commune(row[commune_at])
+            counts[departement] = counts.get(departement, 0) + 1
+    return {postcode: max(counts, key=counts.__getitem__) for postcode, counts in votes.items()}
 
 
 @cache
