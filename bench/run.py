@@ -309,7 +309,8 @@ normalise, masks, counts per region), wall time of the subprocess and, in bracke
 time without interpreter start-up. *`--no-checks`*: `fundcheck validate FILE --no-checks --report
 json --output DIR` end to end (start-up, reading, normalisation, region attribution, GX suite,
 JSON report; on 2 cores, GX started in a forked process while the main one reads the list,
-then validating half the rows in each of two processes): the rules the pandas pass implements.
+then validating half of the expectations in each of two processes): the rules the pandas pass
+implements.
 *default run*: `fundcheck validate FILE --report json --output DIR`, what a user runs: the same
 with the aggregate checks (ceilings, concentration, climate, progress, duplicates and split
 operations, outliers...), from 20,000 rows shared between the main process and a forked one

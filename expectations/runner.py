@@ -92,7 +92,7 @@ def validate(
 
     ``reference`` is accepted for a uniform rule-runner signature: the suite's code lists were
     resolved from the packaged reference data when it was loaded. ``two_cores``: GX validates
-    half the rows in a forked process (``two_cores.failing_rows_on_two_cores``).
+    half of the expectations in a forked process (``two_cores.failing_rows_on_two_cores``).
     ``found_by_gx``: GX's failing rows of ``frame``, found by another process (``gx_job`` run
     by ``gx_failing_rows``); GX is not run here.
     """
@@ -239,7 +239,8 @@ def failing_positions(
 ) -> dict[int, np.ndarray]:
     """Positions in ``frame`` of the rows each planned expectation reports, by key: GX's failing
     rows less the unreadable cells, ``only_if_passes`` and ``where`` applied. ``two_cores``: on
-    GX's pandas engine, from ``two_cores.MIN_ROWS`` rows, half the rows go to a forked process.
+    GX's pandas engine, from ``two_cores.MIN_ROWS`` rows, half of the expectations go to a
+    forked process.
     ``found_by_gx``: GX's failing rows, already found (GX is not run here)."""
     if found_by_gx is None:
         job = GxJob(suite_name, planned, dict(values), gx_frame(frame, planned), two_cores)

@@ -156,9 +156,9 @@ def execution_options(fn: F) -> F:
                 help="Processes: 2 starts the rule engine (GX) in a second process while the "
                 "lists are read, where it then finds the failing rows, and shares the aggregate "
                 "checks between this process and a third one (with --no-checks, GX validates "
-                "half the rows in each of two processes); 1 does everything in this process "
-                "(default: the rule engine apart on two cores, the checks shared from 20,000 "
-                "records when the machine has the memory for another process).",
+                "half of the expectations in each of two processes); 1 does everything in this "
+                "process (default: the rule engine apart on two cores, the checks shared from "
+                "20,000 records when the machine has the memory for another process).",
             ),
             click.option(
                 "--engine",

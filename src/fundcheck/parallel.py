@@ -9,7 +9,7 @@ shares the record sets copy-on-write, runs a share of the checks and hands back 
 runs the other share (``pipeline.parent_share``) and makes the record findings from the failing
 rows. Above 500,000 records the checks that build the most take turns across the two processes
 (``TakingTurns``). The result is the serial one: the parent puts every finding where the serial
-run puts it. Without checks, GX validates half the rows in a child of its own
+run puts it. Without checks, GX validates half of the expectations in a child of its own
 (``expectations.two_cores``).
 
 Nothing depends on a child succeeding: if it cannot start, dies, or fails, the parent does its

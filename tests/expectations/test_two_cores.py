@@ -1,5 +1,5 @@
-"""The suite on both cores: the second half of the rows validated in a forked process gives the
-failing rows, and the findings, of one run over the whole list."""
+"""The suite on both cores: half of the expectations validated in a forked process gives the
+failing rows, and the findings, of one run of the whole suite."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo(tmp_path_factory.mktemp("demo") / "demo.xlsx", generate_demo())
 
 
-def test_two_halves_fail_the_rows_one_run_fails(
+def test_two_halves_of_the_suite_fail_the_rows_one_run_fails(
     demo_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     frame = read_source(demo_path, load_reference()).frame
@@ -40,22 +40,27 @@ def test_two_halves_fail_the_rows_one_run_fails(
     data = gx_frame(frame, plan.planned)
     whole = failing_rows(data, suite.name, plan.planned, values)
 
-    validated_here: list[int] = []
+    validated_here: list[list[int]] = []
 
-    def counted(part: pd.DataFrame, *args: Any) -> dict[int, np.ndarray]:
-        validated_here.append(len(part))
-        return failing_rows(part, *args)
+    def counted(
+        part: pd.DataFrame, name: str, planned: list[Any], *args: Any
+    ) -> dict[int, np.ndarray]:
+        validated_here.append([item.key for item in planned])
+        return failing_rows(part, name, planned, *args)
 
     monkeypatch.setattr(two_cores, "failing_rows", counted)
     halves = two_cores.failing_rows_on_two_cores(data, suite.name, plan.planned, values)
-    half = len(data) // 2
-    assert validated_here == [half, len(data)]  # the second half went to the other process
+    here, other = two_cores.dealt_in_two(plan.planned)
+    assert validated_here == [[item.key for item in here]]  # the rest went to the other process
+    assert sorted(item.key for item in [*here, *other]) == sorted(i.key for i in plan.planned)
+    assert abs(len(here) - len(other)) <= 2  # about half each
     assert sorted(halves) == sorted(whole)
     for key, rows in whole.items():
-        np.testing.assert_array_equal(np.sort(halves[key]), rows)
-    failing = np.concatenate(list(whole.values()))
-    assert (failing < half).any() and (failing >= half).any()  # rows failing in both halves
+        np.testing.assert_array_equal(halves[key], rows)
+    assert {key for key in whole if key in {i.key for i in here}}
+    assert {key for key in whole if key in {i.key for i in other}}  # failing rows from both
     compared = [i.key for i in plan.planned if i.spec.type in WHOLE_SET_TYPES]
+    assert compared and {i.key for i in here} >= set(compared)  # compared rows here, whole
     assert any(key in whole for key in compared)  # the demo repeats a code
 
 
