@@ -84,6 +84,7 @@ def _execute(request: RunRequest, *, quiet: bool) -> ExitCode:
     from fundcheck.pipeline import run
     from fundcheck.reports.console_report import print_summary
 
+    keep_freed_heap()  # a run's steps reuse what the previous one freed (fundcheck.memory)
     config = build_config(file_config(request.config_path), **request.values)
     if request.as_of is not None:
         config.parameters["as_of"] = request.as_of.date().isoformat()
@@ -286,7 +287,6 @@ cli_remote.register(cli)
 def main() -> None:
     """Console-script entry point: SIGINT exits 130 and SIGTERM 143, after cleaning up."""
     install()
-    keep_freed_heap()
     atexit.register(gc.freeze)  # the exit's last collections walk every object: 0.1 s, 1 s with GX
     try:
         cli(prog_name="fundcheck")

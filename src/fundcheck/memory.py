@@ -32,11 +32,14 @@ RELEASE_FROM_BYTES = 1 << 30
 def _libc() -> Any:
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") else None  # glibc only (not musl)
+    try:  # glibc's name first: find_library runs ldconfig (17 ms)
+        libc = ctypes.CDLL("libc.so.6")
     except OSError:
-        return None
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        except OSError:
+            return None
+    return libc if hasattr(libc, "malloc_trim") else None  # glibc only (not musl)
 
 
 M_TRIM_THRESHOLD = -1
