@@ -33,6 +33,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fundcheck.memory import resident_bytes
+
 BENCH = Path(__file__).resolve().parent
 DATA = BENCH / "data"
 PYTHON = sys.executable
@@ -84,13 +86,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _resident_bytes(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def tree_memory_mb(pid: int) -> float:
     """Memory a process and all its descendants hold now (MB), from /proc: their proportional
     set sizes summed (resident sizes where the kernel gives no PSS)."""
@@ -98,7 +93,9 @@ def tree_memory_mb(pid: int) -> float:
     while todo:
         current = todo.pop()
         pss = _proportional_kib(current)
-        total += pss * 1024 if pss is not None else _resident_bytes(current)
+        total += (
+            pss * 1024 if pss is not None else resident_bytes(Path(f"/proc/{current}/statm")) or 0
+        )
         todo.extend(_children(current))
     return total / 1e6
 

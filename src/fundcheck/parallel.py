@@ -37,6 +37,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
+from fundcheck.memory import resident_bytes
+
 T = TypeVar("T")
 A = TypeVar("A")
 
@@ -69,10 +71,10 @@ def memory_to_spare(
         lines = meminfo.read_text(encoding="ascii").splitlines()
         fields = dict(line.split(":", 1) for line in lines if ":" in line)
         available = int(fields["MemAvailable"].split()[0]) * 1024
-        held = int(statm.read_text(encoding="ascii").split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, KeyError, ValueError, IndexError):
         return False
-    return available >= held
+    held = resident_bytes(statm)
+    return held is not None and available >= held
 
 
 def runs_in_parallel(
