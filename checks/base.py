@@ -41,6 +41,11 @@ class Check(Protocol):
     """Names of the shared derivations the check reads (``checks.frames.shared``): a run keeps
     each one until the last check that declares it has run."""
 
+    links: ClassVar[tuple[str, ...] | None]
+    """The relations between rows its findings depend on (names of ``checks.shards.LINKS``:
+    "programme", "fund", "beneficiary", "operation_id", "identical"...): a large run may give
+    it the rows a connected set at a time. ``()``: row by row; None: every row at once."""
+
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:

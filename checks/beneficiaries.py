@@ -56,6 +56,8 @@ class BeneficiaryIdentity:
         {"beneficiary_name_keys", "beneficiary_postcode_regions", "text"}
     )
 
+    links: ClassVar[tuple[str, ...] | None] = ("beneficiary",)
+
     rule: ClassVar[Rule] = Rule(
         id="eu.beneficiary.identity",
         severity=Severity.WARNING,
@@ -221,6 +223,14 @@ class ConcentrationIndicators:
 
     reads: ClassVar[frozenset[str]] = frozenset({"beneficiary_name_keys"})
 
+    links: ClassVar[tuple[str, ...] | None] = ("programme", "beneficiary")
+    pieces: ClassVar[dict[str, tuple[str, ...]]] = {
+        "programmes": ("programme",),
+        "beneficiaries": ("beneficiary",),
+    }
+    """Its indicators by the relations they read: concentrated support and amounts under a
+    threshold within a programme, beneficiaries in many programmes (``run_piece``)."""
+
     rule: ClassVar[Rule] = Rule(
         id="eu.risk.concentration_indicators",
         severity=Severity.INFO,
@@ -243,16 +253,35 @@ class ConcentrationIndicators:
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         params = settings(self, parameters)
-        ops = operations(
-            data, ["programme_cci", "specific_objective", "beneficiary_name", "eu_amount"]
-        )
-        ops = ops.assign(_name=derived.name_keys(data))
-        ops = ops.dropna(subset=["programme_cci", "_name"])
+        ops = self._operations(data)
         rows: list[dict[str, Any]] = []
         rows += self._concentrated(ops, params, reference)
         rows += self._ubiquitous(ops, params)
         rows += self._under_threshold(ops, params, reference)
         return findings_frame(rows)
+
+    def run_piece(
+        self,
+        piece: str,
+        data: Mapping[str, RecordSet],
+        reference: Reference,
+        parameters: Mapping[str, Any],
+    ) -> pd.DataFrame:
+        """The indicators of one of ``pieces``."""
+        params = settings(self, parameters)
+        ops = self._operations(data)
+        if piece == "beneficiaries":
+            return findings_frame(self._ubiquitous(ops, params))
+        rows = self._concentrated(ops, params, reference)
+        return findings_frame(rows + self._under_threshold(ops, params, reference))
+
+    @staticmethod
+    def _operations(data: Mapping[str, RecordSet]) -> pd.DataFrame:
+        ops = operations(
+            data, ["programme_cci", "specific_objective", "beneficiary_name", "eu_amount"]
+        )
+        ops = ops.assign(_name=derived.name_keys(data))
+        return ops.dropna(subset=["programme_cci", "_name"])
 
     def _finding(
         self, programme: str | None, region: str | None, value: Any, detail: tuple[str, str]

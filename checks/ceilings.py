@@ -95,6 +95,8 @@ class CeilingAggregate:
 
     reads: ClassVar[frozenset[str]] = frozenset({"categories", "ceilings"})
 
+    links: ClassVar[tuple[str, ...] | None] = ("programme",)
+
     rule: ClassVar[Rule] = Rule(
         id="eu.cofinancing.ceiling_aggregate",
         severity=Severity.WARNING,

@@ -85,6 +85,8 @@ class ErdfClimateContribution:
         }
     )
 
+    links: ClassVar[tuple[str, ...] | None] = ("fund",)
+
     rule: ClassVar[Rule] = Rule(
         id="eu21.climate.erdf_contribution",
         severity=Severity.WARNING,
@@ -159,6 +161,8 @@ class ClimateCoefficientsUnknown:
     """How much of the ERDF has no known climate coefficient (information, never guessed)."""
 
     reads: ClassVar[frozenset[str]] = frozenset({"erdf_climate"})
+
+    links: ClassVar[tuple[str, ...] | None] = ("fund",)
 
     rule: ClassVar[Rule] = Rule(
         id="eu21.climate.unknown_coefficients",

@@ -54,6 +54,8 @@ class ErdfPolicyObjectives:
 
     reads: ClassVar[frozenset[str]] = frozenset({"categories", "fund_operations"})
 
+    links: ClassVar[tuple[str, ...] | None] = ("fund",)
+
     rule: ClassVar[Rule] = share_rule(
         "eu21.concentration.erdf_policy_objectives",
         "Concentration thématique FEDER (OS1 / OS2) non atteinte",

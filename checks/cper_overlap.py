@@ -15,6 +15,7 @@ from fundcheck.checks.cper_base import finding, money, record_place, records
 from fundcheck.checks.cper_rules import RULE
 from fundcheck.cper_model import CperDataset, as_float
 from fundcheck.model import RecordSet
+from fundcheck.stored_columns import whole_frame
 
 Rows = list[dict[str, Any]]
 
@@ -52,8 +53,7 @@ def eu_overlap(
         return []
     index: dict[str, list[dict[str, Any]]] = {}
     for name, record_set in operations.items():
-        frame = record_set.frame
-        for rec in records(frame):
+        for rec in records(whole_frame(record_set)):
             key = _digits(rec.get("beneficiary_siret"))
             if len(key) != 14:  # no SIRET in the list (the national format has none): the name
                 key = fold(rec.get("beneficiary_name") or "")

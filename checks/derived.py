@@ -21,6 +21,7 @@ from fundcheck.columns import text_per_distinct
 from fundcheck.model import OPERATION_FIELDS, RecordSet
 from fundcheck.reference import Reference
 from fundcheck.reference.lookups import words
+from fundcheck.stored_columns import has_column
 
 MIN_FILLED = 3
 """A row with fewer filled fields than this is never an identical row."""
@@ -124,7 +125,7 @@ def common_fields(data: Mapping[str, RecordSet]) -> list[str]:
     """The canonical fields every source of the run has."""
     fields = [spec.name for spec in OPERATION_FIELDS]
     for record_set in data.values():
-        fields = [f for f in fields if f in record_set.frame.columns]
+        fields = [f for f in fields if has_column(record_set, f)]
     return fields
 
 

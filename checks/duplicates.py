@@ -48,6 +48,8 @@ class IdenticalRows:
 
     reads: ClassVar[frozenset[str]] = frozenset({"identical_rows"})
 
+    links: ClassVar[tuple[str, ...] | None] = ("identical",)
+
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.identical_row",
         severity=Severity.WARNING,
@@ -96,6 +98,8 @@ class OperationIdReused:
     """An operation number used by an earlier row of another programme or another source."""
 
     reads: ClassVar[frozenset[str]] = frozenset({"identical_rows"})
+
+    links: ClassVar[tuple[str, ...] | None] = ("operation_id",)
 
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.operation_id_reused",

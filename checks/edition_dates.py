@@ -27,6 +27,7 @@ from fundcheck.checks.freshness import edition_date
 from fundcheck.findings import findings_frame
 from fundcheck.model import RecordSet, Rule, Severity
 from fundcheck.reference import Reference
+from fundcheck.stored_columns import has_column
 
 
 def _day(value: Any) -> str:
@@ -38,6 +39,8 @@ class SelectionAfterEdition:
     """The first convention (selection) date is later than the edition of the list."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
+
+    links: ClassVar[tuple[str, ...] | None] = None
 
     rule: ClassVar[Rule] = Rule(
         id="eu.dates.selection_after_edition",
@@ -66,7 +69,7 @@ class SelectionAfterEdition:
         pieces = []
         for name, record_set in data.items():
             edition = edition_date(record_set)
-            if edition is None or "selection_date" not in record_set.frame.columns:
+            if edition is None or not has_column(record_set, "selection_date"):
                 continue
             ops = operations(
                 {name: record_set}, ["operation_id", "programme_cci", "selection_date"]
@@ -93,6 +96,8 @@ class CompletedBeforeSelection:
     """The operation ends before it was selected (completed before selection)."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
+
+    links: ClassVar[tuple[str, ...] | None] = ()
 
     rule: ClassVar[Rule] = Rule(
         id="eu.dates.completed_before_selection",

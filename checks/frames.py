@@ -19,6 +19,7 @@ from fundcheck.columns import spread_text
 from fundcheck.memory import release_freed_memory
 from fundcheck.model import FIELDS, PERIOD, REGION, ROW, FieldType, RecordKind, RecordSet
 from fundcheck.reference import Reference
+from fundcheck.stored_columns import column, has_column
 
 SOURCE = "_source"
 TECHNICAL_ASSISTANCE_FIELDS = frozenset({"179", "180", "181", "182"})
@@ -47,12 +48,18 @@ class CheckData(dict[str, RecordSet]):
         them with the checks' declared ``reads``)."""
         self.computed: list[Hashable] = []
         """Every derivation computed, in order (once each, unless dropped too early)."""
+        self.rows_per_shard: int | None = None
+        """Rows a check that reads its rows a shard at a time reads at once (None: all of
+        them; ``checks.shards``)."""
 
     def keep_only(self, names: Iterable[str]) -> None:
         """Drop every derivation whose name is not in ``names`` (no check still to run reads
         it), so that its memory is free for the next checks."""
         kept = set(names)
         self.derived = {k: v for k, v in self.derived.items() if derivation_name(k) in kept}
+        for record_set in self.values():  # the columns read back from disk for the check
+            if record_set.stored is not None:
+                record_set.stored.forget()
 
 
 def derivation_name(key: Hashable) -> str:
@@ -93,7 +100,8 @@ def per_distinct(values: pd.Series, derive: Callable[[Any], Any]) -> pd.Series:
 
 def operations(data: Mapping[str, RecordSet], columns: Iterable[str] = ()) -> pd.DataFrame:
     """All operation records of a run, with ``_source``, ``_row``, ``_region``, ``_period`` and the
-    requested canonical ``columns`` (empty where a source lacks one); index 0..n-1."""
+    requested canonical ``columns`` (empty where a source lacks one; read back from disk where
+    a large source holds them there); index 0..n-1."""
     wanted = list(dict.fromkeys(columns))
     parts = []
     for name, record_set in data.items():
@@ -102,8 +110,12 @@ def operations(data: Mapping[str, RecordSet], columns: Iterable[str] = ()) -> pd
         frame = record_set.frame
         part = pd.DataFrame(index=frame.index)
         part[SOURCE] = name
-        for column in (ROW, REGION, PERIOD, *wanted):
-            part[column] = frame[column] if column in frame.columns else _empty(column, len(frame))
+        for name in (ROW, REGION, PERIOD, *wanted):
+            part[name] = (
+                column(record_set, name)
+                if has_column(record_set, name)
+                else _empty(name, len(frame))
+            )
         parts.append(part)
     if not parts:
         return pd.DataFrame(columns=[SOURCE, ROW, REGION, PERIOD, *wanted])

@@ -24,6 +24,7 @@ from fundcheck.checks.findings import aggregate
 from fundcheck.findings import findings_frame
 from fundcheck.model import PERIOD, Period, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
+from fundcheck.stored_columns import column, has_column
 
 _DATED = re.compile(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)")
 LEGAL = {
@@ -39,9 +40,8 @@ def edition_date(record_set: RecordSet) -> dt.date | None:
             return dt.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             continue
-    frame = record_set.frame
-    if "last_update_date" in frame.columns:
-        latest = pd.to_datetime(frame["last_update_date"], errors="coerce").max()
+    if has_column(record_set, "last_update_date"):
+        latest = pd.to_datetime(column(record_set, "last_update_date"), errors="coerce").max()
         if pd.notna(latest):
             return pd.Timestamp(latest).date()
     return None
@@ -79,6 +79,8 @@ class PublicationFreshness:
 
     reads: ClassVar[frozenset[str]] = frozenset()
 
+    links: ClassVar[tuple[str, ...] | None] = None
+
     rule: ClassVar[Rule] = Rule(
         id="eu.publication.freshness",
         severity=Severity.WARNING,
@@ -112,8 +114,8 @@ class PublicationFreshness:
             if edition is None or edition > today:
                 continue
             periods = (
-                set(record_set.frame[PERIOD].dropna().astype(str))
-                if PERIOD in record_set.frame
+                set(column(record_set, PERIOD).dropna().astype(str))
+                if has_column(record_set, PERIOD)
                 else set()
             )
             period = (
@@ -150,6 +152,8 @@ class EditionDateUnknown:
     """No edition date in the file name nor in the data: freshness cannot be assessed."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
+
+    links: ClassVar[tuple[str, ...] | None] = None
 
     rule: ClassVar[Rule] = Rule(
         id="eu.publication.edition_date_unknown",

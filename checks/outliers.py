@@ -25,6 +25,7 @@ from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import eur, records, render
 from fundcheck.checks.frames import amounts, operations, per_distinct
+from fundcheck.checks.shards import link
 from fundcheck.findings import findings_frame
 from fundcheck.model import FIELDS, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
@@ -49,6 +50,22 @@ def _rule(rule_id: str, title: tuple[str, str], message: tuple[str, str], basis:
         message_en=message[1],
         legal_basis=basis,
     )
+
+
+@link("objective_group")
+def _cost_group_keys(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
+    return [cost_groups(data)]
+
+
+def cost_groups(data: Mapping[str, RecordSet]) -> pd.Series:
+    """The group whose costs an operation's eligible cost is compared with: its specific
+    objective, else its first intervention field ("field 044")."""
+    first_field = per_distinct(
+        derived.text(data, "intervention_field"),
+        lambda cell: next((code for code in cell.split("|") if code), None),
+    )
+    objective = derived.text(data, "specific_objective")
+    return objective.fillna("field " + first_field.astype("string"))
 
 
 class OutlierParameters(Parameters):
@@ -82,6 +99,8 @@ class EligibleCostOutlier:
 
     reads: ClassVar[frozenset[str]] = frozenset({"text"})
 
+    links: ClassVar[tuple[str, ...] | None] = ("objective_group",)
+
     rule: ClassVar[Rule] = _rule(
         "eu.outliers.eligible_cost",
         ("Coût éligible atypique pour son objectif spécifique",
@@ -100,12 +119,7 @@ class EligibleCostOutlier:
         params = settings(self, parameters)
         ops = operations(data, COLUMNS)
         cost = amounts(ops, "total_eligible_cost")
-        first_field = per_distinct(
-            derived.text(data, "intervention_field"),
-            lambda cell: next((code for code in cell.split("|") if code), None),
-        )
-        objective = derived.text(data, "specific_objective")
-        group = objective.fillna("field " + first_field.astype("string"))
+        group = cost_groups(data)
         ops = ops.assign(_log=np.log10(cost.where(cost > 0)), _group=group)
         ops = ops[ops["_log"].notna() & ops["_group"].notna()]
         by = ops.groupby("_group")["_log"]
@@ -150,6 +164,8 @@ class ZeroAmount:
     """An eligible cost or EU amount of exactly zero."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
+
+    links: ClassVar[tuple[str, ...] | None] = ()
 
     rule: ClassVar[Rule] = _rule(
         "eu.outliers.zero_amount",
@@ -198,6 +214,8 @@ class LongDuration:
     """An operation lasting more than ten years."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
+
+    links: ClassVar[tuple[str, ...] | None] = ()
 
     rule: ClassVar[Rule] = _rule(
         "eu.outliers.long_duration",

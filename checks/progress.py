@@ -134,6 +134,8 @@ class Overprogramming:
 
     reads: ClassVar[frozenset[str]] = frozenset()
 
+    links: ClassVar[tuple[str, ...] | None] = ("programme",)
+
     rule: ClassVar[Rule] = Rule(
         id="eu.progress.overprogramming",
         severity=Severity.WARNING,
@@ -172,6 +174,8 @@ class DecommitmentRisk:
     """Late in the period, a selection rate below what n+3 requires to be claimed (warning)."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
+
+    links: ClassVar[tuple[str, ...] | None] = ("programme",)
 
     rule: ClassVar[Rule] = Rule(
         id="eu.progress.decommitment_risk",

@@ -37,6 +37,8 @@ class CeilingOperation:
 
     reads: ClassVar[frozenset[str]] = frozenset({"ceilings"})
 
+    links: ClassVar[tuple[str, ...] | None] = ()
+
     rule: ClassVar[Rule] = Rule(
         id="eu.cofinancing.ceiling_operation",
         severity=Severity.WARNING,
@@ -97,6 +99,8 @@ class FullRate:
     """A co-financing rate of exactly 100 % outside REACT-EU."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
+
+    links: ClassVar[tuple[str, ...] | None] = ()
 
     rule: ClassVar[Rule] = Rule(
         id="eu.cofinancing.full_rate",

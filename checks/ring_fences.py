@@ -42,6 +42,8 @@ class _NationalShare:
         {"fund_operations", "policy_objectives", "technical_assistance", "text"}
     )
 
+    links: ClassVar[tuple[str, ...] | None] = ("fund",)
+
     rule: ClassVar[Rule]
     parameters: ClassVar[type[Parameters]] = CoverageParameters
     fund: ClassVar[str]

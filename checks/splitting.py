@@ -35,8 +35,9 @@ from pydantic import Field
 from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import eur, groups_rows, records, render
-from fundcheck.checks.frames import SOURCE, amounts, operations, shared, text
+from fundcheck.checks.frames import SOURCE, CheckData, amounts, operations, shared, text
 from fundcheck.checks.related import components, near_duplicate_links
+from fundcheck.checks.shards import count_operations, restricted, shard_of_rows
 from fundcheck.findings import RECORD_COLUMNS, findings_frame, render_message
 from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
@@ -82,102 +83,184 @@ def related_groups(
 def _groups(
     data: Mapping[str, RecordSet], reference: Reference, params: Mapping[str, Any]
 ) -> pd.DataFrame:
-    ops = operations(data, COLUMNS)
-    keys = derived.folded(data, "beneficiary_name")
-    unnamed = keys.isna().to_numpy(dtype=bool)
-    if unnamed.any():  # a beneficiary without a name is known by its SIREN
-        siren = text(ops.loc[unnamed], "beneficiary_siren").str.replace(r"\D", "", regex=True)
-        keys = keys.copy()
-        keys[unnamed] = ("siren " + siren.str[:9]).to_numpy()
-    titles = derived.folded(data, "operation_name")
-    ids = derived.text(data, "operation_id")
-    places = derived.departements(data, reference)
-    # every value of the operation the check reads (not the name of its source): rows alike
-    # in all of them are interchangeable
-    rank = content_rank([*(ops[name] for name in COLUMNS), keys, titles])
-    first, second = near_duplicate_links(
-        keys,
-        titles,
-        ops["start_date"],
-        ops["end_date"],
-        places,
-        params["split_title_similarity"],
-        rank,
-    )
-    same_first, same_second = _same_id_links(ids, rank)
-    first, second = np.r_[first, same_first], np.r_[second, same_second]
-    copies = derived.identical_rows(data).to_numpy() >= 0
-    kept = ~copies[first] & ~copies[second]
-    first, second = first[kept], second[kept]
-    kind = _kinds(ops, ids, first, second, params["double_funding_tolerance"])
-    first, second, kind = first[kind != ""], second[kind != ""], kind[kind != ""]
-    label = components(len(ops), first, second)
-    members = np.unique(np.r_[first, second])
+    """The related groups (``related_groups``): the links within each beneficiary drawn a
+    shard of beneficiaries at a time (``CheckData.rows_per_shard``), then the links of a
+    repeated operation number and the groups drawn over every row, from a few numbers a row."""
+    count = count_operations(data)
+    size = data.rows_per_shard if isinstance(data, CheckData) else None
+    if size is None or count <= size:  # one shard: every row at once
+        shards = [np.arange(count)]
+    else:  # every row of a beneficiary in one shard (its near-duplicates are there)
+        shard = shard_of_rows(data, reference, ("beneficiary",), size, forget=False)
+        order = np.argsort(shard, kind="stable")
+        shards = np.split(order, np.flatnonzero(np.diff(shard[order])) + 1)
+    rows = _RowFacts(count)
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    for positions in shards:
+        part = data if len(shards) == 1 else restricted(data, positions)
+        a, b = rows.add(part, positions, reference, params)
+        first.append(positions[a])
+        second.append(positions[b])
+        del part
+    near_first, near_second = np.concatenate(first), np.concatenate(second)
+    del first, second
+    rank = rows.rank()
+    same_first, same_second = rows.same_number_links(rank)
+    first_all = np.r_[near_first, same_first]
+    second_all = np.r_[near_second, same_second]
+    copies = rows.copies()
+    kept = ~copies[first_all] & ~copies[second_all]
+    first_all, second_all = first_all[kept], second_all[kept]
+    kind = rows.kinds(first_all, second_all, params["double_funding_tolerance"])
+    linked = kind != ""
+    first_all, second_all, kind = first_all[linked], second_all[linked], kind[linked]
+    label = components(count, first_all, second_all)
+    members = np.unique(np.r_[first_all, second_all])
     found = pd.DataFrame({"position": members, "group": label[members]})
-    double = _worst_double_funding(ops, label, first[kind == "double"], second[kind == "double"])
+    double = rows.worst_double_funding(
+        label, first_all[kind == "double"], second_all[kind == "double"]
+    )
     found = found.join(double, on="group")
     found["kind"] = np.where(found["eu"].notna(), "double_funding", "split")
     found = found.sort_values(["group", "position"], ignore_index=True)
-    found.attrs["ops"] = ops[list(FINDING_COLUMNS)].copy()  # what the findings read, kept
+    if len(shards) == 1:  # what the findings read, kept
+        kept_ops = operations(data, FINDING_COLUMNS[1:])[list(FINDING_COLUMNS)]
+    else:  # of the rows in a group only
+        kept_ops = operations(restricted(data, members), FINDING_COLUMNS[1:])
+        kept_ops = kept_ops[list(FINDING_COLUMNS)].set_axis(pd.Index(members))
+    found.attrs["ops"] = kept_ops
     return found
 
 
-FINDING_COLUMNS = (SOURCE, *RECORD_COLUMNS, "operation_name")
-"""The columns of the operations table the two checks' findings read (kept for both)."""
+class _RowFacts:
+    """What the groups need of every row once its shard's links are drawn: the hashes of its
+    contents (its rank), of the fields identical rows share, of its operation number, of its
+    programme and fund; its EU amount and eligible cost."""
+
+    def __init__(self, count: int) -> None:
+        self.content = np.zeros(count, dtype=np.uint64)
+        self.same_fields = np.zeros(count, dtype=np.uint64)
+        self.filled = np.zeros(count, dtype=bool)
+        self.number = np.zeros(count, dtype=np.uint64)
+        self.numbered = np.zeros(count, dtype=bool)
+        self.place = np.zeros(count, dtype=np.uint64)
+        self.eu = np.zeros(count, dtype=np.float64)
+        self.eligible = np.zeros(count, dtype=np.float64)
+
+    def add(
+        self,
+        data: Mapping[str, RecordSet],
+        positions: np.ndarray,
+        reference: Reference,
+        params: Mapping[str, Any],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Note the facts of the rows at ``positions`` (``data``: those rows) and draw the
+        near-duplicate links among them (positions in ``data``)."""
+        ops = operations(data, COLUMNS)
+        keys = derived.folded(data, "beneficiary_name")
+        unnamed = keys.isna().to_numpy(dtype=bool)
+        if unnamed.any():  # a beneficiary without a name is known by its SIREN
+            siren = text(ops.loc[unnamed], "beneficiary_siren").str.replace(r"\D", "", regex=True)
+            keys = keys.copy()
+            keys[unnamed] = ("siren " + siren.str[:9]).to_numpy()
+        titles = derived.folded(data, "operation_name")
+        # every value of the operation the check reads (not the name of its source): rows
+        # alike in all of them are interchangeable
+        hashes = content_hashes([*(ops[name] for name in COLUMNS), keys, titles])
+        self.content[positions] = hashes
+        fields = derived.common_fields(data)
+        same = operations(data, fields)[fields]
+        self.same_fields[positions] = pd.util.hash_pandas_object(same, index=False).to_numpy()
+        self.filled[positions] = (same.notna().sum(axis=1) >= derived.MIN_FILLED).to_numpy()
+        del same
+        ids = derived.text(data, "operation_id")
+        self.numbered[positions] = ids.notna().to_numpy()
+        self.number[positions] = _text_hashes(ids)
+        programme = text(ops, "programme_cci").fillna("?")
+        self.place[positions] = _text_hashes(programme + "\x1f" + text(ops, "fund").fillna("?"))
+        self.eu[positions] = amounts(ops, "eu_amount").fillna(0).to_numpy()
+        self.eligible[positions] = amounts(ops, "total_eligible_cost").to_numpy()
+        places = derived.departements(data, reference)
+        return near_duplicate_links(
+            keys,
+            titles,
+            ops["start_date"],
+            ops["end_date"],
+            places,
+            params["split_title_similarity"],
+            _rank_of(hashes),
+        )
+
+    def rank(self) -> np.ndarray:
+        """Each row's place in the order of its contents' hashes (``content_rank``)."""
+        return _rank_of(self.content)
+
+    def copies(self) -> np.ndarray:
+        """The rows identical to an earlier one (``derived.identical_rows``)."""
+        positions = np.arange(len(self.same_fields))
+        first = pd.Series(positions).groupby(self.same_fields).transform("min").to_numpy()
+        copied: np.ndarray = (first != positions) & self.filled
+        return copied
+
+    def same_number_links(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row with an operation number to the row of lowest rank with that number."""
+        rows = np.flatnonzero(self.numbered)
+        numbers = pd.Series(self.number[rows])
+        repeated = numbers.duplicated(keep=False).to_numpy()
+        rows, numbers = rows[repeated], numbers[repeated]
+        ranks = pd.Series(rank[rows], index=rows)
+        first = ranks.groupby(numbers.to_numpy(), sort=False).transform("idxmin")
+        later = first[first != first.index]
+        return later.to_numpy(dtype=np.int64), later.index.to_numpy(dtype=np.int64)
+
+    def kinds(self, a: np.ndarray, b: np.ndarray, tolerance: float) -> np.ndarray:
+        """The kind of each link: "double" (funding), "split", or "" (same number, same fund
+        and programme: the record rules' matter)."""
+        ceiling = np.fmax(self.eligible[a], self.eligible[b]) * (1 + tolerance)
+        combined = np.round(self.eu[a] + self.eu[b], 2)
+        double = (self.place[a] != self.place[b]) & (combined > np.round(ceiling, 2))
+        different_id = (self.number[a] != self.number[b]) | ~self.numbered[a]
+        return np.where(double, "double", np.where(different_id, "split", ""))
+
+    def worst_double_funding(self, label: np.ndarray, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+        """Per group with a double-funding link, the link's combined EU amount (``eu``) and
+        eligible cost (``eligible``), for the link with the largest combined amount."""
+        links = pd.DataFrame(
+            {
+                "group": label[a],
+                "eu": self.eu[a] + self.eu[b],
+                "eligible": np.fmax(self.eligible[a], self.eligible[b]),
+            }
+        )
+        worst = links.sort_values("eu", ascending=False, kind="stable").drop_duplicates("group")
+        return worst.set_index("group")
 
 
-def _worst_double_funding(
-    ops: pd.DataFrame, label: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> pd.DataFrame:
-    """Per group with a double-funding link, the link's combined EU amount (``eu``) and
-    eligible cost (``eligible``), for the link with the largest combined amount."""
-    eu = amounts(ops, "eu_amount").fillna(0).to_numpy()
-    eligible = amounts(ops, "total_eligible_cost").to_numpy()
-    links = pd.DataFrame(
-        {"group": label[a], "eu": eu[a] + eu[b], "eligible": np.fmax(eligible[a], eligible[b])}
+def _text_hashes(values: pd.Series) -> np.ndarray:
+    """A 64-bit hash of each text (missing ones hash alike: ``numbered`` tells them)."""
+    hashed: np.ndarray = pd.util.hash_array(
+        values.astype(object).where(values.notna(), "").to_numpy(dtype=object), categorize=True
     )
-    worst = links.sort_values("eu", ascending=False, kind="stable").drop_duplicates("group")
-    return worst.set_index("group")
+    return hashed
 
 
-def content_rank(columns: list[pd.Series]) -> np.ndarray:
-    """Each row's place when the rows are sorted by a hash of their values in ``columns``: the
-    same for a row whatever the order of the rows, so that the links drawn between related
-    operations, and the groups they make, do not depend on it (pandas' hash is fixed from run
-    to run). Rows with the same values are ranked by position (they are interchangeable)."""
+def content_hashes(columns: list[pd.Series]) -> np.ndarray:
+    """A hash of each row's values in ``columns`` (pandas' hash: fixed from run to run)."""
     values = pd.DataFrame({i: column.reset_index(drop=True) for i, column in enumerate(columns)})
-    hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    hashed: np.ndarray = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    return hashed
+
+
+def _rank_of(hashes: np.ndarray) -> np.ndarray:
     order = np.argsort(hashes, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank
 
 
-def _same_id_links(ids: pd.Series, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row with an operation number to the row of lowest rank with that number."""
-    known = ids.dropna()
-    repeated = known[known.duplicated(keep=False)]
-    ranks = pd.Series(rank[repeated.index.to_numpy()], index=repeated.index)
-    first = ranks.groupby(repeated.to_numpy(), sort=False).transform("idxmin")
-    later = first[first != first.index]
-    return later.to_numpy(dtype=np.int64), later.index.to_numpy(dtype=np.int64)
-
-
-def _kinds(
-    ops: pd.DataFrame, ids: pd.Series, a: np.ndarray, b: np.ndarray, tolerance: float
-) -> np.ndarray:
-    """The kind of each link: "double" (funding), "split", or "" (same number, same fund and
-    programme: the record rules' matter)."""
-    programme = pd.factorize(text(ops, "programme_cci").fillna("?"))[0]
-    fund = pd.factorize(text(ops, "fund").fillna("?"))[0]
-    place = programme * (int(fund.max(initial=0)) + 1) + fund  # one number per programme × fund
-    eu = amounts(ops, "eu_amount").fillna(0).to_numpy()
-    eligible = amounts(ops, "total_eligible_cost").to_numpy()
-    ceiling = np.fmax(eligible[a], eligible[b]) * (1 + tolerance)
-    double = (place[a] != place[b]) & (np.round(eu[a] + eu[b], 2) > np.round(ceiling, 2))
-    number = pd.factorize(ids, use_na_sentinel=True)[0]  # -1: no operation number
-    different_id = (number[a] != number[b]) | (number[a] < 0)
-    return np.where(double, "double", np.where(different_id, "split", ""))
+FINDING_COLUMNS = (SOURCE, *RECORD_COLUMNS, "operation_name")
+"""The columns of the operations table the two checks' findings read (kept for both)."""
 
 
 def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -189,8 +272,8 @@ def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
     group = chosen["group"].to_numpy()
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     ends = np.r_[starts[1:], len(group)]
-    sources = ops[SOURCE].to_numpy(dtype=object)[position]
-    rows = ops[ROW].to_numpy(dtype=np.int64)[position]
+    sources = ops.loc[position, SOURCE].to_numpy(dtype=object)  # ops: by position
+    rows = ops.loc[position, ROW].to_numpy(dtype=np.int64)
     eu = chosen["eu"].to_numpy()[starts]
     eligible = chosen["eligible"].to_numpy()[starts]
     lasts = ops.loc[position[ends - 1]]
@@ -237,6 +320,8 @@ class SplitOperation:
         {"departements", "folded", "identical_rows", "related_groups", "text"}
     )
 
+    links: ClassVar[tuple[str, ...] | None] = None  # a shard of beneficiaries at a time
+
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.split_operation",
         severity=Severity.WARNING,
@@ -271,6 +356,8 @@ class DoubleFunding:
     reads: ClassVar[frozenset[str]] = frozenset(
         {"departements", "folded", "identical_rows", "related_groups", "text"}
     )
+
+    links: ClassVar[tuple[str, ...] | None] = None  # a shard of beneficiaries at a time
 
     rule: ClassVar[Rule] = Rule(
         id="eu.duplicates.double_funding",

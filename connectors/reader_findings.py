@@ -15,6 +15,7 @@ from fundcheck.connectors.rules import (
     UNREADABLE_RULE,
 )
 from fundcheck.findings import (
+    RECORD_COLUMNS,
     concat_findings,
     finding,
     findings_frame,
@@ -22,6 +23,7 @@ from fundcheck.findings import (
     render_message,
 )
 from fundcheck.model import FIELDS, PERIOD, ROW, FieldType, Period, RecordSet, Rule
+from fundcheck.stored_columns import columns_of
 
 _RULES: dict[str, Rule] = {rule.id: rule for rule in READER_RULES}
 
@@ -80,7 +82,7 @@ def unreadable_findings(record_set: RecordSet) -> pd.DataFrame:
         frames.append(
             record_findings(
                 rule,
-                record_set.frame.loc[raw.index],
+                columns_of(record_set, RECORD_COLUMNS, raw.index),
                 source=record_set.provenance.name,
                 field=field,
                 column=column,
@@ -104,7 +106,7 @@ def _message(template: str, column: str, value: str) -> str:
 def period_findings(record_set: RecordSet) -> pd.DataFrame:
     """One dataset finding for the records no evidence gives a period, one for the records of a
     period fundcheck has no rules for (2007-2013): neither gets the period suites."""
-    frame = record_set.frame
+    frame = columns_of(record_set, (ROW, PERIOD))
     rows: list[dict[str, Any]] = []
     undecided = frame[PERIOD].isna()
     old = frame[PERIOD].eq(Period.P2007_2013.value).fillna(False).astype(bool)

@@ -35,6 +35,7 @@ from fundcheck.diff_result import (
 )
 from fundcheck.findings import FINDING_COLUMNS, findings_frame
 from fundcheck.model import NATIONAL_BUCKET, REGION, ROW, RecordSet, RunResult
+from fundcheck.stored_columns import column, has_column
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,9 @@ def _operations(record_sets: Sequence[RecordSet]) -> tuple[pd.DataFrame, int, in
     wanted = [*KEY, ROW, REGION, *COMPARED_FIELDS, *DESCRIBED_FIELDS]
     parts = []
     for record_set in record_sets:
-        frame = record_set.frame
-        part = pd.DataFrame(index=frame.index)
+        part = pd.DataFrame(index=record_set.frame.index)
         for name in dict.fromkeys(wanted):
-            part[name] = frame[name] if name in frame.columns else None
+            part[name] = column(record_set, name) if has_column(record_set, name) else None
         parts.append(part)
     columns = list(dict.fromkeys(wanted))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from fundcheck.stored_columns import StoredColumns
 
 # --------------------------------------------------------------------------------------------
 # Severities, periods, record kinds
@@ -239,7 +242,8 @@ class RecordSet:
     ``unreadable`` maps a field to the raw values (indexed like ``frame``) that could not be
     read as the field's type: those cells are NA in ``frame``; ``findings`` is the findings
     table of reading it (normalisations, unreadable cells, undecided periods), filled by
-    ``connectors.read_source``.
+    ``connectors.read_source``; ``stored``: the columns of a large table validated in parts
+    that are held on disk, not in ``frame`` (read them with ``stored_columns.column``).
     """
 
     kind: RecordKind
@@ -249,6 +253,7 @@ class RecordSet:
     normalisations: list[Normalisation] = field(default_factory=list)
     unreadable: dict[str, pd.Series] = field(default_factory=dict)
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stored: StoredColumns | None = None
 
 
 class SuiteRef(BaseModel):

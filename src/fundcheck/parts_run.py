@@ -9,7 +9,9 @@ database, in one read-only transaction that sees one snapshot):
    titles name programmes when no CCI column exists. Only those columns are read for this.
 2. **Parts.** ``limits.rows_per_part`` rows at a time are decoded into canonical records with
    those decisions, and the record rules run on them (``SuiteInParts``); of each row, only the
-   columns the aggregate checks and the findings read are kept.
+   columns the aggregate checks and the findings read are kept: in memory up to
+   ``limits.rows_in_memory`` rows, beyond in temporary files on disk, all but the row numbers
+   (``stored_columns``: the checks read them back one check at a time).
 
 The result is the record set the aggregate checks read and the findings of the record rules,
 identical to reading the same rows from a file (tests compare report.json on the demo).
@@ -25,11 +27,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from fundcheck.catalogue import suites_for
 from fundcheck.checks.frames import LONG_TEXTS, hash_long_texts
-from fundcheck.columns import as_categories, one_chunk
+from fundcheck.columns import as_categories
 from fundcheck.connectors.attribution import annotate
 from fundcheck.connectors.canonical import parse_field
 from fundcheck.connectors.cells import clean_cells
@@ -52,6 +53,7 @@ from fundcheck.model import (
     PERIOD,
     REGION,
     REGION_BASIS,
+    ROW,
     FieldType,
     Normalisation,
     Provenance,
@@ -61,6 +63,7 @@ from fundcheck.model import (
 )
 from fundcheck.reference import Reference
 from fundcheck.reference.lookups import programmes_for_label
+from fundcheck.stored_columns import StoredColumns, column, has_column, joined
 
 Progress = Callable[[str], None]
 
@@ -130,6 +133,7 @@ def validate_in_parts(
         period,
         keep_every_column=for_checks,
         add_programme_cci=titles_name_programmes,
+        rows_in_memory=limits.rows_in_memory,
     )
     for body in reader.parts(None, limits.rows_per_part):
         if len(body) * max(len(headers), 1) > limits.max_sheet_cells:
@@ -226,6 +230,7 @@ class _Parts:
         *,
         keep_every_column: bool,
         add_programme_cci: bool,
+        rows_in_memory: int,
     ) -> None:
         self.reference, self.provenance = reference, provenance
         self.parameters, self.engine, self.period = parameters, engine, period
@@ -241,6 +246,10 @@ class _Parts:
         self.unreadable: dict[str, list[pd.Series]] = {}
         self.labels: dict[str, str] = {}
         self.suites: dict[tuple[str, str], SuiteInParts] = {}
+        self.rows_in_memory = rows_in_memory
+        self.stored: StoredColumns | None = None
+        """The kept columns but the row numbers, on disk, once the rows exceed
+        ``rows_in_memory`` (with every column kept for the checks)."""
 
     def add(self, part: RecordSet) -> None:
         frame = part.frame
@@ -281,6 +290,17 @@ class _Parts:
         if not self.keep_every_column:
             as_categories(frame, FEW_VALUES)
         self.frames.append(frame)
+        if self.keep_every_column and (self.stored is not None or self.rows > self.rows_in_memory):
+            self._to_disk()
+
+    def _to_disk(self) -> None:
+        """Write the kept columns of the parts held so far to disk, but their row numbers."""
+        if self.stored is None:
+            self.stored = StoredColumns()
+        for position, part in enumerate(self.frames):
+            if list(part.columns) != [ROW]:
+                self.stored.append(part.drop(columns=[ROW]))
+                self.frames[position] = part[[ROW]]
 
     def _whole(self) -> pd.DataFrame:
         """The parts' kept rows as one frame, column by column (each part's column freed once
@@ -290,15 +310,7 @@ class _Parts:
         columns = list(self.frames[0].columns)
         whole = {}
         for name in columns:
-            pieces = [part[name] for part in self.frames]
-            if all(isinstance(piece.dtype, pd.CategoricalDtype) for piece in pieces):
-                # each part has its own categories: their union, sorted as one frame's are
-                joined = union_categoricals(pieces, sort_categories=True)
-                index = pd.concat([piece.index.to_series() for piece in pieces]).index
-                whole[name] = pd.Series(joined, index=index)
-            else:
-                whole[name] = one_chunk(pd.concat(pieces))
-            del pieces
+            whole[name] = joined([part[name] for part in self.frames])
             for part in self.frames:
                 del part[name]
         self.frames.clear()
@@ -307,31 +319,46 @@ class _Parts:
     def finish(self) -> PartsRun:
         frame = self._whole()
         unreadable = {name: pd.concat(cells) for name, cells in self.unreadable.items()}
-        periods = sorted(frame[PERIOD].dropna().unique()) if PERIOD in frame else []
-        provenance = self.provenance.model_copy(
-            update={"rows": len(frame), "period": ", ".join(str(p) for p in periods) or None}
-        )
         record_set = RecordSet(
             kind=RecordKind.OPERATIONS,
             frame=frame,
-            provenance=provenance,
+            provenance=self.provenance,
             column_labels=self.labels,
             normalisations=merged_notes(self.notes),
             unreadable=unreadable,
+            stored=self.stored,
+        )
+        periods = column(record_set, PERIOD) if has_column(record_set, PERIOD) else None
+        named = sorted(periods.dropna().unique()) if periods is not None else []
+        record_set.provenance = self.provenance.model_copy(
+            update={"rows": len(frame), "period": ", ".join(str(p) for p in named) or None}
         )
         record_set.findings = reading_findings(record_set)
         found = []
         suites: dict[str, SuiteRef] = {}
         for (period, _), suite in sorted(self.suites.items(), key=_suite_order):
-            in_period = frame[PERIOD].eq(period).fillna(False).to_numpy(dtype=bool)
-            rows = frame if in_period.all() else frame[in_period]  # one period: no copy
+            assert periods is not None  # a suite was chosen by period
+            in_period = periods.eq(period).fillna(False).to_numpy(dtype=bool)
+            whole = self._finishing(record_set, suite)
+            rows = whole if in_period.all() else whole[in_period]  # one period: no copy
             found.append(suite.finish(rows, _within(unreadable, rows.index)))
             suites[suite.suite.name] = SuiteRef(
                 name=suite.suite.name,
                 version=suite.suite.version,
                 expectations=len(suite.suite.expectations),
             )
+        if self.stored is not None:
+            self.stored.forget()
         return PartsRun(record_set, concat_findings(found), list(suites.values()))
+
+    def _finishing(self, record_set: RecordSet, suite: SuiteInParts) -> pd.DataFrame:
+        """What a suite's whole-set rules read of every row: the frame, or with the columns on
+        disk, what a finding names and what the rules compare, read back."""
+        if self.stored is None:
+            return record_set.frame
+        names = [*KEPT_WITHOUT_CHECKS, *sorted(suite.compared_columns())]
+        present = [name for name in dict.fromkeys(names) if has_column(record_set, name)]
+        return pd.DataFrame({name: column(record_set, name) for name in present})
 
 
 def _suite_order(item: tuple[tuple[str, str], SuiteInParts]) -> tuple[str, int]:

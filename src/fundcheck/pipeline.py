@@ -26,6 +26,7 @@ from fundcheck.checks import CHECKS
 from fundcheck.checks.base import each_check
 from fundcheck.checks.frames import CheckData, hash_long_texts
 from fundcheck.checks.freshness import edition_date
+from fundcheck.checks.shards import checks_in_shards
 from fundcheck.columns import in_one_chunk
 from fundcheck.config import RunConfig
 from fundcheck.connectors import read_source
@@ -63,6 +64,7 @@ from fundcheck.parallel import (
 )
 from fundcheck.parts_run import PartsRun, part_reader, validate_in_parts
 from fundcheck.reference import Reference, load_reference
+from fundcheck.stored_columns import column, columns_of, has_column
 
 Progress = Callable[[str], None]
 
@@ -209,6 +211,15 @@ def read_and_validate(
 
         def aggregate_checks(ids: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
             data = CheckData({rs.provenance.name: covered_records(rs) for rs in record_sets})
+            if any(rs.stored is not None for rs in record_sets):  # columns on disk: shards
+                return checks_in_shards(
+                    data,
+                    reference,
+                    config.parameters,
+                    config.limits.rows_in_memory,
+                    ids=ids,
+                    after_each=release_freed_memory,
+                )
             return each_check(
                 data,
                 reference,
@@ -238,7 +249,12 @@ def read_and_validate(
         here_ids = here_order([rule for rule in CHECKS if rule in here])
         # a forked child would inherit the threads of a Spark session started to read a file
         jobs = 1 if any(isinstance(s, SparkFile) for s in read_in_parts) else config.jobs
-        checks_apart = with_checks and runs_in_parallel(jobs, records)
+        # a table whose columns are on disk is checked a shard at a time, in bounded memory:
+        # a second process would hold its own shards (unless --jobs asks for one)
+        on_disk = any(rs.stored is not None for rs in record_sets)
+        checks_apart = (
+            with_checks and runs_in_parallel(jobs, records) and not (on_disk and jobs is None)
+        )
         to_validate = [rs for rs in record_sets if id(rs) not in validated]
         # the second core validates half the rows when no checks run there
         two_cores = not checks_apart and runs_in_parallel(jobs, records)
@@ -325,7 +341,7 @@ def read_and_validate(
     if cper is not None:
         records_by_region.update(cper_records_by_region(cper))
     for record_set in record_sets:
-        for region, count in region_counts(record_set.frame):
+        for region, count in region_counts(columns_of(record_set, (REGION,))):
             records_by_region[region] = records_by_region.get(region, 0) + count
     region_names = {code: region.name for code, region in reference.regions.items()}
     programmes_by_region = count_programmes(record_sets)
@@ -507,10 +523,10 @@ def newest_editions(
 
 
 def _same_list(a: RecordSet, b: RecordSet) -> bool:
-    if "operation_id" not in a.frame or "operation_id" not in b.frame:
+    if not has_column(a, "operation_id") or not has_column(b, "operation_id"):
         return False
-    ids_a = set(a.frame["operation_id"].dropna().astype(str))
-    ids_b = set(b.frame["operation_id"].dropna().astype(str))
+    ids_a = set(column(a, "operation_id").dropna().astype(str))
+    ids_b = set(column(b, "operation_id").dropna().astype(str))
     smaller = min(len(ids_a), len(ids_b))
     return smaller > 0 and len(ids_a & ids_b) >= EDITION_OVERLAP * smaller
 
@@ -538,7 +554,7 @@ def older_edition_findings(pairs: list[tuple[RecordSet, RecordSet]]) -> pd.DataF
 
 def covered_records(record_set: RecordSet) -> RecordSet:
     """The records of a set whose period fundcheck has rules for (what aggregate checks see)."""
-    covered = record_set.frame[PERIOD].isin(COVERED_PERIODS).fillna(False).astype(bool)
+    covered = column(record_set, PERIOD).isin(COVERED_PERIODS).fillna(False).astype(bool)
     if covered.all():
         return record_set
     return replace(record_set, frame=record_set.frame[covered.to_numpy()])
@@ -551,9 +567,9 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
         return findings
     lookups = []
     for record_set in record_sets:
-        frame = record_set.frame
-        if REGION_BASIS not in frame:
+        if not has_column(record_set, REGION_BASIS):
             continue
+        frame = columns_of(record_set, (ROW, REGION_BASIS))
         named = findings["row"][findings["source"] == record_set.provenance.name]
         frame = frame.loc[frame[ROW].isin(named.dropna()), [ROW, REGION_BASIS]]  # named rows
         lookups.append(
@@ -638,9 +654,9 @@ def count_programmes(record_sets: Iterable[RecordSet]) -> dict[str, dict[str, in
     """Records per region bucket and programme CCI."""
     out: dict[str, dict[str, int]] = {}
     for record_set in record_sets:
-        frame = record_set.frame
-        if "programme_cci" not in frame.columns:
+        if not has_column(record_set, "programme_cci"):
             continue
+        frame = columns_of(record_set, (REGION, "programme_cci"))
         for region, cci, n in _programme_counts(frame):
             per_region = out.setdefault(str(region), {})
             per_region[str(cci)] = per_region.get(str(cci), 0) + n

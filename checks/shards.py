@@ -1,0 +1,291 @@
+"""The aggregate checks of a large run, a shard of rows at a time.
+
+A check compares rows that are related: rows of one programme, of one fund, of one beneficiary,
+with one operation number. Each check declares the relations its findings depend on (``links``:
+names of ``LINKS``). Rows that no chain of those relations joins never meet in one of its groups,
+so the check may run on any partition of the rows that keeps each connected set of rows together:
+its findings are the union of its findings on each part. A check whose findings depend on every
+row (the date of a list's edition, its latest update) declares ``links = None`` and reads every
+row at once; a row-by-row check declares ``()``.
+
+A run whose record sets hold their columns on disk (``stored_columns``: past
+``limits.rows_in_memory`` rows) runs each check so (``checks_in_shards``): the connected sets of
+its relations are packed into shards of about that many rows, and the check runs on one shard
+after the other, so that the client holds the columns of one shard and what the check builds of
+them. A rule's findings then come shard by shard, in the order of their rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from fundcheck.checks import derived
+from fundcheck.checks.base import CHECKS, Check, each_check
+from fundcheck.checks.frames import CheckData, operations, text
+from fundcheck.checks.related import components
+from fundcheck.findings import findings_frame
+from fundcheck.memory import release_freed_memory
+from fundcheck.model import RecordKind, RecordSet
+from fundcheck.reference import Reference
+
+LinkKeys = Callable[[Mapping[str, RecordSet], Reference], list[pd.Series]]
+"""The values relating rows, for every operation of a run (``operations`` order): two rows
+with the same non-missing value in one of the series are related."""
+
+LINKS: dict[str, LinkKeys] = {}
+
+
+def link(name: str) -> Callable[[LinkKeys], LinkKeys]:
+    """Register the values of a relation under ``name`` (what a check's ``links`` names)."""
+
+    def add(keys: LinkKeys) -> LinkKeys:
+        LINKS[name] = keys
+        return keys
+
+    return add
+
+
+@link("programme")
+def _programme(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
+    """One programme code (rows without one form one group too)."""
+    return [derived.text(data, "programme_cci").fillna("")]
+
+
+@link("fund")
+def _fund(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
+    """One fund, as written (rows without one form one group too)."""
+    return [derived.text(data, "fund").fillna("")]
+
+
+@link("operation_id")
+def _operation_id(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
+    """One operation number."""
+    return [derived.text(data, "operation_id")]
+
+
+@link("beneficiary")
+def _beneficiary(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
+    """One beneficiary in any of the forms checks compare them in: its name's words, its folded
+    name, its SIREN (or the SIREN of its SIRET)."""
+    ops = operations(data, ["beneficiary_siren", "beneficiary_siret"])
+    siren = text(ops, "beneficiary_siren")
+    digits = siren.str.replace(r"\D", "", regex=True).str[:9]
+    return [
+        derived.name_keys(data),
+        derived.folded(data, "beneficiary_name"),
+        siren.fillna(text(ops, "beneficiary_siret").str[:9]),
+        digits.mask(digits == ""),
+    ]
+
+
+@link("identical")
+def _identical(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
+    """Identical rows (``derived.identical_rows``: the same values in every field all the
+    sources have, enough of them filled)."""
+    fields = derived.common_fields(data)
+    same = operations(data, fields)[fields]
+    hashes = pd.Series(pd.util.hash_pandas_object(same, index=False).to_numpy(), index=same.index)
+    filled = (same.notna().sum(axis=1) >= derived.MIN_FILLED).to_numpy()
+    return [hashes.where(filled)]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What runs on one shard: a check, or one piece of it (``pieces``), and its relations."""
+
+    rule: str
+    piece: str | None
+    links: tuple[str, ...] | None
+
+
+def units(ids: Sequence[str]) -> list[Unit]:
+    """The units of the checks ``ids``: a check's pieces when it has them, else the check."""
+    out = []
+    for rule in ids:
+        check = CHECKS[rule]
+        pieces: Mapping[str, tuple[str, ...]] = getattr(check, "pieces", {})
+        if pieces:
+            out += [Unit(rule, piece, links) for piece, links in pieces.items()]
+        else:
+            out.append(Unit(rule, None, check.links))
+    return out
+
+
+def _run(unit: Unit, data: CheckData, reference: Reference, parameters: Mapping[str, Any]) -> Any:
+    check: Check = CHECKS[unit.rule]()
+    if unit.piece is None:
+        return check.run(data, reference, parameters)
+    return check.run_piece(unit.piece, data, reference, parameters)  # type: ignore[attr-defined]
+
+
+def shard_of_rows(
+    data: Mapping[str, RecordSet],
+    reference: Reference,
+    links: tuple[str, ...],
+    rows_per_shard: int,
+    *,
+    forget: bool = True,
+) -> np.ndarray:
+    """The shard of each operation (``operations`` order): the connected sets of rows of the
+    relations ``links``, packed in row order into shards of about ``rows_per_shard`` rows (a
+    larger set is a shard of its own). The values relating rows are derived ``rows_per_shard``
+    rows at a time (each row's from its own cells) and held as 64-bit hashes. ``forget``: drop
+    what the relations derived (a run's ``CheckData`` keeps it otherwise)."""
+    count = count_operations(data)
+    keys = _link_keys(data, reference, links, rows_per_shard, forget=forget)
+    first: list[np.ndarray] = []
+    second: list[np.ndarray] = []
+    for hashes, present in keys:
+        a, b = _to_first(hashes, present)
+        first.append(a)
+        second.append(b)
+    del keys
+    label = components(
+        count,
+        np.concatenate(first) if first else np.empty(0, dtype=np.int64),
+        np.concatenate(second) if second else np.empty(0, dtype=np.int64),
+    )
+    del first, second
+    sizes = np.bincount(label, minlength=count)
+    roots = np.flatnonzero(sizes)
+    start = np.cumsum(sizes[roots]) - sizes[roots]  # rows before each set, in row order
+    shard = np.zeros(count, dtype=np.int64)
+    shard[roots] = start // rows_per_shard
+    numbered: np.ndarray = np.unique(shard[label], return_inverse=True)[1]
+    return numbered
+
+
+def _link_keys(
+    data: Mapping[str, RecordSet],
+    reference: Reference,
+    links: tuple[str, ...],
+    rows_per_shard: int,
+    *,
+    forget: bool,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each series of values of the relations ``links`` over every row, as (64-bit hashes,
+    whether the row has a value), derived ``rows_per_shard`` rows at a time."""
+    count = count_operations(data)
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for start in range(0, max(count, 1), rows_per_shard):
+        rows = np.arange(start, min(start + rows_per_shard, count))
+        part = data if len(rows) == count else restricted(data, rows)
+        found = [values for name in links for values in LINKS[name](part, reference)]
+        if not out:
+            out = [(np.zeros(count, dtype=np.uint64), np.zeros(count, dtype=bool)) for _ in found]
+        for (hashes, present), values in zip(out, found, strict=True):
+            known = values.notna().to_numpy(dtype=bool)
+            present[rows] = known
+            hashes[rows] = pd.util.hash_array(
+                values.astype(object).where(known, "").to_numpy(dtype=object), categorize=True
+            )
+        del part, found
+        if forget and isinstance(data, CheckData):
+            data.derived.clear()
+        release_freed_memory()
+    return out
+
+
+def count_operations(data: Mapping[str, RecordSet]) -> int:
+    """The operations of a run (``operations`` reads none of their columns for this)."""
+    return sum(
+        len(record_set.frame)
+        for record_set in data.values()
+        if record_set.kind is RecordKind.OPERATIONS
+    )
+
+
+def _to_first(hashes: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row with a value to the first row with that value: (first rows, rows)."""
+    rows = np.flatnonzero(present)
+    codes = pd.factorize(hashes[rows])[0]
+    firsts = np.full(int(codes.max(initial=-1)) + 1, len(hashes), dtype=np.int64)
+    np.minimum.at(firsts, codes, rows)
+    head = firsts[codes]
+    later = head != rows
+    return head[later], rows[later]
+
+
+def restricted(data: Mapping[str, RecordSet], rows: np.ndarray) -> CheckData:
+    """The run's record sets at the operations ``rows`` (``operations`` positions, in order);
+    columns on disk are read back for those rows only."""
+    out: dict[str, RecordSet] = {}
+    offset = 0
+    for name, record_set in data.items():
+        if record_set.kind is not RecordKind.OPERATIONS or record_set.frame.empty:
+            out[name] = record_set
+            continue
+        size = len(record_set.frame)
+        local = rows[(rows >= offset) & (rows < offset + size)] - offset
+        offset += size
+        stored = record_set.stored.view() if record_set.stored is not None else None
+        out[name] = replace(record_set, frame=record_set.frame.iloc[local], stored=stored)
+    return CheckData(out)  # one shard: its checks read all of its rows at once
+
+
+def checks_in_shards(
+    data: CheckData,
+    reference: Reference,
+    parameters: Mapping[str, Any],
+    rows_per_shard: int,
+    ids: Collection[str] | None = None,
+    after_each: Callable[[], None] = lambda: None,
+) -> Iterator[pd.DataFrame]:
+    """The findings table of each check ``ids`` (all, in registry order), each check run a
+    shard at a time (the module doc): the checks of one set of relations share the shards and
+    what each shard derives. The tables come in the order of ``ids``, once all have run."""
+    chosen = list(CHECKS) if ids is None else list(ids)
+    data.rows_per_shard = rows_per_shard
+    if count_operations(data) <= rows_per_shard:  # one shard: the run on every row
+        yield from each_check(data, reference, parameters, after_each, ids=chosen)
+        return
+    found: dict[str, list[pd.DataFrame]] = {rule: [] for rule in chosen}
+    families: dict[tuple[str, ...] | None, list[Unit]] = {}
+    for unit in units(chosen):
+        families.setdefault(unit.links, []).append(unit)
+    for links, members in families.items():
+        if links is None:
+            _run_units(members, data, reference, parameters, found, after_each)
+            continue
+        shard = shard_of_rows(data, reference, links, rows_per_shard)
+        for number in range(int(shard.max(initial=-1)) + 1):
+            part = restricted(data, np.flatnonzero(shard == number))
+            _run_units(members, part, reference, parameters, found, after_each)
+            del part
+            release_freed_memory(collect=True)
+        del shard
+    for rule in chosen:
+        yield _in_row_order(found.pop(rule))
+
+
+def _run_units(
+    members: list[Unit],
+    data: CheckData,
+    reference: Reference,
+    parameters: Mapping[str, Any],
+    found: dict[str, list[pd.DataFrame]],
+    after_each: Callable[[], None],
+) -> None:
+    for position, unit in enumerate(members):
+        found[unit.rule].append(_run(unit, data, reference, parameters))
+        later = members[position + 1 :]
+        data.keep_only(name for other in later for name in CHECKS[other.rule].reads)
+        after_each()
+
+
+def _in_row_order(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """A rule's findings from its shards as one table, its rows' findings in row order (stable:
+    a row's findings, and findings without a row, keep the order they came in)."""
+    pieces = [piece for piece in pieces if not piece.empty] or pieces[:1]
+    if not pieces:
+        return findings_frame()
+    if len(pieces) == 1:
+        return pieces[0]
+    table = pd.concat(pieces, ignore_index=True)
+    order = table.sort_values(["source", "row"], kind="stable", na_position="last").index
+    return table.loc[order].reset_index(drop=True)
