@@ -15,7 +15,7 @@ assistance are left out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -118,13 +118,8 @@ class ErdfClimateContribution:
         ops = erdf_operations(data, reference)
         if ops.empty or target.threshold is None:
             return findings_frame()
-        groups: list[tuple[str | None, pd.DataFrame]] = [
-            (str(cci), part) for cci, part in ops.groupby("_cci")
-        ]
-        if len(groups) > 1:
-            groups.append((None, ops))
         rows = []
-        for cci, part in groups:
+        for cci, part in _groups(ops):
             if coverage(part, reference, "ERDF", cci, params) is None:
                 continue
             total = float(part["_eu"].sum())
@@ -225,3 +220,13 @@ class ClimateCoefficientsUnknown:
                 )
             ]
         )
+
+
+def _groups(ops: pd.DataFrame) -> Iterator[tuple[str | None, pd.DataFrame]]:
+    """Each programme's operations, then, with several programmes, the whole list's
+    (national): one group at a time, not all of them held at once."""
+    by_programme = ops.groupby("_cci")
+    for cci, part in by_programme:
+        yield str(cci), part
+    if by_programme.ngroups > 1:
+        yield None, ops

@@ -11,7 +11,7 @@ the allocation, a programme's result is information only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -72,14 +72,9 @@ class ErdfPolicyObjectives:
         found = derived.categories(data, reference).loc[ops.index]
         ops["_category"], ops["_outermost"] = found["category"], found["outermost"]
         ops = ops[ops["_category"].isin(list(ERDF_TARGETS))]
-        groups: list[tuple[str | None, str, pd.DataFrame]] = [
-            (str(cci), str(cat), part) for (cci, cat), part in ops.groupby(["_cci", "_category"])
-        ]
-        if ops["_cci"].nunique() > 1:
-            groups += [(None, str(cat), part) for cat, part in ops.groupby("_category")]
         targets = thematic_targets()
         rows = []
-        for cci, category, part in groups:
+        for cci, category, part in _groups(ops):
             covered = coverage(part, reference, "ERDF", cci, params, category)
             if covered is None:
                 continue
@@ -100,3 +95,13 @@ class ErdfPolicyObjectives:
                 if row:
                     rows.append(for_information(row) if cci else row)
         return findings_frame(rows)
+
+
+def _groups(ops: pd.DataFrame) -> Iterator[tuple[str | None, str, pd.DataFrame]]:
+    """Each programme's operations by category of region, then, with several programmes, the
+    whole list's by category (national): one group at a time, not all of them held at once."""
+    for (cci, category), part in ops.groupby(["_cci", "_category"]):
+        yield str(cci), str(category), part
+    if ops["_cci"].nunique() > 1:
+        for category, part in ops.groupby("_category"):
+            yield None, str(category), part
