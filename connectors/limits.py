@@ -34,7 +34,7 @@ class InputLimits(BaseModel):
     """Rows of a database table validated at a time: the client holds one part's rows, and of
     every row only the columns the aggregate checks read. ``max_sheet_cells`` bounds each part
     rather than the table."""
-    rows_in_memory: int = Field(default=1_000_000, gt=0)
+    rows_in_memory: int = Field(default=500_000, gt=0)
     """Rows of a table validated in parts whose columns for the aggregate checks stay in
     memory; beyond, all but the row numbers go to temporary files and each check reads back
     the columns it needs."""

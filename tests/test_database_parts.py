@@ -31,7 +31,7 @@ from fundcheck.demo.writers import _as_text
 from fundcheck.expectations.engine import WHOLE_SET_TYPES, PlannedExpectation
 from fundcheck.expectations.in_parts import _codes, _sharing_rows
 from fundcheck.model import ROW, Normalisation
-from fundcheck.parts_run import NOT_KEPT, merged_notes, validate_in_parts
+from fundcheck.parts_run import NOT_KEPT, PartsRun, merged_notes, validate_in_parts
 from fundcheck.pipeline import run
 from fundcheck.reference import load_reference
 from fundcheck.stored_columns import column, whole_frame
@@ -235,11 +235,13 @@ def test_an_empty_column_a_late_column_and_a_repeated_code_across_parts(tmp_path
     assert [f["row"] for f in repeated] == [7]  # the repeat, not the first use
 
 
-def test_the_records_kept_from_the_parts_are_the_files_records(demo_cells, tmp_path):
-    """Column by column (dtype, categories, index, values), what is kept of every row of a
-    table read in parts of 300 rows is the file's canonical frame, the long texts as hashes."""
-    csv = write_csv(tmp_path / "demo.csv", demo_cells)
-    database = tmp_path / "demo.db"
+def _file_and_parts(
+    demo_cells: pd.DataFrame, tmp: Path, limits: InputLimits
+) -> tuple[pd.DataFrame, PartsRun]:
+    """The demo's canonical frame read from its CSV file (long texts as hashes), and the demo
+    read from SQLite in parts."""
+    csv = write_csv(tmp / "demo.csv", demo_cells)
+    database = tmp / "demo.db"
     with sqlite3.connect(database) as conn:
         demo_cells.to_sql("liste", conn, index=False)
     reference = load_reference()
@@ -247,7 +249,13 @@ def test_the_records_kept_from_the_parts_are_the_files_records(demo_cells, tmp_p
     assert from_file[list(NOT_KEPT)].notna().any().all()  # texts to hash
     hash_long_texts(from_file)
     with database_parts(SqlSource(f"sqlite:///{database}", table="liste")) as reader:
-        run = validate_in_parts(reader, reference, limits=InputLimits(rows_per_part=300))
+        return from_file, validate_in_parts(reader, reference, limits=limits)
+
+
+def test_the_records_kept_from_the_parts_are_the_files_records(demo_cells, tmp_path):
+    """Column by column (dtype, categories, index, values), what is kept of every row of a
+    table read in parts of 300 rows is the file's canonical frame, the long texts as hashes."""
+    from_file, run = _file_and_parts(demo_cells, tmp_path, InputLimits(rows_per_part=300))
     in_parts = run.record_set.frame
     pd.testing.assert_frame_equal(in_parts, from_file)
     assert isinstance(in_parts["specific_objective_label"].dtype, pd.CategoricalDtype)
@@ -260,16 +268,8 @@ def test_past_rows_in_memory_the_kept_columns_are_on_disk_and_read_back_the_same
     frame in memory holds the row numbers only, the columns read back are the file's canonical
     frame column for column (dtypes and categories included), a subset of rows reads the same
     rows, and the temporary directory goes with the record set."""
-    csv = write_csv(tmp_path / "demo.csv", demo_cells)
-    database = tmp_path / "demo.db"
-    with sqlite3.connect(database) as conn:
-        demo_cells.to_sql("liste", conn, index=False)
-    reference = load_reference()
-    from_file = read_source(csv, reference).frame
-    hash_long_texts(from_file)
     limits = InputLimits(rows_per_part=300, rows_in_memory=700)
-    with database_parts(SqlSource(f"sqlite:///{database}", table="liste")) as reader:
-        run = validate_in_parts(reader, reference, limits=limits)
+    from_file, run = _file_and_parts(demo_cells, tmp_path, limits)
     record_set = run.record_set
     assert list(record_set.frame.columns) == [ROW]
     assert record_set.stored is not None
