@@ -225,7 +225,7 @@ def restricted(data: Mapping[str, RecordSet], rows: np.ndarray) -> CheckData:
         offset += size
         stored = record_set.stored.view() if record_set.stored is not None else None
         out[name] = replace(record_set, frame=record_set.frame.iloc[local], stored=stored)
-    return CheckData(out)  # one shard: its checks read all of its rows at once
+    return CheckData(out)  # its rows_per_shard unset: a check reads all of its rows at once
 
 
 def checks_in_shards(
