@@ -134,11 +134,20 @@ def identical_to_earlier(ops: pd.DataFrame, fields: list[str]) -> pd.Series:
     ``MIN_FILLED`` of them filled), the index of the first such row; else -1."""
     if not fields:
         return pd.Series(-1, index=ops.index)
-    values = ops[fields]
-    hashed = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    hashed, filled = same_field_hashes(ops, fields)
     first = pd.Series(ops.index, index=ops.index).groupby(hashed).transform("min")
-    later = (first != ops.index) & (values.notna().sum(axis=1) >= MIN_FILLED)
+    later = (first != ops.index) & filled
     return first.where(later, -1)
+
+
+def same_field_hashes(ops: pd.DataFrame, fields: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """A hash of each row's values in ``fields`` (rows with the same hash are identical), and
+    whether the row has ``MIN_FILLED`` of them filled (else it is never an identical row). A
+    row's own values only: the same whatever rows are hashed with it."""
+    values = ops[fields]
+    hashed: np.ndarray = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    filled: np.ndarray = (values.notna().sum(axis=1) >= MIN_FILLED).to_numpy()
+    return hashed, filled
 
 
 def identical_rows(data: Mapping[str, RecordSet]) -> pd.Series:

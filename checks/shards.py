@@ -26,7 +26,7 @@ import pandas as pd
 
 from fundcheck.checks import derived
 from fundcheck.checks.base import CHECKS, Check, each_check
-from fundcheck.checks.frames import CheckData, operations, text
+from fundcheck.checks.frames import CheckData, operations, text, text_hashes
 from fundcheck.checks.related import components
 from fundcheck.findings import findings_frame
 from fundcheck.memory import release_freed_memory
@@ -88,10 +88,8 @@ def _identical(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.S
     """Identical rows (``derived.identical_rows``: the same values in every field all the
     sources have, enough of them filled)."""
     fields = derived.common_fields(data)
-    same = operations(data, fields)[fields]
-    hashes = pd.Series(pd.util.hash_pandas_object(same, index=False).to_numpy(), index=same.index)
-    filled = (same.notna().sum(axis=1) >= derived.MIN_FILLED).to_numpy()
-    return [hashes.where(filled)]
+    hashes, filled = derived.same_field_hashes(operations(data, fields), fields)
+    return [pd.Series(pd.arrays.IntegerArray(hashes, ~filled))]  # unfilled: no value
 
 
 @dataclass(frozen=True)
@@ -179,11 +177,9 @@ def _link_keys(
         if not out:
             out = [(np.zeros(count, dtype=np.uint64), np.zeros(count, dtype=bool)) for _ in found]
         for (hashes, present), values in zip(out, found, strict=True):
-            known = values.notna().to_numpy(dtype=bool)
-            present[rows] = known
-            hashes[rows] = pd.util.hash_array(
-                values.astype(object).where(known, "").to_numpy(dtype=object), categorize=True
-            )
+            hashed = text_hashes(values)
+            present[rows] = hashed.notna().to_numpy(dtype=bool)
+            hashes[rows] = hashed.fillna(0).to_numpy(dtype=np.uint64)
         del part, found
         if forget and isinstance(data, CheckData):
             data.derived.clear()

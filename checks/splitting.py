@@ -35,7 +35,15 @@ from pydantic import Field
 from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters, register, settings
 from fundcheck.checks.findings import eur, groups_rows, records, render
-from fundcheck.checks.frames import SOURCE, CheckData, amounts, operations, shared, text
+from fundcheck.checks.frames import (
+    SOURCE,
+    CheckData,
+    amounts,
+    operations,
+    shared,
+    text,
+    text_hashes,
+)
 from fundcheck.checks.related import components, near_duplicate_links
 from fundcheck.checks.shards import count_operations, restricted, shard_of_rows
 from fundcheck.findings import RECORD_COLUMNS, findings_frame, render_message
@@ -170,15 +178,14 @@ class _RowFacts:
         hashes = content_hashes([*(ops[name] for name in COLUMNS), keys, titles])
         self.content[positions] = hashes
         fields = derived.common_fields(data)
-        same = operations(data, fields)[fields]
-        self.same_fields[positions] = pd.util.hash_pandas_object(same, index=False).to_numpy()
-        self.filled[positions] = (same.notna().sum(axis=1) >= derived.MIN_FILLED).to_numpy()
-        del same
-        ids = derived.text(data, "operation_id")
-        self.numbered[positions] = ids.notna().to_numpy()
-        self.number[positions] = _text_hashes(ids)
+        hashed, filled = derived.same_field_hashes(operations(data, fields), fields)
+        self.same_fields[positions], self.filled[positions] = hashed, filled
+        numbers = text_hashes(derived.text(data, "operation_id"))
+        self.numbered[positions] = numbers.notna().to_numpy(dtype=bool)
+        self.number[positions] = numbers.fillna(0).to_numpy(dtype=np.uint64)
         programme = text(ops, "programme_cci").fillna("?")
-        self.place[positions] = _text_hashes(programme + "\x1f" + text(ops, "fund").fillna("?"))
+        place = text_hashes(programme + "\x1f" + text(ops, "fund").fillna("?"))
+        self.place[positions] = place.to_numpy(dtype=np.uint64)
         self.eu[positions] = amounts(ops, "eu_amount").fillna(0).to_numpy()
         self.eligible[positions] = amounts(ops, "total_eligible_cost").to_numpy()
         places = derived.departements(data, reference)
@@ -235,14 +242,6 @@ class _RowFacts:
         )
         worst = links.sort_values("eu", ascending=False, kind="stable").drop_duplicates("group")
         return worst.set_index("group")
-
-
-def _text_hashes(values: pd.Series) -> np.ndarray:
-    """A 64-bit hash of each text (missing ones hash alike: ``numbered`` tells them)."""
-    hashed: np.ndarray = pd.util.hash_array(
-        values.astype(object).where(values.notna(), "").to_numpy(dtype=object), categorize=True
-    )
-    return hashed
 
 
 def content_hashes(columns: list[pd.Series]) -> np.ndarray:

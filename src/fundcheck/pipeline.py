@@ -208,10 +208,11 @@ def read_and_validate(
         record_sets.extend(kept)
 
         turns: TakingTurns | None = None
+        on_disk = any(rs.stored is not None for rs in record_sets)
 
         def aggregate_checks(ids: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
             data = CheckData({rs.provenance.name: covered_records(rs) for rs in record_sets})
-            if any(rs.stored is not None for rs in record_sets):  # columns on disk: shards
+            if on_disk:  # a table's columns on disk: the checks a shard at a time
                 return checks_in_shards(
                     data,
                     reference,
@@ -251,7 +252,6 @@ def read_and_validate(
         jobs = 1 if any(isinstance(s, SparkFile) for s in read_in_parts) else config.jobs
         # a table whose columns are on disk is checked a shard at a time, in bounded memory:
         # a second process would hold its own shards (unless --jobs asks for one)
-        on_disk = any(rs.stored is not None for rs in record_sets)
         checks_apart = (
             with_checks and runs_in_parallel(jobs, records) and not (on_disk and jobs is None)
         )
