@@ -102,14 +102,20 @@ class StoredColumns:
         rows = None if index is None or index.equals(pd.RangeIndex(self.rows)) else index
         parts = range(self.parts) if rows is None else self._parts_holding(rows)
         number = self.names.index(name)
+        labels = None if rows is None else np.asarray(rows, dtype=np.int64)
         pieces = []
         for part in parts:
             with self._path(number, part).open("rb") as handle:
-                pieces.append(pickle.load(handle))  # written by this process (append)
+                piece = pickle.load(handle)  # written by this process (append)
+            if labels is not None:  # the rows asked for, before the next part is read
+                end = self.starts[part + 1] if part + 1 < self.parts else self.rows
+                piece = piece.loc[labels[(labels >= self.starts[part]) & (labels < end)]]
+            pieces.append(piece)
+            del piece
         values = joined(pieces) if pieces else pd.Series([], name=name, dtype=object)
         del pieces
         if rows is not None:
-            values = values.loc[rows]
+            values = values.set_axis(rows)
             if name in self.categories:  # the categories of the whole column
                 values = values.cat.set_categories(sorted(self.categories[name]))
         self._loaded[name] = values
