@@ -81,7 +81,8 @@ def related_groups(
 ) -> pd.DataFrame:
     """The operations in a group of related operations: ``position`` (in ``operations``),
     ``group`` (the group's first position) and ``kind`` ("double_funding" or "split"), in
-    order of group then position; the operations table is ``attrs["ops"]``. Derived once per
+    order of group then position; the source and row of each are ``attrs["ops"]``, the columns
+    a finding reads of each group's last row ``attrs["lasts"]`` (both by position). Derived once per
     run for the two checks of this module."""
     params = settings(SplitOperation, parameters)
     key = ("related_groups", tuple(sorted(params.items())))
@@ -132,12 +133,15 @@ def _groups(
     found = found.join(double, on="group")
     found["kind"] = np.where(found["eu"].notna(), "double_funding", "split")
     found = found.sort_values(["group", "position"], ignore_index=True)
-    if len(shards) == 1:  # what the findings read, kept
-        kept_ops = operations(data, FINDING_COLUMNS[1:])[list(FINDING_COLUMNS)]
-    else:  # of the rows in a group only
-        kept_ops = operations(restricted(data, members), FINDING_COLUMNS[1:])
-        kept_ops = kept_ops[list(FINDING_COLUMNS)].set_axis(pd.Index(members))
-    found.attrs["ops"] = kept_ops
+    # what the findings read: the source and row of every row in a group, the columns of a
+    # finding of each group's last row (its finding's row)
+    group = found["group"].to_numpy()
+    ends = np.r_[group[1:] != group[:-1], True] if len(group) else np.zeros(0, dtype=bool)
+    lasts = np.sort(found["position"].to_numpy()[ends])
+    listed = operations(restricted(data, members))[[SOURCE, ROW]]
+    found.attrs["ops"] = listed.set_axis(pd.Index(members))
+    last_ops = operations(restricted(data, lasts), FINDING_COLUMNS[1:])[list(FINDING_COLUMNS)]
+    found.attrs["lasts"] = last_ops.set_axis(pd.Index(lasts))
     return found
 
 
@@ -259,7 +263,7 @@ def _rank_of(hashes: np.ndarray) -> np.ndarray:
 
 
 FINDING_COLUMNS = (SOURCE, *RECORD_COLUMNS, "operation_name")
-"""The columns of the operations table the two checks' findings read (kept for both)."""
+"""The columns of the operations table a finding of the two checks reads (of the row it is on)."""
 
 
 def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -275,7 +279,7 @@ def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
     rows = ops.loc[position, ROW].to_numpy(dtype=np.int64)
     eu = chosen["eu"].to_numpy()[starts]
     eligible = chosen["eligible"].to_numpy()[starts]
-    lasts = ops.loc[position[ends - 1]]
+    lasts = groups.attrs["lasts"].loc[position[ends - 1]]
     listed = groups_rows(sources, rows, starts, ends)
     counts = (ends - starts).tolist()
     if kind == "double_funding":  # the amounts are in its message only
