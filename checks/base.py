@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fundcheck.checks.frames import CheckData
+from fundcheck.checks.gathered import summed
 from fundcheck.errors import ConfigError
 from fundcheck.model import RecordSet, Rule
 from fundcheck.reference import Reference
@@ -43,14 +44,59 @@ class Check(Protocol):
 
     links: ClassVar[tuple[str, ...] | None]
     """The relations between rows its findings depend on (names of ``checks.shards.LINKS``:
-    "programme", "fund", "beneficiary", "operation_id", "identical"...): a large run may give
-    it the rows a connected set at a time. ``()``: row by row; None: every row at once."""
+    "programme", "beneficiary", "operation_id", "identical"...): a large run may give it the
+    rows a connected set at a time. ``()``: row by row, or a check that gathers its rows
+    (``GatheringCheck``); None: every row at once."""
 
     def run(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         """Return a findings table (``fundcheck.model.findings_frame``); never raise on bad data."""
         ...
+
+
+class GatheringCheck:
+    """A check that judges sums over many rows (a programme, a fund) from a few values of each
+    row: ``gather`` derives them, each row's from its own cells only, so that any partition of
+    the rows gathers the same table piece by piece (``checks.shards`` gathers a shard of rows at
+    a time, ``checks.gathered`` holds the pieces); ``judge`` gives the findings of the whole
+    table. Its ``links`` are ``()``: only the gathering reads the record sets."""
+
+    links: ClassVar[tuple[str, ...] | None] = ()
+
+    sums: ClassVar[tuple[str, ...]] = ()
+    """Gathered columns the judgment only adds up: the rows alike in every other column are
+    gathered as one line with those sums and the count of its rows (``_rows``,
+    ``checks.gathered.summed``)."""
+
+    def gather(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """The values the judgment reads of each row (rows left out are not judged)."""
+        raise NotImplementedError
+
+    def judge(
+        self, rows: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """The findings table of the gathered ``rows`` (index 0..n-1)."""
+        raise NotImplementedError
+
+    def run(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """The findings of every row: ``judge`` of ``gather``."""
+        return self.judge(self.gathered(data, reference, parameters), reference, parameters)
+
+    def gathered(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """What ``gather`` gives, its rows summed into lines when the check has ``sums``."""
+        rows = self.gather(data, reference, parameters).reset_index(drop=True)
+        return self.lines(rows)
+
+    def lines(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Gathered rows (or lines) as the judgment reads them: summed by ``sums``."""
+        return summed(rows, self.sums) if self.sums else rows
 
 
 CHECKS: dict[str, type[Check]] = {}

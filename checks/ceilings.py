@@ -20,12 +20,13 @@ import pandas as pd
 from pydantic import Field
 
 from fundcheck.checks import derived
-from fundcheck.checks.base import Parameters, register, settings
+from fundcheck.checks.base import GatheringCheck, Parameters, register, settings
 from fundcheck.checks.categories import Ceiling, categories, ceiling
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
 from fundcheck.checks.frames import SOURCE, amounts, operations, shared, text
+from fundcheck.checks.gathered import ROWS
 from fundcheck.findings import findings_frame
-from fundcheck.model import PERIOD, RecordSet, Rule, Severity
+from fundcheck.model import PERIOD, REGION, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COLUMNS = (
@@ -90,12 +91,12 @@ class CeilingParameters(Parameters):
 
 
 @register
-class CeilingAggregate:
+class CeilingAggregate(GatheringCheck):
     """Σ EU / Σ eligible cost per programme × fund × category (× priority) ≤ ceiling."""
 
     reads: ClassVar[frozenset[str]] = frozenset({"categories", "ceilings"})
 
-    links: ClassVar[tuple[str, ...] | None] = ("programme",)
+    sums: ClassVar[tuple[str, ...]] = ("_eu", "_eligible")
 
     rule: ClassVar[Rule] = Rule(
         id="eu.cofinancing.ceiling_aggregate",
@@ -122,23 +123,32 @@ class CeilingAggregate:
     )
     parameters: ClassVar[type[Parameters]] = CeilingParameters
 
-    def run(
+    def gather(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        tolerance = settings(self, parameters)["ceiling_tolerance"]
+        """The operations with a ceiling, an EU amount and an eligible cost: their programme,
+        fund, period, priority, ceiling and both amounts."""
         ops = operations_with_ceilings(data, reference)
         ops["_eu"] = amounts(ops, "eu_amount")
         ops["_eligible"] = amounts(ops, "total_eligible_cost")
         ops = ops[ops["_ceiling"].notna() & ops["_eu"].notna() & (ops["_eligible"] > 0)]
+        ops = ops.assign(
+            _priority=text(ops, "priority").fillna(""), _cci=text(ops, "programme_cci").fillna("")
+        )
+        columns = [SOURCE, REGION, "_cci", "fund", PERIOD, "_priority", "_ceiling", "_eu"]
+        return ops[[*columns, "_eligible"]]
+
+    def judge(
+        self, ops: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        tolerance = settings(self, parameters)["ceiling_tolerance"]
         if ops.empty:
             return findings_frame()
         ops["_rate"] = [c.rate for c in ops["_ceiling"]]
         ops["_case"] = [c.case_en for c in ops["_ceiling"]]
-        ops["_priority"] = text(ops, "priority").fillna("")
-        ops["_cci"] = text(ops, "programme_cci").fillna("")
         keys = ["_cci", "fund", PERIOD, "_case", "_rate", "_priority"]
         groups = ops.groupby(keys, sort=True, dropna=False)
-        sums = groups.agg(eu=("_eu", "sum"), eligible=("_eligible", "sum"), count=("_eu", "size"))
+        sums = groups.agg(eu=("_eu", "sum"), eligible=("_eligible", "sum"), count=(ROWS, "sum"))
         share = sums["eu"] / sums["eligible"]
         over = sums[share > sums.index.get_level_values("_rate") + tolerance]
         return findings_frame(

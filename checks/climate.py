@@ -21,12 +21,20 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from fundcheck.checks import derived
-from fundcheck.checks.base import Parameters, register, settings
+from fundcheck.checks.base import GatheringCheck, Parameters, register, settings
 from fundcheck.checks.findings import aggregate, eur, for_information, pct, programme_region
 from fundcheck.checks.frames import shared
-from fundcheck.checks.shares import COLUMNS, CoverageParameters, coverage, fund_operations, where
+from fundcheck.checks.gathered import ROWS
+from fundcheck.checks.shares import (
+    COLUMNS,
+    CoverageParameters,
+    coverage,
+    fund_operations,
+    operations_in,
+    where,
+)
 from fundcheck.findings import findings_frame
-from fundcheck.model import RecordSet, Rule, Severity
+from fundcheck.model import REGION, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 from fundcheck.reference.targets import thematic_targets
 
@@ -71,7 +79,7 @@ def erdf_operations(data: Mapping[str, RecordSet], reference: Reference) -> pd.D
 
 
 @register
-class ErdfClimateContribution:
+class ErdfClimateContribution(GatheringCheck):
     """ERDF climate contribution (Σ EU × coefficient / Σ EU) ≥ 30 %, per programme and national."""
 
     reads: ClassVar[frozenset[str]] = frozenset(
@@ -85,7 +93,7 @@ class ErdfClimateContribution:
         }
     )
 
-    links: ClassVar[tuple[str, ...] | None] = ("fund",)
+    sums: ClassVar[tuple[str, ...]] = ("_eu", "_eu_low", "_eu_high", "_eu_unknown")
 
     rule: ClassVar[Rule] = Rule(
         id="eu21.climate.erdf_contribution",
@@ -110,12 +118,28 @@ class ErdfClimateContribution:
     )
     parameters: ClassVar[type[Parameters]] = CoverageParameters
 
-    def run(
+    def gather(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """The ERDF operations of the shares: programme, EU amount, and the EU amount times
+        each climate bound, and where the coefficient is unknown."""
+        ops = erdf_operations(data, reference)
+        return pd.DataFrame(
+            {
+                REGION: ops[REGION],
+                "_cci": ops["_cci"],
+                "_eu": ops["_eu"],
+                "_eu_low": ops["_eu"] * ops["low"],
+                "_eu_high": ops["_eu"] * ops["high"],
+                "_eu_unknown": ops["_eu"].where(ops["unknown"], 0.0),
+            }
+        )
+
+    def judge(
+        self, ops: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         params = settings(self, parameters)
         target = thematic_targets()[TARGET]
-        ops = erdf_operations(data, reference)
         if ops.empty or target.threshold is None:
             return findings_frame()
         rows = []
@@ -123,11 +147,11 @@ class ErdfClimateContribution:
             if coverage(part, reference, "ERDF", cci, params) is None:
                 continue
             total = float(part["_eu"].sum())
-            high = float((part["_eu"] * part["high"]).sum()) / total
+            high = float(part["_eu_high"].sum()) / total
             if high >= target.threshold:
                 continue
-            low = float((part["_eu"] * part["low"]).sum()) / total
-            unknown = float(part.loc[part["unknown"], "_eu"].sum()) / total
+            low = float(part["_eu_low"].sum()) / total
+            unknown = float(part["_eu_unknown"].sum()) / total
             row = aggregate(
                 self.rule,
                 "programme" if cci else "dataset",
@@ -136,7 +160,7 @@ class ErdfClimateContribution:
                 field="intervention_field",
                 value=round(high, 9),
                 expected=target.threshold,
-                count=len(part),
+                count=operations_in(part),
                 legal_basis=target.legal_basis,
                 message={
                     "where": where(cci),
@@ -152,12 +176,12 @@ class ErdfClimateContribution:
 
 
 @register
-class ClimateCoefficientsUnknown:
+class ClimateCoefficientsUnknown(GatheringCheck):
     """How much of the ERDF has no known climate coefficient (information, never guessed)."""
 
     reads: ClassVar[frozenset[str]] = frozenset({"erdf_climate"})
 
-    links: ClassVar[tuple[str, ...] | None] = ("fund",)
+    sums: ClassVar[tuple[str, ...]] = ("_eu",)
 
     rule: ClassVar[Rule] = Rule(
         id="eu21.climate.unknown_coefficients",
@@ -182,14 +206,19 @@ class ClimateCoefficientsUnknown:
     )
     parameters: ClassVar[type[Parameters]] = Parameters
 
-    def run(
+    def gather(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        ops = erdf_operations(data, reference)
+        """The ERDF operations of the shares: EU amount, fields and whether one is unknown."""
+        return erdf_operations(data, reference)[["_eu", "unknown", "_codes"]]
+
+    def judge(
+        self, ops: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
         total = float(ops["_eu"].sum()) if not ops.empty else 0.0
         if total <= 0:
             return findings_frame()
-        unknown = ops["unknown"]
+        unknown = ops["unknown"].astype(bool)
         if not unknown.any():
             return findings_frame()
         known = reference.intervention_fields_2021_2027
@@ -211,7 +240,7 @@ class ClimateCoefficientsUnknown:
                     field="intervention_field",
                     value=round(share, 9),
                     expected=None,
-                    count=int(unknown.sum()),
+                    count=int(ops.loc[unknown, ROWS].sum()),
                     message={
                         "value": pct(share),
                         "coverage": pct(1 - share),

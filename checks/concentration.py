@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from fundcheck.checks import derived
-from fundcheck.checks.base import Parameters, register, settings
+from fundcheck.checks.base import GatheringCheck, Parameters, register, settings
 from fundcheck.checks.findings import for_information
 from fundcheck.checks.shares import (
     COLUMNS,
@@ -28,7 +28,7 @@ from fundcheck.checks.shares import (
     share_rule,
 )
 from fundcheck.findings import findings_frame
-from fundcheck.model import RecordSet, Rule
+from fundcheck.model import REGION, RecordSet, Rule
 from fundcheck.reference import Reference
 from fundcheck.reference.targets import thematic_targets
 
@@ -49,12 +49,12 @@ ERDF_TARGETS: Mapping[str, tuple[tuple[str, frozenset[str]], ...]] = {
 
 
 @register
-class ErdfPolicyObjectives:
+class ErdfPolicyObjectives(GatheringCheck):
     """ERDF concentration on PO1 (smarter Europe) and PO2 (greener Europe) by category."""
 
     reads: ClassVar[frozenset[str]] = frozenset({"categories", "fund_operations"})
 
-    links: ClassVar[tuple[str, ...] | None] = ("fund",)
+    sums: ClassVar[tuple[str, ...]] = ("_eu",)
 
     rule: ClassVar[Rule] = share_rule(
         "eu21.concentration.erdf_policy_objectives",
@@ -64,17 +64,24 @@ class ErdfPolicyObjectives:
     )
     parameters: ClassVar[type[Parameters]] = CoverageParameters
 
-    def run(
+    def gather(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        params = settings(self, parameters)
+        """The ERDF operations of a category with targets: programme, category of region,
+        policy objective and EU amount."""
         ops = fund_operations(data, reference, "ERDF", COLUMNS)
         found = derived.categories(data, reference).loc[ops.index]
         ops["_category"], ops["_outermost"] = found["category"], found["outermost"]
         ops = ops[ops["_category"].isin(list(ERDF_TARGETS))]
+        return ops[[REGION, "_cci", "_category", "_outermost", "_po", "_eu"]]
+
+    def judge(
+        self, rows: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        params = settings(self, parameters)
         targets = thematic_targets()
-        rows = []
-        for cci, category, part in _groups(ops):
+        found = []
+        for cci, category, part in _groups(rows):
             covered = coverage(part, reference, "ERDF", cci, params, category)
             if covered is None:
                 continue
@@ -93,8 +100,8 @@ class ErdfPolicyObjectives:
                     category=category,
                 )
                 if row:
-                    rows.append(for_information(row) if cci else row)
-        return findings_frame(rows)
+                    found.append(for_information(row) if cci else row)
+        return findings_frame(found)
 
 
 def _groups(ops: pd.DataFrame) -> Iterator[tuple[str | None, str, pd.DataFrame]]:

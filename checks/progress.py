@@ -23,11 +23,12 @@ from typing import Any, ClassVar
 import pandas as pd
 from pydantic import Field
 
-from fundcheck.checks.base import Parameters, as_of, register, settings
+from fundcheck.checks.base import GatheringCheck, Parameters, as_of, register, settings
 from fundcheck.checks.findings import aggregate, eur, one, pct, programme_region
 from fundcheck.checks.frames import SOURCE, allocation, amounts, operations, text
+from fundcheck.checks.gathered import ROWS
 from fundcheck.findings import findings_frame
-from fundcheck.model import PERIOD, Period, RecordSet, Rule, Severity
+from fundcheck.model import PERIOD, REGION, Period, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 COMMITMENT_YEARS = {
@@ -41,12 +42,18 @@ LEGAL = {
 FUND_NAMES_FR = {"ERDF": "FEDER", "ESF+": "FSE+", "ESF": "FSE", "JTF": "FTJ", "YEI": "IEJ"}
 
 
-def selections(data: Mapping[str, RecordSet], reference: Reference) -> pd.DataFrame:
-    """Σ EU amount selected per programme × fund × period, with the allocation (index: keys)."""
+def selected(data: Mapping[str, RecordSet]) -> pd.DataFrame:
+    """The operations with a programme, a fund and a period: those and their EU amount."""
     ops = operations(data, ("programme_cci", "fund", "eu_amount"))
     ops["_eu"] = amounts(ops, "eu_amount")
     ops["_cci"], ops["_fund"] = text(ops, "programme_cci"), text(ops, "fund")
     ops = ops.dropna(subset=["_cci", "_fund", PERIOD])
+    return ops[[SOURCE, REGION, PERIOD, "_cci", "_fund", "_eu"]]
+
+
+def selections(ops: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """Σ EU amount selected per programme × fund × period of the ``selected`` operations (as
+    lines of ``_rows`` operations: ``checks.gathered.summed``), with the allocation."""
     out = []
     for (cci, fund, period), part in ops.groupby(["_cci", "_fund", PERIOD]):
         allocated = allocation(reference, str(cci), str(fund))
@@ -60,7 +67,7 @@ def selections(data: Mapping[str, RecordSet], reference: Reference) -> pd.DataFr
                 "period": period,
                 "selected": float(part["_eu"].sum()),
                 "allocation": allocated,
-                "count": len(part),
+                "count": int(part[ROWS].sum()),
                 "region": programme_region(part, str(cci), reference),
                 "source": one(part[SOURCE]),
             }
@@ -129,12 +136,12 @@ class LateProgressParameters(Parameters):
 
 
 @register
-class Overprogramming:
+class Overprogramming(GatheringCheck):
     """Selected EU amount above the programme's allocation for the fund (warning)."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
 
-    links: ClassVar[tuple[str, ...] | None] = ("programme",)
+    sums: ClassVar[tuple[str, ...]] = ("_eu",)
 
     rule: ClassVar[Rule] = Rule(
         id="eu.progress.overprogramming",
@@ -157,12 +164,18 @@ class Overprogramming:
     )
     parameters: ClassVar[type[Parameters]] = OverprogrammingParameters
 
-    def run(
+    def gather(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """The operations of a programme, fund and period, with their EU amount."""
+        return selected(data)
+
+    def judge(
+        self, ops: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         threshold = settings(self, parameters)["overprogramming_threshold"]
         rows = []
-        for _, line in selections(data, reference).iterrows():
+        for _, line in selections(ops, reference).iterrows():
             rate = line["selected"] / line["allocation"]
             if rate > threshold:
                 rows.append(_finding(self.rule, line, rate, threshold))
@@ -170,12 +183,12 @@ class Overprogramming:
 
 
 @register
-class DecommitmentRisk:
+class DecommitmentRisk(GatheringCheck):
     """Late in the period, a selection rate below what n+3 requires to be claimed (warning)."""
 
     reads: ClassVar[frozenset[str]] = frozenset()
 
-    links: ClassVar[tuple[str, ...] | None] = ("programme",)
+    sums: ClassVar[tuple[str, ...]] = ("_eu",)
 
     rule: ClassVar[Rule] = Rule(
         id="eu.progress.decommitment_risk",
@@ -200,13 +213,19 @@ class DecommitmentRisk:
     )
     parameters: ClassVar[type[Parameters]] = LateProgressParameters
 
-    def run(
+    def gather(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """The operations of a programme, fund and period, with their EU amount."""
+        return selected(data)
+
+    def judge(
+        self, ops: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         params = settings(self, parameters)
         year = as_of(parameters).year
         rows = []
-        for _, line in selections(data, reference).iterrows():
+        for _, line in selections(ops, reference).iterrows():
             late = params[f"progress_late_year_{str(line['period']).replace('-', '_')}"]
             due = due_share(str(line["period"]), year)
             if year < late or due is None:

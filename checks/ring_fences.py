@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from fundcheck.checks.base import Parameters, register, settings
+from fundcheck.checks.base import GatheringCheck, Parameters, register, settings
 from fundcheck.checks.frames import text
 from fundcheck.checks.shares import (
     COLUMNS,
@@ -35,14 +35,14 @@ from fundcheck.reference import Reference
 from fundcheck.reference.targets import thematic_targets
 
 
-class _NationalShare:
+class _NationalShare(GatheringCheck):
     """A national ring-fence: Σ EU on some specific objectives / Σ EU of the fund ≥ target."""
 
     reads: ClassVar[frozenset[str]] = frozenset(
         {"fund_operations", "policy_objectives", "technical_assistance", "text"}
     )
 
-    links: ClassVar[tuple[str, ...] | None] = ("fund",)
+    sums: ClassVar[tuple[str, ...]] = ("_eu",)
 
     rule: ClassVar[Rule]
     parameters: ClassVar[type[Parameters]] = CoverageParameters
@@ -50,21 +50,26 @@ class _NationalShare:
     target: ClassVar[str]
     what: ClassVar[tuple[str, str]]
 
-    def counted(self, ops: pd.DataFrame) -> pd.Series | None:
-        """The operations that count towards the share (None: not assessable on this data)."""
+    def counted(self, ops: pd.DataFrame) -> pd.Series:
+        """The operations that count towards the share (each from its own cells)."""
         raise NotImplementedError
 
-    def run(
+    def gather(
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
-        params = settings(self, parameters)
+        """The fund's operations of the shares: programme, EU amount, whether it counts."""
         ops = fund_operations(data, reference, self.fund, COLUMNS)
+        return ops[["_cci", "_eu"]].assign(_counted=self.counted(ops))
+
+    def judge(
+        self, ops: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        params = settings(self, parameters)
         covered = coverage(ops, reference, self.fund, None, params)
-        counted = self.counted(ops) if covered is not None else None
-        if covered is None or counted is None:
+        if covered is None:
             return findings_frame()
         row = share_finding(
-            self.rule, ops, counted, thematic_targets()[self.target], reference,
+            self.rule, ops, ops["_counted"], thematic_targets()[self.target], reference,
             fund=self.fund, what=self.what, covered=covered,
         )  # fmt: skip
         return findings_frame([row] if row else [])

@@ -1,12 +1,15 @@
 """The aggregate checks of a large run, a shard of rows at a time.
 
-A check compares rows that are related: rows of one programme, of one fund, of one beneficiary,
-with one operation number. Each check declares the relations its findings depend on (``links``:
+A check compares rows that are related: rows of one programme, of one beneficiary, with one
+operation number. Each check declares the relations its findings depend on (``links``:
 names of ``LINKS``). Rows that no chain of those relations joins never meet in one of its groups,
 so the check may run on any partition of the rows that keeps each connected set of rows together:
 its findings are the union of its findings on each part. A check whose findings depend on every
 row (the date of a list's edition, its latest update) declares ``links = None`` and reads every
-row at once; a row-by-row check declares ``()``.
+row at once; a row-by-row check declares ``()``. A check that sums over a programme or a fund
+gathers a few values of each row shard by shard, then judges them all at once
+(``checks.base.GatheringCheck``, ``checks.gathered``): its shards are those of the row-by-row
+checks, and no shard holds a whole fund.
 
 A run whose record sets hold their columns on disk (``stored_columns``: past
 ``limits.rows_in_memory`` rows) runs each check so (``checks_in_shards``): the connected sets of
@@ -25,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from fundcheck.checks import derived
-from fundcheck.checks.base import CHECKS, Check, each_check
+from fundcheck.checks.base import CHECKS, Check, GatheringCheck, each_check
 from fundcheck.checks.frames import CheckData, operations, text, text_hashes
+from fundcheck.checks.gathered import compact, stack
 from fundcheck.checks.related import components
 from fundcheck.findings import findings_frame
 from fundcheck.memory import release_freed_memory
@@ -54,12 +58,6 @@ def link(name: str) -> Callable[[LinkKeys], LinkKeys]:
 def _programme(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
     """One programme code (rows without one form one group too)."""
     return [derived.text(data, "programme_cci").fillna("")]
-
-
-@link("fund")
-def _fund(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
-    """One fund, as written (rows without one form one group too)."""
-    return [derived.text(data, "fund").fillna("")]
 
 
 @link("operation_id")
@@ -101,13 +99,25 @@ class Unit:
     links: tuple[str, ...] | None
 
 
+ROWS_BY_ROW = 100_000
+"""Rows of a shard of the row-by-row checks and gatherings (at most): their rows follow each
+other, so a shard reads its columns back from one or two parts, and smaller shards cost little
+but hold less."""
+
+GATHER = "gather"
+"""The piece of a ``GatheringCheck`` that runs on the shards: its gathering (row by row)."""
+
+
 def units(ids: Sequence[str]) -> list[Unit]:
-    """The units of the checks ``ids``: a check's pieces when it has them, else the check."""
+    """The units of the checks ``ids``: a check's pieces when it has them, its gathering for a
+    check that gathers, else the check."""
     out = []
     for rule in ids:
         check = CHECKS[rule]
         pieces: Mapping[str, tuple[str, ...]] = getattr(check, "pieces", {})
-        if pieces:
+        if issubclass(check, GatheringCheck):
+            out.append(Unit(rule, GATHER, ()))
+        elif pieces:
             out += [Unit(rule, piece, links) for piece, links in pieces.items()]
         else:
             out.append(Unit(rule, None, check.links))
@@ -118,6 +128,8 @@ def _run(unit: Unit, data: CheckData, reference: Reference, parameters: Mapping[
     check: Check = CHECKS[unit.rule]()
     if unit.piece is None:
         return check.run(data, reference, parameters)
+    if isinstance(check, GatheringCheck):
+        return compact(check.gathered(data, reference, parameters))
     return check.run_piece(unit.piece, data, reference, parameters)  # type: ignore[attr-defined]
 
 
@@ -234,13 +246,15 @@ def checks_in_shards(
 ) -> Iterator[pd.DataFrame]:
     """The findings table of each check ``ids`` (all, in registry order), each check run a
     shard at a time (the module doc): the checks of one set of relations share the shards and
-    what each shard derives. The tables come in the order of ``ids``, once all have run."""
+    what each shard derives. A check that gathers (``GatheringCheck``) gathers its rows shard
+    by shard with the row-by-row checks, then judges them all at once. The tables come in the
+    order of ``ids``, once all have run."""
     chosen = list(CHECKS) if ids is None else list(ids)
     data.rows_per_shard = rows_per_shard
     if count_operations(data) <= rows_per_shard:  # one shard: the run on every row
         yield from each_check(data, reference, parameters, after_each, ids=chosen)
         return
-    found: dict[str, list[pd.DataFrame]] = {rule: [] for rule in chosen}
+    found: dict[str, list[Any]] = {rule: [] for rule in chosen}
     families: dict[tuple[str, ...] | None, list[Unit]] = {}
     for unit in units(chosen):
         families.setdefault(unit.links, []).append(unit)
@@ -248,15 +262,28 @@ def checks_in_shards(
         if links is None:
             _run_units(members, data, reference, parameters, found, after_each)
             continue
-        shard = shard_of_rows(data, reference, links, rows_per_shard)
+        size = min(rows_per_shard, ROWS_BY_ROW) if links == () else rows_per_shard
+        shard = shard_of_rows(data, reference, links, size)
         for number in range(int(shard.max(initial=-1)) + 1):
             part = restricted(data, np.flatnonzero(shard == number))
             _run_units(members, part, reference, parameters, found, after_each)
             del part
             release_freed_memory(collect=True)
         del shard
+        for unit in members:
+            if unit.piece == GATHER:  # each rule's gathered rows judged, then let go
+                found[unit.rule] = [_judge(unit.rule, found[unit.rule], reference, parameters)]
+                release_freed_memory(collect=True)
     for rule in chosen:
         yield _in_row_order(found.pop(rule))
+
+
+def _judge(
+    rule: str, gathered: list[Any], reference: Reference, parameters: Mapping[str, Any]
+) -> pd.DataFrame:
+    check = CHECKS[rule]()
+    assert isinstance(check, GatheringCheck)
+    return check.judge(check.lines(stack(gathered)), reference, parameters)
 
 
 def _run_units(
@@ -264,7 +291,7 @@ def _run_units(
     data: CheckData,
     reference: Reference,
     parameters: Mapping[str, Any],
-    found: dict[str, list[pd.DataFrame]],
+    found: dict[str, list[Any]],
     after_each: Callable[[], None],
 ) -> None:
     for position, unit in enumerate(members):

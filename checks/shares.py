@@ -28,6 +28,7 @@ from fundcheck.checks import derived
 from fundcheck.checks.base import Parameters
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region
 from fundcheck.checks.frames import allocation, amounts, national_coverage, operations, shared
+from fundcheck.checks.gathered import ROWS
 from fundcheck.model import PERIOD, Period, RecordSet, Rule, Scope, Severity
 from fundcheck.reference import Reference
 from fundcheck.reference.targets import ThematicTarget, table9b_lines
@@ -109,6 +110,11 @@ def _fund_operations(
     return ops
 
 
+def operations_in(lines: pd.DataFrame) -> int:
+    """The operations gathered lines stand for (``checks.gathered.summed``)."""
+    return int(lines[ROWS].sum())
+
+
 def coverage(
     ops: pd.DataFrame,
     reference: Reference,
@@ -117,10 +123,11 @@ def coverage(
     params: Mapping[str, Any],
     category: str | None = None,
 ) -> float | None:
-    """Σ EU of ``ops`` / allocation of the scope (a programme or all national programmes, for a
-    category of region when given) when the scope is meaningful (module docstring), else None."""
+    """Σ EU of ``ops`` (gathered lines) / allocation of the scope (a programme or all national
+    programmes, for a category of region when given) when the scope is meaningful (module
+    docstring), else None."""
     total = float(ops["_eu"].sum())
-    if len(ops) < params["concentration_min_operations"] or total <= 0:
+    if operations_in(ops) < params["concentration_min_operations"] or total <= 0:
         return None
     if programme:
         ccis = [programme]
@@ -187,7 +194,7 @@ def share_finding(
         field="eu_amount",
         value=round(share, 9),
         expected=target.threshold,
-        count=len(ops),
+        count=operations_in(ops),
         legal_basis=target.legal_basis,
         message={
             "where": where(programme),

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from fundcheck.checks import CHECKS
-from fundcheck.checks.base import each_check
+from fundcheck.checks.base import GatheringCheck, each_check
 from fundcheck.checks.frames import CheckData
 from fundcheck.checks.shards import LINKS, checks_in_shards, shard_of_rows, units
 from fundcheck.connectors import read_source
@@ -113,7 +113,7 @@ def test_every_check_declares_relations_shards_know():
     for unit in units(list(CHECKS)):
         if unit.links is not None:
             assert set(unit.links) <= set(LINKS), unit
-    assert {"programme", "fund", "beneficiary", "operation_id", "identical"} <= set(LINKS)
+    assert {"programme", "beneficiary", "operation_id", "identical"} <= set(LINKS)
 
 
 def test_one_shard_gives_the_findings_in_the_order_of_one_run(demo_run):
@@ -125,3 +125,18 @@ def test_one_shard_gives_the_findings_in_the_order_of_one_run(demo_run):
     for a, b in zip(one_run, in_shards, strict=True):
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
     assert whole.kind is RecordKind.OPERATIONS
+
+
+def test_a_gathering_check_judges_the_rows_of_every_shard_at_once(demo_run):
+    """The checks that sum over a programme or a fund gather their rows 61 at a time and judge
+    them together: their tables are exactly those of one run, in the same order."""
+    whole, halves = demo_run
+    reference = load_reference()
+    gathering = [rule for rule, check in CHECKS.items() if issubclass(check, GatheringCheck)]
+    assert len(gathering) >= 8
+    for record_sets in ([whole], halves):
+        one_run = list(each_check(_data(record_sets), reference, PARAMETERS, ids=gathering))
+        in_shards = list(checks_in_shards(_data(record_sets), reference, PARAMETERS, 61, gathering))
+        for a, b in zip(one_run, in_shards, strict=True):
+            pd.testing.assert_frame_equal(a, b)
+        assert sum(not table.empty for table in one_run) >= 3
