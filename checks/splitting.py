@@ -47,6 +47,7 @@ from fundcheck.checks.frames import (
 from fundcheck.checks.related import components, near_duplicate_links
 from fundcheck.checks.shards import count_operations, restricted, shard_of_rows
 from fundcheck.findings import RECORD_COLUMNS, findings_frame, render_message
+from fundcheck.memory import release_freed_memory
 from fundcheck.model import ROW, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
@@ -100,6 +101,7 @@ def _groups(
     if size is None or count <= size:  # one shard: every row at once
         shards = [np.arange(count)]
     else:  # every row of a beneficiary in one shard (its near-duplicates are there)
+        size = min(size, ROWS_PER_SHARD)
         shard = shard_of_rows(data, reference, ("beneficiary",), size, forget=False)
         order = np.argsort(shard, kind="stable")
         shards = np.split(order, np.flatnonzero(np.diff(shard[order])) + 1)
@@ -112,6 +114,7 @@ def _groups(
         first.append(positions[a])
         second.append(positions[b])
         del part
+        release_freed_memory()
     near_first, near_second = np.concatenate(first), np.concatenate(second)
     del first, second
     rank = rows.rank()
@@ -122,16 +125,15 @@ def _groups(
     kept = ~copies[first_all] & ~copies[second_all]
     first_all, second_all = first_all[kept], second_all[kept]
     kind = rows.kinds(first_all, second_all, params["double_funding_tolerance"])
-    linked = kind != ""
+    linked = kind != NOT_LINKED
     first_all, second_all, kind = first_all[linked], second_all[linked], kind[linked]
     label = components(count, first_all, second_all)
     members = np.unique(np.r_[first_all, second_all])
     found = pd.DataFrame({"position": members, "group": label[members]})
-    double = rows.worst_double_funding(
-        label, first_all[kind == "double"], second_all[kind == "double"]
-    )
+    double = rows.worst_double_funding(label, first_all[kind == DOUBLE], second_all[kind == DOUBLE])
     found = found.join(double, on="group")
-    found["kind"] = np.where(found["eu"].notna(), "double_funding", "split")
+    codes = found["eu"].notna().to_numpy().astype(np.int8)  # 1: a double-funding link
+    found["kind"] = pd.Categorical.from_codes(codes, dtype=KINDS)
     found = found.sort_values(["group", "position"], ignore_index=True)
     # what the findings read: the source and row of every row in a group, the columns of a
     # finding of each group's last row (its finding's row)
@@ -143,6 +145,18 @@ def _groups(
     last_ops = operations(restricted(data, lasts), FINDING_COLUMNS[1:])[list(FINDING_COLUMNS)]
     found.attrs["lasts"] = last_ops.set_axis(pd.Index(lasts))
     return found
+
+
+NOT_LINKED, SPLIT, DOUBLE = 0, 1, 2
+"""The kinds of a link between two related rows (``_RowFacts.kinds``)."""
+
+KINDS = pd.CategoricalDtype(["split", "double_funding"])
+"""The kinds of a group (the findings' rules), one byte a row."""
+
+ROWS_PER_SHARD = 250_000
+"""Rows of a shard of beneficiaries whose near-duplicates are drawn at once (at most: a
+beneficiary's rows are never cut): drawing them holds a shard's columns and their texts folded,
+about 2 kB a row."""
 
 
 class _RowFacts:
@@ -208,10 +222,13 @@ class _RowFacts:
         return _rank_of(self.content)
 
     def copies(self) -> np.ndarray:
-        """The rows identical to an earlier one (``derived.identical_rows``)."""
-        positions = np.arange(len(self.same_fields))
-        first = pd.Series(positions).groupby(self.same_fields).transform("min").to_numpy()
-        copied: np.ndarray = (first != positions) & self.filled
+        """The rows identical to an earlier one (``derived.identical_rows``): in the stable
+        order of their hashes, each row after the first of its hash."""
+        order = np.argsort(self.same_fields, kind="stable")
+        hashes = self.same_fields[order]
+        later = np.zeros(len(order), dtype=bool)
+        later[order[1:]] = hashes[1:] == hashes[:-1]
+        copied: np.ndarray = later & self.filled
         return copied
 
     def same_number_links(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -226,13 +243,14 @@ class _RowFacts:
         return later.to_numpy(dtype=np.int64), later.index.to_numpy(dtype=np.int64)
 
     def kinds(self, a: np.ndarray, b: np.ndarray, tolerance: float) -> np.ndarray:
-        """The kind of each link: "double" (funding), "split", or "" (same number, same fund
-        and programme: the record rules' matter)."""
+        """The kind of each link: ``DOUBLE`` (funding), ``SPLIT``, or ``NOT_LINKED`` (same
+        number, same fund and programme: the record rules' matter)."""
         ceiling = np.fmax(self.eligible[a], self.eligible[b]) * (1 + tolerance)
         combined = np.round(self.eu[a] + self.eu[b], 2)
         double = (self.place[a] != self.place[b]) & (combined > np.round(ceiling, 2))
         different_id = (self.number[a] != self.number[b]) | ~self.numbered[a]
-        return np.where(double, "double", np.where(different_id, "split", ""))
+        kind: np.ndarray = np.where(double, DOUBLE, np.where(different_id, SPLIT, NOT_LINKED))
+        return kind.astype(np.int8)
 
     def worst_double_funding(self, label: np.ndarray, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
         """Per group with a double-funding link, the link's combined EU amount (``eu``) and
