@@ -22,11 +22,12 @@ import pandas as pd
 from pydantic import Field
 
 from fundcheck.checks import derived
-from fundcheck.checks.base import Parameters, register, settings
+from fundcheck.checks.base import GatheringCheck, Parameters, register, settings
 from fundcheck.checks.findings import aggregate, eur, pct, programme_region, records
 from fundcheck.checks.frames import operations, text
+from fundcheck.checks.gathered import ROWS
 from fundcheck.findings import findings_frame
-from fundcheck.model import RecordSet, Rule, Severity
+from fundcheck.model import REGION, RecordSet, Rule, Severity
 from fundcheck.reference import Reference
 
 _IDENTITY_BASIS = (
@@ -217,19 +218,18 @@ class RiskParameters(Parameters):
 
 
 @register
-class ConcentrationIndicators:
+class ConcentrationIndicators(GatheringCheck):
     """ARACHNE-style indicators: concentrated support, ubiquitous beneficiaries, amounts just
     under a threshold (information, with the figures)."""
 
     reads: ClassVar[frozenset[str]] = frozenset({"beneficiary_name_keys"})
 
-    links: ClassVar[tuple[str, ...] | None] = ("programme", "beneficiary")
-    pieces: ClassVar[dict[str, tuple[str, ...]]] = {
-        "programmes": ("programme",),
-        "beneficiaries": ("beneficiary",),
-    }
-    """Its indicators by the relations they read: concentrated support and amounts under a
-    threshold within a programme, beneficiaries in many programmes (``run_piece``)."""
+    sums: ClassVar[tuple[str, ...]] = ("eu_amount",)
+    """Concentrated support and amounts under a threshold are judged on the gathered lines
+    (``gather``): a programme's sums by objective and beneficiary, its operations by band."""
+    pieces: ClassVar[dict[str, tuple[str, ...]]] = {"beneficiaries": ("beneficiary",)}
+    """Beneficiaries in many programmes, a piece of its own (``run_piece``): read a shard of
+    beneficiaries at a time."""
 
     rule: ClassVar[Rule] = Rule(
         id="eu.risk.concentration_indicators",
@@ -253,12 +253,41 @@ class ConcentrationIndicators:
         self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
     ) -> pd.DataFrame:
         params = settings(self, parameters)
-        ops = self._operations(data)
+        lines = self.gathered(data, reference, parameters)
         rows: list[dict[str, Any]] = []
-        rows += self._concentrated(ops, params, reference)
-        rows += self._ubiquitous(ops, params)
-        rows += self._under_threshold(ops, params, reference)
+        rows += self._concentrated(lines, params, reference)
+        rows += self._ubiquitous(self._operations(data), params)
+        rows += self._under_threshold(lines, params, reference)
         return findings_frame(rows)
+
+    def gather(
+        self, data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """Of each operation with a programme and a beneficiary: its programme, objective,
+        beneficiary, region, EU amount, whether the amount is positive, and where it stands
+        against each threshold (-1 just under, 1 just over, else 0)."""
+        params = settings(self, parameters)
+        ops = self._operations(data)
+        amounts = ops["eu_amount"].astype(float)
+        columns = [REGION, "programme_cci", "specific_objective", "_name", "beneficiary_name"]
+        out = ops[[*columns, "eu_amount"]].assign(
+            _positive=(amounts > 0).to_numpy(dtype=bool), _has_eu=amounts.notna().to_numpy()
+        )
+        band = float(params["arachne_threshold_band"])
+        for number, threshold in enumerate(params["arachne_threshold_amounts"]):
+            limit = float(threshold)
+            under = ((amounts >= limit * (1 - band)) & (amounts < limit)).to_numpy(dtype=bool)
+            over = ((amounts >= limit) & (amounts < limit * (1 + band))).to_numpy(dtype=bool)
+            out[f"_band_{number}"] = np.select([under, over], [-1, 1], 0).astype(np.int8)
+        return out
+
+    def judge(
+        self, rows: pd.DataFrame, reference: Reference, parameters: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """Concentrated support and amounts under a threshold, from the gathered lines."""
+        params = settings(self, parameters)
+        found = self._concentrated(rows, params, reference)
+        return findings_frame(found + self._under_threshold(rows, params, reference))
 
     def run_piece(
         self,
@@ -267,13 +296,9 @@ class ConcentrationIndicators:
         reference: Reference,
         parameters: Mapping[str, Any],
     ) -> pd.DataFrame:
-        """The indicators of one of ``pieces``."""
+        """The indicators of one of ``pieces``: beneficiaries in many programmes."""
         params = settings(self, parameters)
-        ops = self._operations(data)
-        if piece == "beneficiaries":
-            return findings_frame(self._ubiquitous(ops, params))
-        rows = self._concentrated(ops, params, reference)
-        return findings_frame(rows + self._under_threshold(ops, params, reference))
+        return findings_frame(self._ubiquitous(self._operations(data), params))
 
     @staticmethod
     def _operations(data: Mapping[str, RecordSet]) -> pd.DataFrame:
@@ -301,15 +326,15 @@ class ConcentrationIndicators:
         )
 
     def _concentrated(
-        self, ops: pd.DataFrame, params: dict[str, Any], reference: Reference
+        self, lines: pd.DataFrame, params: dict[str, Any], reference: Reference
     ) -> list[dict[str, Any]]:
         out = []
-        amounts = ops.dropna(subset=["specific_objective", "eu_amount"])
-        amounts = amounts[amounts["eu_amount"] > 0]
+        amounts = lines[lines["_positive"] & lines["specific_objective"].notna()]
         keys = ["programme_cci", "specific_objective"]
         amounts = amounts[_may_be_concentrated(amounts, keys, params)]
         for (cci, objective), group in amounts.groupby(keys):
-            if len(group) < params["arachne_concentration_min_operations"]:
+            count = int(group[ROWS].sum())
+            if count < params["arachne_concentration_min_operations"]:
                 continue
             shares = group.groupby("_name")["eu_amount"].sum() / group["eu_amount"].sum()
             hhi = float((shares**2).sum())
@@ -320,9 +345,9 @@ class ConcentrationIndicators:
             name = group.loc[group["_name"] == top.index[0], "beneficiary_name"].iloc[0]
             hhi_fr = f"{hhi:.2f}".replace(".", ",")
             detail = (
-                f"{objective}, {len(group)} opérations, {len(shares)} bénéficiaires : le premier "
+                f"{objective}, {count} opérations, {len(shares)} bénéficiaires : le premier "
                 f"({name}) reçoit {share_fr} du montant UE ; indice de Herfindahl {hhi_fr}",
-                f"{objective}, {len(group)} operations, {len(shares)} beneficiaries: the largest "
+                f"{objective}, {count} operations, {len(shares)} beneficiaries: the largest "
                 f"({name}) receives {share_en} of the EU amount; Herfindahl index {hhi:.2f}",
             )
             region = programme_region(group, str(cci), reference)
@@ -347,16 +372,16 @@ class ConcentrationIndicators:
         return out
 
     def _under_threshold(
-        self, ops: pd.DataFrame, params: dict[str, Any], reference: Reference
+        self, lines: pd.DataFrame, params: dict[str, Any], reference: Reference
     ) -> list[dict[str, Any]]:
         out = []
         band = float(params["arachne_threshold_band"])
-        for cci, group in ops.dropna(subset=["eu_amount"]).groupby("programme_cci"):
-            for threshold in params["arachne_threshold_amounts"]:
+        for cci, group in lines[lines["_has_eu"]].groupby("programme_cci"):
+            for number, threshold in enumerate(params["arachne_threshold_amounts"]):
                 limit = float(threshold)
-                amounts = group["eu_amount"]
-                under = int(((amounts >= limit * (1 - band)) & (amounts < limit)).sum())
-                over = int(((amounts >= limit) & (amounts < limit * (1 + band))).sum())
+                where = group[f"_band_{number}"]
+                under = int(group.loc[where == -1, ROWS].sum())
+                over = int(group.loc[where == 1, ROWS].sum())
                 if under < params["arachne_threshold_min_operations"] or under <= 2 * over:
                     continue
                 limit_fr, limit_en = eur(limit)
@@ -385,7 +410,7 @@ def _may_be_concentrated(
     if amounts.empty:
         return np.zeros(0, dtype=bool)
     by_group = amounts.groupby(keys, sort=False)
-    size = by_group["eu_amount"].transform("size").to_numpy()
+    size = by_group[ROWS].transform("sum").to_numpy()
     total = by_group["eu_amount"].transform("sum").to_numpy()
     per_name = amounts.groupby([*keys, "_name"], sort=False)["eu_amount"].transform("sum")
     first_of_name = ~amounts.duplicated([*keys, "_name"]).to_numpy()

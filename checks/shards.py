@@ -30,7 +30,7 @@ import pandas as pd
 from fundcheck.checks import derived
 from fundcheck.checks.base import CHECKS, Check, GatheringCheck, each_check
 from fundcheck.checks.frames import CheckData, operations, text, text_hashes
-from fundcheck.checks.gathered import compact, stack
+from fundcheck.checks.gathered import Compact, compact, stack
 from fundcheck.checks.related import components
 from fundcheck.findings import findings_frame
 from fundcheck.memory import release_freed_memory
@@ -115,8 +115,9 @@ def units(ids: Sequence[str]) -> list[Unit]:
     for rule in ids:
         check = CHECKS[rule]
         pieces: Mapping[str, tuple[str, ...]] = getattr(check, "pieces", {})
-        if issubclass(check, GatheringCheck):
+        if issubclass(check, GatheringCheck):  # its gathering, and any piece of its own
             out.append(Unit(rule, GATHER, ()))
+            out += [Unit(rule, piece, links) for piece, links in pieces.items()]
         elif pieces:
             out += [Unit(rule, piece, links) for piece, links in pieces.items()]
         else:
@@ -128,7 +129,8 @@ def _run(unit: Unit, data: CheckData, reference: Reference, parameters: Mapping[
     check: Check = CHECKS[unit.rule]()
     if unit.piece is None:
         return check.run(data, reference, parameters)
-    if isinstance(check, GatheringCheck):
+    if unit.piece == GATHER:
+        assert isinstance(check, GatheringCheck)
         return compact(check.gathered(data, reference, parameters))
     return check.run_piece(unit.piece, data, reference, parameters)  # type: ignore[attr-defined]
 
@@ -254,32 +256,35 @@ def checks_in_shards(
     if count_operations(data) <= rows_per_shard:  # one shard: the run on every row
         yield from each_check(data, reference, parameters, after_each, ids=chosen)
         return
-    found: dict[str, list[Any]] = {rule: [] for rule in chosen}
+    found: dict[str, list[pd.DataFrame]] = {rule: [] for rule in chosen}
+    gathered: dict[str, list[Compact]] = {rule: [] for rule in chosen}
     families: dict[tuple[str, ...] | None, list[Unit]] = {}
     for unit in units(chosen):
         families.setdefault(unit.links, []).append(unit)
     for links, members in families.items():
         if links is None:
-            _run_units(members, data, reference, parameters, found, after_each)
+            _run_units(members, data, reference, parameters, (found, gathered), after_each)
             continue
         size = min(rows_per_shard, ROWS_BY_ROW) if links == () else rows_per_shard
         shard = shard_of_rows(data, reference, links, size)
         for number in range(int(shard.max(initial=-1)) + 1):
             part = restricted(data, np.flatnonzero(shard == number))
-            _run_units(members, part, reference, parameters, found, after_each)
+            _run_units(members, part, reference, parameters, (found, gathered), after_each)
             del part
             release_freed_memory(collect=True)
         del shard
         for unit in members:
             if unit.piece == GATHER:  # each rule's gathered rows judged, then let go
-                found[unit.rule] = [_judge(unit.rule, found[unit.rule], reference, parameters)]
+                lines = gathered.pop(unit.rule)
+                found[unit.rule].insert(0, _judge(unit.rule, lines, reference, parameters))
+                del lines
                 release_freed_memory(collect=True)
     for rule in chosen:
         yield _in_row_order(found.pop(rule))
 
 
 def _judge(
-    rule: str, gathered: list[Any], reference: Reference, parameters: Mapping[str, Any]
+    rule: str, gathered: list[Compact], reference: Reference, parameters: Mapping[str, Any]
 ) -> pd.DataFrame:
     check = CHECKS[rule]()
     assert isinstance(check, GatheringCheck)
@@ -291,11 +296,16 @@ def _run_units(
     data: CheckData,
     reference: Reference,
     parameters: Mapping[str, Any],
-    found: dict[str, list[Any]],
+    into: tuple[dict[str, list[pd.DataFrame]], dict[str, list[Compact]]],
     after_each: Callable[[], None],
 ) -> None:
+    """Run each unit on ``data``: findings tables into the first mapping, what the gatherings
+    gathered into the second (by rule)."""
+    found, gathered = into
     for position, unit in enumerate(members):
-        found[unit.rule].append(_run(unit, data, reference, parameters))
+        result = _run(unit, data, reference, parameters)
+        (gathered if unit.piece == GATHER else found)[unit.rule].append(result)
+        del result
         later = members[position + 1 :]
         data.keep_only(name for other in later for name in CHECKS[other.rule].reads)
         after_each()

@@ -13,6 +13,7 @@ from fundcheck.checks import CHECKS, beneficiaries
 from fundcheck.checks.base import settings as check_settings
 from fundcheck.checks.findings import LISTED_ROWS, group_rows, groups_rows
 from fundcheck.checks.frames import _PO_DIGIT, _PO_FROM_SO, policy_objectives, text
+from fundcheck.checks.gathered import summed
 from fundcheck.reference import load_reference
 
 REFERENCE = load_reference()
@@ -44,7 +45,8 @@ def test_the_rows_of_many_groups_are_named_as_group_by_group(
 
 
 def _indicator_rows(amounts: list[tuple[str, str, str, float]]) -> pd.DataFrame:
-    return pd.DataFrame(
+    """The lines the indicators judge (``gathered.summed``) of these operations."""
+    rows = pd.DataFrame(
         {
             "programme_cci": pd.array([a[0] for a in amounts], dtype="str"),
             "specific_objective": pd.array([a[1] for a in amounts], dtype="str"),
@@ -52,8 +54,10 @@ def _indicator_rows(amounts: list[tuple[str, str, str, float]]) -> pd.DataFrame:
             "beneficiary_name": pd.array([a[2].upper() for a in amounts], dtype="str"),
             "eu_amount": [a[3] for a in amounts],
             "_region": pd.array(["76"] * len(amounts), dtype="str"),
+            "_positive": [a[3] > 0 for a in amounts],
         }
     )
+    return summed(rows, ("eu_amount",))
 
 
 @settings(max_examples=150, deadline=None)
