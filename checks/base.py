@@ -44,7 +44,7 @@ class Check(Protocol):
 
     links: ClassVar[tuple[str, ...] | None]
     """The relations between rows its findings depend on (names of ``checks.shards.LINKS``:
-    "programme", "beneficiary", "operation_id", "identical"...): a large run may give it the
+    "beneficiary", "operation_id", "identical"...): a large run may give it the
     rows a connected set at a time. ``()``: row by row, or a check that gathers its rows
     (``GatheringCheck``); None: every row at once."""
 

@@ -1,15 +1,15 @@
 """The aggregate checks of a large run, a shard of rows at a time.
 
-A check compares rows that are related: rows of one programme, of one beneficiary, with one
-operation number. Each check declares the relations its findings depend on (``links``:
-names of ``LINKS``). Rows that no chain of those relations joins never meet in one of its groups,
-so the check may run on any partition of the rows that keeps each connected set of rows together:
-its findings are the union of its findings on each part. A check whose findings depend on every
-row (the date of a list's edition, its latest update) declares ``links = None`` and reads every
-row at once; a row-by-row check declares ``()``. A check that sums over a programme or a fund
-gathers a few values of each row shard by shard, then judges them all at once
-(``checks.base.GatheringCheck``, ``checks.gathered``): its shards are those of the row-by-row
-checks, and no shard holds a whole fund.
+A check compares rows that are related: rows of one beneficiary, with one operation number,
+identical rows, operations of one kind of objective. Each check declares the relations its
+findings depend on (``links``: names of ``LINKS``). Rows that no chain of those relations
+joins never meet in one of its groups, so the check may run on any partition of the rows that
+keeps each connected set of rows together: its findings are the union of its findings on each
+part. A check whose findings depend on every row (the date of a list's edition, its latest
+update) declares ``links = None`` and reads every row at once; a row-by-row check declares
+``()``. A check that sums over a programme or a fund gathers a few values of each row shard by
+shard, then judges them all at once (``checks.base.GatheringCheck``, ``checks.gathered``): its
+shards are those of the row-by-row checks, and no shard holds a whole fund.
 
 A run whose record sets hold their columns on disk (``stored_columns``: past
 ``limits.rows_in_memory`` rows) runs each check so (``checks_in_shards``): the connected sets of
@@ -52,12 +52,6 @@ def link(name: str) -> Callable[[LinkKeys], LinkKeys]:
         return keys
 
     return add
-
-
-@link("programme")
-def _programme(data: Mapping[str, RecordSet], reference: Reference) -> list[pd.Series]:
-    """One programme code (rows without one form one group too)."""
-    return [derived.text(data, "programme_cci").fillna("")]
 
 
 @link("operation_id")
@@ -145,7 +139,7 @@ def shard_of_rows(
 ) -> np.ndarray:
     """The shard of each operation (``operations`` order): the connected sets of rows of the
     relations ``links``, packed in row order into shards of about ``rows_per_shard`` rows (a
-    larger set is a shard of its own). The values relating rows are derived ``rows_per_shard``
+    larger set is a shard of its own). The values relating rows are derived ``ROWS_BY_ROW``
     rows at a time (each row's from its own cells) and held as 64-bit hashes. ``forget``: drop
     what the relations derived (a run's ``CheckData`` keeps it otherwise)."""
     count = count_operations(data)
@@ -181,11 +175,12 @@ def _link_keys(
     forget: bool,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Each series of values of the relations ``links`` over every row, as (64-bit hashes,
-    whether the row has a value), derived ``rows_per_shard`` rows at a time."""
+    whether the row has a value), derived ``ROWS_BY_ROW`` rows at a time (at most)."""
     count = count_operations(data)
     out: list[tuple[np.ndarray, np.ndarray]] = []
-    for start in range(0, max(count, 1), rows_per_shard):
-        rows = np.arange(start, min(start + rows_per_shard, count))
+    step = min(rows_per_shard, ROWS_BY_ROW)
+    for start in range(0, max(count, 1), step):
+        rows = np.arange(start, min(start + step, count))
         part = data if len(rows) == count else restricted(data, rows)
         found = [values for name in links for values in LINKS[name](part, reference)]
         if not out:

@@ -82,9 +82,9 @@ def related_groups(
 ) -> pd.DataFrame:
     """The operations in a group of related operations: ``position`` (in ``operations``),
     ``group`` (the group's first position) and ``kind`` ("double_funding" or "split"), in
-    order of group then position; the source and row of each are ``attrs["ops"]``, the columns
-    a finding reads of each group's last row ``attrs["lasts"]`` (both by position). Derived once per
-    run for the two checks of this module."""
+    order of group then position, with the ``_source`` and ``_row`` of each; the columns a
+    finding reads of each group's last row are ``attrs["lasts"]`` (indexed by position).
+    Derived once per run for the two checks of this module."""
     params = settings(SplitOperation, parameters)
     key = ("related_groups", tuple(sorted(params.items())))
     return shared(data, key, lambda: _groups(data, reference, params))
@@ -129,19 +129,25 @@ def _groups(
     first_all, second_all, kind = first_all[linked], second_all[linked], kind[linked]
     label = components(count, first_all, second_all)
     members = np.unique(np.r_[first_all, second_all])
-    found = pd.DataFrame({"position": members, "group": label[members]})
     double = rows.worst_double_funding(label, first_all[kind == DOUBLE], second_all[kind == DOUBLE])
-    found = found.join(double, on="group")
+    group = label[members]
+    del rows, rank, first_all, second_all, kind, label, copies, kept, linked
+    release_freed_memory()
+    found = pd.DataFrame({"position": members, "group": group}).join(double, on="group")
     codes = found["eu"].notna().to_numpy().astype(np.int8)  # 1: a double-funding link
     found["kind"] = pd.Categorical.from_codes(codes, dtype=KINDS)
     found = found.sort_values(["group", "position"], ignore_index=True)
     # what the findings read: the source and row of every row in a group, the columns of a
     # finding of each group's last row (its finding's row)
+    position = found["position"].to_numpy()
+    listed = operations(restricted(data, members))
+    at = np.searchsorted(members, position)
+    found[SOURCE] = listed[SOURCE].to_numpy(dtype=object)[at]
+    found[ROW] = listed[ROW].to_numpy(dtype=np.int64)[at]
+    del listed, at
     group = found["group"].to_numpy()
     ends = np.r_[group[1:] != group[:-1], True] if len(group) else np.zeros(0, dtype=bool)
-    lasts = np.sort(found["position"].to_numpy()[ends])
-    listed = operations(restricted(data, members))[[SOURCE, ROW]]
-    found.attrs["ops"] = listed.set_axis(pd.Index(members))
+    lasts = np.sort(position[ends])
     last_ops = operations(restricted(data, lasts), FINDING_COLUMNS[1:])[list(FINDING_COLUMNS)]
     found.attrs["lasts"] = last_ops.set_axis(pd.Index(lasts))
     return found
@@ -285,7 +291,6 @@ FINDING_COLUMNS = (SOURCE, *RECORD_COLUMNS, "operation_name")
 
 
 def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
-    ops: pd.DataFrame = groups.attrs["ops"]
     chosen = groups[groups["kind"] == kind]
     if chosen.empty:
         return findings_frame()
@@ -293,11 +298,12 @@ def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
     group = chosen["group"].to_numpy()
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     ends = np.r_[starts[1:], len(group)]
-    sources = ops.loc[position, SOURCE].to_numpy(dtype=object)  # ops: by position
-    rows = ops.loc[position, ROW].to_numpy(dtype=np.int64)
+    sources = chosen[SOURCE].to_numpy(dtype=object)
+    rows = chosen[ROW].to_numpy(dtype=np.int64)
     eu = chosen["eu"].to_numpy()[starts]
     eligible = chosen["eligible"].to_numpy()[starts]
-    lasts = groups.attrs["lasts"].loc[position[ends - 1]]
+    last_ops: pd.DataFrame = groups.attrs["lasts"]
+    lasts = last_ops.iloc[np.searchsorted(last_ops.index.to_numpy(), position[ends - 1])]
     listed = groups_rows(sources, rows, starts, ends)
     counts = (ends - starts).tolist()
     if kind == "double_funding":  # the amounts are in its message only

@@ -89,16 +89,12 @@ def test_every_check_finds_in_shards_what_it_finds_on_every_row(demo_run, rows_p
 
 
 def test_a_shard_holds_every_row_its_relations_join(demo_run):
-    """Programmes, and rows joined by a beneficiary, an operation number or a copy, each end
-    up in one shard; rows related by nothing a check declares are cut anywhere."""
+    """Rows joined by a beneficiary, an operation number or a copy end up in one shard; rows
+    related by nothing a check declares are cut anywhere."""
     whole, _ = demo_run
     data = _data([whole])
     reference = load_reference()
     frame = whole.frame
-    programme = shard_of_rows(data, reference, ("programme",), 100)
-    per_programme = pd.Series(programme).groupby(frame["programme_cci"].fillna("").to_numpy())
-    assert per_programme.nunique().max() == 1
-    assert len(np.unique(programme)) > 5
     related = shard_of_rows(data, reference, ("beneficiary", "operation_id", "identical"), 100)
     names = frame["beneficiary_name"].str.casefold().str.strip().to_numpy()
     assert pd.Series(related).groupby(names).nunique().max() == 1
@@ -113,7 +109,7 @@ def test_every_check_declares_relations_shards_know():
     for unit in units(list(CHECKS)):
         if unit.links is not None:
             assert set(unit.links) <= set(LINKS), unit
-    assert {"programme", "beneficiary", "operation_id", "identical"} <= set(LINKS)
+    assert {"beneficiary", "operation_id", "identical", "objective_group"} <= set(LINKS)
 
 
 def test_one_shard_gives_the_findings_in_the_order_of_one_run(demo_run):
