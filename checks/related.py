@@ -264,20 +264,23 @@ def components(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The connected component of each of ``count`` nodes given links (``first[i]``,
     ``second[i]``): its smallest node (hook the larger root under the smaller, then halve the
     paths, until nothing moves)."""
-    label = np.arange(count, dtype=np.int64)
     if not len(first):
-        return label
+        return np.arange(count, dtype=np.int64)
+    small = np.int32 if count < np.iinfo(np.int32).max else np.int64  # half the memory
+    label = np.arange(count, dtype=small)
+    first, second = first.astype(small, copy=False), second.astype(small, copy=False)
     while True:
         a, b = label[first], label[second]
         low = np.minimum(a, b)
         hooked = label.copy()
         np.minimum.at(hooked, a, low)
         np.minimum.at(hooked, b, low)
+        del a, b, low
         while True:
             jumped = hooked[hooked]
             if np.array_equal(jumped, hooked):
                 break
             hooked = jumped
         if np.array_equal(hooked, label):
-            return label
+            return label.astype(np.int64)
         label = hooked

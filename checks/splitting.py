@@ -121,6 +121,7 @@ def _groups(
     same_first, same_second = rows.same_number_links(rank)
     first_all = np.r_[near_first, same_first]
     second_all = np.r_[near_second, same_second]
+    del near_first, near_second, same_first, same_second
     copies = rows.copies()
     kept = ~copies[first_all] & ~copies[second_all]
     first_all, second_all = first_all[kept], second_all[kept]
@@ -155,6 +156,9 @@ def _groups(
 
 NOT_LINKED, SPLIT, DOUBLE = 0, 1, 2
 """The kinds of a link between two related rows (``_RowFacts.kinds``)."""
+
+LINKS_AT_ONCE = 1_000_000
+"""Links whose kind is decided at once (``_RowFacts.kinds``)."""
 
 KINDS = pd.CategoricalDtype(["split", "double_funding"])
 """The kinds of a group (the findings' rules), one byte a row."""
@@ -251,12 +255,17 @@ class _RowFacts:
     def kinds(self, a: np.ndarray, b: np.ndarray, tolerance: float) -> np.ndarray:
         """The kind of each link: ``DOUBLE`` (funding), ``SPLIT``, or ``NOT_LINKED`` (same
         number, same fund and programme: the record rules' matter)."""
-        ceiling = np.fmax(self.eligible[a], self.eligible[b]) * (1 + tolerance)
-        combined = np.round(self.eu[a] + self.eu[b], 2)
-        double = (self.place[a] != self.place[b]) & (combined > np.round(ceiling, 2))
-        different_id = (self.number[a] != self.number[b]) | ~self.numbered[a]
-        kind: np.ndarray = np.where(double, DOUBLE, np.where(different_id, SPLIT, NOT_LINKED))
-        return kind.astype(np.int8)
+        kind = np.empty(len(a), dtype=np.int8)
+        for start in range(0, len(a), LINKS_AT_ONCE):  # a few arrays of a million links at most
+            x, y = a[start : start + LINKS_AT_ONCE], b[start : start + LINKS_AT_ONCE]
+            ceiling = np.fmax(self.eligible[x], self.eligible[y]) * (1 + tolerance)
+            combined = np.round(self.eu[x] + self.eu[y], 2)
+            double = (self.place[x] != self.place[y]) & (combined > np.round(ceiling, 2))
+            different_id = (self.number[x] != self.number[y]) | ~self.numbered[x]
+            kind[start : start + LINKS_AT_ONCE] = np.where(
+                double, DOUBLE, np.where(different_id, SPLIT, NOT_LINKED)
+            )
+        return kind
 
     def worst_double_funding(self, label: np.ndarray, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
         """Per group with a double-funding link, the link's combined EU amount (``eu``) and
