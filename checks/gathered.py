@@ -1,12 +1,14 @@
 """The rows a check gathers, shard by shard, held compactly until it judges them all at once.
 
-A check that compares sums over a programme or a fund (``Gathering`` in ``checks.base``) reads
-of each row a few values derived from that row's own cells (its programme, category of region,
-policy objective, EU amount...), then judges the table of all of them. A large run gathers a
-shard of rows at a time (``checks.shards``); this module keeps each shard's table with every text
+A check that compares sums over a programme or a fund (``GatheringCheck`` in ``checks.base``)
+reads of each row a few values derived from that row's own cells (its programme, category of
+region, policy objective, EU amount...), adds up the amounts of the rows alike in all the rest
+into one line (``summed``), then judges the table of all the lines. A large run gathers a shard
+of rows at a time (``checks.shards``); this module keeps each shard's lines with every text
 column as codes into its distinct values (``compact``), and stacks them into one table again
-(``stack``): a text then costs a pointer a row, to one string held once, and the judgment sees
-the very values and dtypes the check would have gathered from every row at once.
+(``stack``), summed once more: the judgment sees the values and dtypes the check would have
+gathered from every row at once, and sums that differ from those only in the order of their
+additions.
 """
 
 from __future__ import annotations
