@@ -334,6 +334,8 @@ class _Parts:
             update={"rows": len(frame), "period": ", ".join(str(p) for p in named) or None}
         )
         record_set.findings = reading_findings(record_set)
+        if self.stored is not None:  # the columns it read back, not held through the suites
+            self.stored.forget()
         found = []
         suites: dict[str, SuiteRef] = {}
         for (period, _), suite in sorted(self.suites.items(), key=_suite_order):
@@ -358,7 +360,9 @@ class _Parts:
             return record_set.frame
         names = [*KEPT_WITHOUT_CHECKS, *sorted(suite.compared_columns())]
         present = [name for name in dict.fromkeys(names) if has_column(record_set, name)]
-        return pd.DataFrame({name: column(record_set, name) for name in present})
+        frame = pd.DataFrame({name: column(record_set, name) for name in present})
+        self.stored.forget()  # held once: in the frame, not also as the columns read back
+        return frame
 
 
 def _suite_order(item: tuple[tuple[str, str], SuiteInParts]) -> tuple[str, int]:
