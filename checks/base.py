@@ -44,8 +44,8 @@ class Check(Protocol):
 
     links: ClassVar[tuple[str, ...] | None]
     """The relations between rows its findings depend on (names of ``checks.shards.LINKS``:
-    "beneficiary", "operation_id", "identical"...): a large run may give it the
-    rows a connected set at a time. ``()``: row by row, or a check that gathers its rows
+    "beneficiary", "operation_id", "identical"...): a large run may give it the rows a
+    connected set at a time. ``()``: row by row, or a check that gathers its rows
     (``GatheringCheck``); None: every row at once."""
 
     def run(

@@ -224,10 +224,17 @@ def hash_long_texts(frame: pd.DataFrame) -> None:
 def text_hashes(values: pd.Series) -> pd.Series:
     """pandas' hash of each text (``hash_array``), each distinct text hashed once; NA where
     missing."""
+    hashed, present = text_hash_arrays(values)
+    return pd.Series(pd.arrays.IntegerArray(hashed, ~present), index=values.index)
+
+
+def text_hash_arrays(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``text_hashes`` as two arrays: the 64-bit hashes (0 where missing), and whether each
+    text is present."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     hashed = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False)
     spread = np.append(hashed, np.uint64(0))[codes]  # code -1 (missing) reads the 0 appended
-    return pd.Series(pd.arrays.IntegerArray(spread, codes < 0), index=values.index)
+    return spread, codes >= 0
 
 
 def plain(values: pd.Series) -> pd.Series:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from fundcheck.checks import derived
 from fundcheck.checks.base import CHECKS, Check, GatheringCheck, each_check
-from fundcheck.checks.frames import CheckData, operations, text, text_hashes
+from fundcheck.checks.frames import CheckData, operations, text, text_hash_arrays
 from fundcheck.checks.gathered import Compact, compact, stack
 from fundcheck.checks.related import components
 from fundcheck.findings import findings_frame
@@ -186,9 +186,7 @@ def _link_keys(
         if not out:
             out = [(np.zeros(count, dtype=np.uint64), np.zeros(count, dtype=bool)) for _ in found]
         for (hashes, present), values in zip(out, found, strict=True):
-            hashed = text_hashes(values)
-            present[rows] = hashed.notna().to_numpy(dtype=bool)
-            hashes[rows] = hashed.fillna(0).to_numpy(dtype=np.uint64)
+            hashes[rows], present[rows] = text_hash_arrays(values)
         del part, found
         if forget and isinstance(data, CheckData):
             data.derived.clear()

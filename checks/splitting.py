@@ -42,7 +42,7 @@ from fundcheck.checks.frames import (
     operations,
     shared,
     text,
-    text_hashes,
+    text_hash_arrays,
 )
 from fundcheck.checks.related import components, near_duplicate_links
 from fundcheck.checks.shards import count_operations, restricted, shard_of_rows
@@ -208,12 +208,11 @@ class _RowFacts:
         fields = derived.common_fields(data)
         hashed, filled = derived.same_field_hashes(operations(data, fields), fields)
         self.same_fields[positions], self.filled[positions] = hashed, filled
-        numbers = text_hashes(derived.text(data, "operation_id"))
-        self.numbered[positions] = numbers.notna().to_numpy(dtype=bool)
-        self.number[positions] = numbers.fillna(0).to_numpy(dtype=np.uint64)
+        numbers = derived.text(data, "operation_id")
+        self.number[positions], self.numbered[positions] = text_hash_arrays(numbers)
         programme = text(ops, "programme_cci").fillna("?")
-        place = text_hashes(programme + "\x1f" + text(ops, "fund").fillna("?"))
-        self.place[positions] = place.to_numpy(dtype=np.uint64)
+        place = programme + "\x1f" + text(ops, "fund").fillna("?")
+        self.place[positions] = text_hash_arrays(place)[0]
         self.eu[positions] = amounts(ops, "eu_amount").fillna(0).to_numpy()
         self.eligible[positions] = amounts(ops, "total_eligible_cost").to_numpy()
         places = derived.departements(data, reference)
