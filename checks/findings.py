@@ -170,23 +170,26 @@ def group_rows(sources: Sequence[str], rows: Sequence[int]) -> Text:
 
 
 def groups_rows(
-    sources: np.ndarray, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    sources: np.ndarray | pd.Categorical, rows: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> list[Text]:
     """``group_rows`` of each group of consecutive positions (``starts[i]:ends[i]`` of
     ``sources`` and ``rows``), without a Python step per row for a group whose rows are all in
-    its first row's source (tens of thousands of groups in a large list)."""
+    its first row's source (tens of thousands of groups in a large list): only the rows a
+    message lists become text."""
     if not len(starts):
         return []
+    codes = sources.codes if isinstance(sources, pd.Categorical) else sources
     group = np.repeat(np.arange(len(starts)), ends - starts)
-    home = sources[starts][group]
-    one_source = np.logical_and.reduceat(sources == home, starts) if len(sources) else starts
-    numbers = [str(row) for row in rows.tolist()]
+    home = codes[starts][group]
+    one_source = np.logical_and.reduceat(codes == home, starts) if len(codes) else starts
+    del group, home
     out: list[Text] = []
     for begin, end, alone in zip(starts.tolist(), ends.tolist(), one_source.tolist(), strict=True):
         if not alone:
-            out.append(group_rows(list(sources[begin:end]), rows[begin:end].tolist()))
+            names = np.asarray(sources[begin:end], dtype=object)
+            out.append(group_rows(list(names), rows[begin:end].tolist()))
             continue
-        listed = ", ".join(numbers[begin : min(end, begin + LISTED_ROWS)])
+        listed = ", ".join(map(str, rows[begin : min(end, begin + LISTED_ROWS)].tolist()))
         more = end - begin - LISTED_ROWS
         if more > 0:
             out.append((f"lignes {listed} et {more} autre(s)", f"rows {listed} and {more} more"))

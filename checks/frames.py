@@ -124,6 +124,26 @@ def operations(data: Mapping[str, RecordSet], columns: Iterable[str] = ()) -> pd
     return pd.concat(parts, ignore_index=True)
 
 
+def source_rows(
+    data: Mapping[str, RecordSet], positions: np.ndarray
+) -> tuple[pd.Categorical[Any], np.ndarray]:
+    """The ``_source`` (as categories: one code a row) and ``_row`` of the operations at
+    ``positions`` (in ``operations``' order), reading no other column."""
+    names: list[str] = []
+    numbers: list[np.ndarray] = []
+    for name, record_set in data.items():
+        if record_set.kind is not RecordKind.OPERATIONS or record_set.frame.empty:
+            continue
+        names.append(name)
+        numbers.append(column(record_set, ROW).to_numpy(dtype=np.int64))
+    if not names:
+        return pd.Categorical([]), np.zeros(0, dtype=np.int64)
+    bounds = np.cumsum([len(part) for part in numbers])
+    which = np.searchsorted(bounds, positions, side="right")
+    rows = np.concatenate(numbers)[positions] if len(numbers) > 1 else numbers[0][positions]
+    return pd.Categorical.from_codes(which, dtype=pd.CategoricalDtype(names)), rows
+
+
 def _empty(column: str, length: int) -> pd.Series:
     spec = FIELDS.get(column)
     if spec and spec.type in (FieldType.AMOUNT, FieldType.RATE):

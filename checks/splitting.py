@@ -41,6 +41,7 @@ from fundcheck.checks.frames import (
     amounts,
     operations,
     shared,
+    source_rows,
     text,
     text_hash_arrays,
 )
@@ -81,10 +82,12 @@ def related_groups(
     data: Mapping[str, RecordSet], reference: Reference, parameters: Mapping[str, Any]
 ) -> pd.DataFrame:
     """The operations in a group of related operations: ``position`` (in ``operations``),
-    ``group`` (the group's first position) and ``kind`` ("double_funding" or "split"), in
-    order of group then position, with the ``_source`` and ``_row`` of each; the columns a
-    finding reads of each group's last row are ``attrs["lasts"]`` (indexed by position).
-    Derived once per run for the two checks of this module."""
+    ``group`` (a label of its group) and ``kind`` ("double_funding" or "split"), in order of
+    group then position, with the ``_source`` (categories) and ``_row`` of each; the columns a
+    finding reads of each group's last row are ``attrs["lasts"]`` (indexed by position), the
+    amounts of each double-funding group's largest such link ``attrs["double"]`` (indexed by
+    group: ``_RowFacts.worst_double_funding``). Derived once per run for the two checks of
+    this module."""
     params = settings(SplitOperation, parameters)
     key = ("related_groups", tuple(sorted(params.items())))
     return shared(data, key, lambda: _groups(data, reference, params))
@@ -134,23 +137,28 @@ def _groups(
     group = label[members]
     del rows, rank, first_all, second_all, kind, label, copies, kept, linked
     release_freed_memory()
-    found = pd.DataFrame({"position": members, "group": group}).join(double, on="group")
-    codes = found["eu"].notna().to_numpy().astype(np.int8)  # 1: a double-funding link
-    found["kind"] = pd.Categorical.from_codes(codes, dtype=KINDS)
-    found = found.sort_values(["group", "position"], ignore_index=True)
-    # what the findings read: the source and row of every row in a group, the columns of a
-    # finding of each group's last row (its finding's row)
-    position = found["position"].to_numpy()
-    listed = operations(restricted(data, members))
-    at = np.searchsorted(members, position)
-    found[SOURCE] = listed[SOURCE].to_numpy(dtype=object)[at]
-    found[ROW] = listed[ROW].to_numpy(dtype=np.int64)[at]
-    del listed, at
-    group = found["group"].to_numpy()
+    order = np.lexsort((members, group))  # by group, then position
+    position, group = members[order], group[order]
+    del members, order
+    codes = np.isin(group, double.index.to_numpy()).astype(np.int8)  # 1: a double-funding link
+    sources, numbers = source_rows(data, position)
+    found = pd.DataFrame(
+        {
+            "position": position,
+            "group": group,
+            "kind": pd.Categorical.from_codes(codes, dtype=KINDS),
+            SOURCE: sources,
+            ROW: numbers,
+        },
+        copy=False,
+    )
+    del codes, sources, numbers
+    # what the findings read of each group's last row (its finding's row)
     ends = np.r_[group[1:] != group[:-1], True] if len(group) else np.zeros(0, dtype=bool)
     lasts = np.sort(position[ends])
     last_ops = operations(restricted(data, lasts), FINDING_COLUMNS[1:])[list(FINDING_COLUMNS)]
     found.attrs["lasts"] = last_ops.set_axis(pd.Index(lasts))
+    found.attrs["double"] = double
     return found
 
 
@@ -299,17 +307,22 @@ FINDING_COLUMNS = (SOURCE, *RECORD_COLUMNS, "operation_name")
 
 
 def _findings(rule: Rule, groups: pd.DataFrame, kind: str) -> pd.DataFrame:
-    chosen = groups[groups["kind"] == kind]
-    if chosen.empty:
+    chosen = (groups["kind"] == kind).to_numpy(dtype=bool)
+    if not chosen.any():
         return findings_frame()
-    position = chosen["position"].to_numpy()
-    group = chosen["group"].to_numpy()
+    position = groups["position"].to_numpy()[chosen]
+    group = groups["group"].to_numpy()[chosen]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     ends = np.r_[starts[1:], len(group)]
-    sources = chosen[SOURCE].to_numpy(dtype=object)
-    rows = chosen[ROW].to_numpy(dtype=np.int64)
-    eu = chosen["eu"].to_numpy()[starts]
-    eligible = chosen["eligible"].to_numpy()[starts]
+    sources = groups[SOURCE].array[chosen]
+    rows = groups[ROW].to_numpy(dtype=np.int64)[chosen]
+    del chosen
+    double: pd.DataFrame = groups.attrs["double"]
+    if kind == "double_funding":
+        worst = double.loc[group[starts]]
+        eu, eligible = worst["eu"].to_numpy(), worst["eligible"].to_numpy()
+    else:  # not read
+        eu = eligible = np.full(len(starts), np.nan)
     last_ops: pd.DataFrame = groups.attrs["lasts"]
     lasts = last_ops.iloc[np.searchsorted(last_ops.index.to_numpy(), position[ends - 1])]
     listed = groups_rows(sources, rows, starts, ends)

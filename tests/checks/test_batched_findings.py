@@ -42,6 +42,8 @@ def test_the_rows_of_many_groups_are_named_as_group_by_group(
         for b, e in zip(starts, ends, strict=True)
     ]
     assert groups_rows(sources, rows, starts, ends) == expected
+    # the sources as categories (one code a row, as the split operations hold them)
+    assert groups_rows(pd.Categorical(sources), rows, starts, ends) == expected
 
 
 def _indicator_rows(amounts: list[tuple[str, str, str, float]]) -> pd.DataFrame:
