@@ -22,17 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from fundcheck.aside import Held, in_memory, put_aside
 from fundcheck.checks import derived
 from fundcheck.checks.base import CHECKS, Check, GatheringCheck, each_check
 from fundcheck.checks.frames import CheckData, operations, text, text_hash_arrays
 from fundcheck.checks.gathered import Compact, compact, stack
 from fundcheck.checks.related import components
-from fundcheck.findings import findings_frame
+from fundcheck.findings import findings_frame, taken_in_order
 from fundcheck.memory import release_freed_memory
 from fundcheck.model import RecordKind, RecordSet
 from fundcheck.reference import Reference
@@ -238,18 +240,20 @@ def checks_in_shards(
     rows_per_shard: int,
     ids: Collection[str] | None = None,
     after_each: Callable[[], None] = lambda: None,
+    aside: Path | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The findings table of each check ``ids`` (all, in registry order), each check run a
     shard at a time (the module doc): the checks of one set of relations share the shards and
     what each shard derives. A check that gathers (``GatheringCheck``) gathers its rows shard
     by shard with the row-by-row checks, then judges them all at once. The tables come in the
-    order of ``ids``, once all have run."""
+    order of ``ids``, once all have run; ``aside``: a folder where the findings of each set of
+    relations wait, once its shards have run (``fundcheck.aside``)."""
     chosen = list(CHECKS) if ids is None else list(ids)
     data.rows_per_shard = rows_per_shard
     if count_operations(data) <= rows_per_shard:  # one shard: the run on every row
         yield from each_check(data, reference, parameters, after_each, ids=chosen)
         return
-    found: dict[str, list[pd.DataFrame]] = {rule: [] for rule in chosen}
+    found: dict[str, list[Held]] = {rule: [] for rule in chosen}
     gathered: dict[str, list[Compact]] = {rule: [] for rule in chosen}
     families: dict[tuple[str, ...] | None, list[Unit]] = {}
     for unit in units(chosen):
@@ -272,8 +276,30 @@ def checks_in_shards(
                 found[unit.rule].insert(0, _judge(unit.rule, lines, reference, parameters))
                 del lines
                 release_freed_memory(collect=True)
+        if aside is not None:
+            _put_aside(found, {unit.rule for unit in members}, aside)
     for rule in chosen:
-        yield _in_row_order(found.pop(rule))
+        yield _in_row_order(list(in_memory(found.pop(rule))))
+
+
+def _put_aside(found: dict[str, list[Held]], rules: Collection[str], folder: Path) -> None:
+    """The findings of ``rules`` held in memory, put aside in ``folder``: each run of tables
+    between those already put aside as one file, in row order (their place among the rule's
+    findings kept, so that the rule's findings come in the same order)."""
+    for rule in rules:
+        pieces: list[Held] = []
+        run: list[pd.DataFrame] = []
+        for piece in [*found.pop(rule), None]:
+            if isinstance(piece, pd.DataFrame):
+                run.append(piece)
+                continue
+            if run:
+                pieces.append(put_aside(_in_row_order(run), folder))
+                run = []
+            if piece is not None:
+                pieces.append(piece)
+        found[rule] = pieces
+    release_freed_memory()
 
 
 def _judge(
@@ -289,7 +315,7 @@ def _run_units(
     data: CheckData,
     reference: Reference,
     parameters: Mapping[str, Any],
-    into: tuple[dict[str, list[pd.DataFrame]], dict[str, list[Compact]]],
+    into: tuple[dict[str, list[Held]], dict[str, list[Compact]]],
     after_each: Callable[[], None],
 ) -> None:
     """Run each unit on ``data``: findings tables into the first mapping, what the gatherings
@@ -313,5 +339,8 @@ def _in_row_order(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     if len(pieces) == 1:
         return pieces[0]
     table = pd.concat(pieces, ignore_index=True)
-    order = table.sort_values(["source", "row"], kind="stable", na_position="last").index
-    return table.loc[order].reset_index(drop=True)
+    del pieces
+    keys = table[["source", "row"]]
+    order = keys.sort_values(["source", "row"], kind="stable", na_position="last").index
+    del keys
+    return taken_in_order(table, order.to_numpy())

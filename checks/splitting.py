@@ -86,7 +86,7 @@ def related_groups(
     group then position, with the ``_source`` (categories) and ``_row`` of each; the columns a
     finding reads of each group's last row are ``attrs["lasts"]`` (indexed by position), the
     amounts of each double-funding group's largest such link ``attrs["double"]`` (indexed by
-    group: ``_RowFacts.worst_double_funding``). Derived once per run for the two checks of
+    group: ``worst_double_funding``). Derived once per run for the two checks of
     this module."""
     params = settings(SplitOperation, parameters)
     key = ("related_groups", tuple(sorted(params.items())))
@@ -108,34 +108,50 @@ def _groups(
         shard = shard_of_rows(data, reference, ("beneficiary",), size, forget=False)
         order = np.argsort(shard, kind="stable")
         shards = np.split(order, np.flatnonzero(np.diff(shard[order])) + 1)
+        del shard, order
+    whole = len(shards) == 1
     rows = _RowFacts(count)
     first: list[np.ndarray] = []
     second: list[np.ndarray] = []
-    for positions in shards:
-        part = data if len(shards) == 1 else restricted(data, positions)
+    while shards:
+        positions = shards.pop(0)
+        part = data if whole else restricted(data, positions)
         a, b = rows.add(part, positions, reference, params)
         first.append(positions[a])
         second.append(positions[b])
-        del part
+        del part, positions, a, b
         release_freed_memory()
     near_first, near_second = np.concatenate(first), np.concatenate(second)
     del first, second
     rank = rows.rank()
     same_first, same_second = rows.same_number_links(rank)
+    del rank
     first_all = np.r_[near_first, same_first]
     second_all = np.r_[near_second, same_second]
     del near_first, near_second, same_first, same_second
     copies = rows.copies()
     kept = ~copies[first_all] & ~copies[second_all]
+    del copies
     first_all, second_all = first_all[kept], second_all[kept]
+    del kept
     kind = rows.kinds(first_all, second_all, params["double_funding_tolerance"])
     linked = kind != NOT_LINKED
     first_all, second_all, kind = first_all[linked], second_all[linked], kind[linked]
+    del linked
+    double_first, double_second = first_all[kind == DOUBLE], second_all[kind == DOUBLE]
+    double_amounts = rows.link_amounts(double_first, double_second)
+    del rows, kind  # the facts of every row: only the double-funding links' amounts are read
+    release_freed_memory()
+    member = np.zeros(count, dtype=bool)
+    member[first_all] = True
+    member[second_all] = True
+    members = np.flatnonzero(member)
+    del member
     label = components(count, first_all, second_all)
-    members = np.unique(np.r_[first_all, second_all])
-    double = rows.worst_double_funding(label, first_all[kind == DOUBLE], second_all[kind == DOUBLE])
+    del first_all, second_all
+    double = worst_double_funding(double_amounts, label[double_first])
     group = label[members]
-    del rows, rank, first_all, second_all, kind, label, copies, kept, linked
+    del label, double_first, double_second, double_amounts
     release_freed_memory()
     order = np.lexsort((members, group))  # by group, then position
     position, group = members[order], group[order]
@@ -274,18 +290,20 @@ class _RowFacts:
             )
         return kind
 
-    def worst_double_funding(self, label: np.ndarray, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
-        """Per group with a double-funding link, the link's combined EU amount (``eu``) and
-        eligible cost (``eligible``), for the link with the largest combined amount."""
-        links = pd.DataFrame(
-            {
-                "group": label[a],
-                "eu": self.eu[a] + self.eu[b],
-                "eligible": np.fmax(self.eligible[a], self.eligible[b]),
-            }
+    def link_amounts(self, a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+        """Of each link, the combined EU amount of its two rows (``eu``) and the larger of
+        their eligible costs (``eligible``)."""
+        return pd.DataFrame(
+            {"eu": self.eu[a] + self.eu[b], "eligible": np.fmax(self.eligible[a], self.eligible[b])}
         )
-        worst = links.sort_values("eu", ascending=False, kind="stable").drop_duplicates("group")
-        return worst.set_index("group")
+
+
+def worst_double_funding(amounts: pd.DataFrame, group: np.ndarray) -> pd.DataFrame:
+    """Per group with a double-funding link (``group``: each link's; ``amounts``: its
+    ``link_amounts``), the amounts of the link with the largest combined EU amount."""
+    links = amounts.assign(group=group)
+    worst = links.sort_values("eu", ascending=False, kind="stable").drop_duplicates("group")
+    return worst.set_index("group")[["eu", "eligible"]]
 
 
 def content_hashes(columns: list[pd.Series]) -> np.ndarray:

@@ -172,7 +172,9 @@ class SuiteInParts:
             if item.key in positions:
                 failing = shared[positions[item.key]]
                 pieces.append(self._row_findings(whole, failing, item))
-        return in_suite_order(pieces + self.pieces)
+        pieces += self.pieces
+        self.pieces = []  # held once: in the suite's findings
+        return in_suite_order(pieces)
 
 
 def _with(frame: pd.DataFrame, item: PlannedExpectation) -> pd.DataFrame:

@@ -35,7 +35,7 @@ from fundcheck.expectations.findings import (
 )
 from fundcheck.expectations.suite import ExpectationSpec, RowFilter, SuiteFile
 from fundcheck.expectations.two_cores import MIN_ROWS, failing_rows_on_two_cores
-from fundcheck.findings import findings_frame
+from fundcheck.findings import findings_frame, taken_in_order
 from fundcheck.model import FIELDS, FieldType
 from fundcheck.reference import Reference
 
@@ -219,10 +219,19 @@ def empty_column_findings(
 
 def in_suite_order(pieces: list[pd.DataFrame]) -> pd.DataFrame:
     """A suite's findings from its pieces (dataset findings first, the first piece never
-    empty of columns), the row findings by row, then by expectation (``_key``)."""
-    findings = pd.concat([piece for piece in pieces if not piece.empty] or [pieces[0]])
+    empty of columns), the row findings by row, then by expectation (``_key``). The list is
+    emptied (its pieces are let go once joined), and the rows are put in order a column at a
+    time: the findings are held about once, not once as pieces and once sorted."""
+    findings = pd.concat(
+        [piece for piece in pieces if not piece.empty] or [pieces[0]], ignore_index=True
+    )
+    pieces.clear()
     if "_key" in findings.columns:
-        findings = findings.sort_values(["row", "_key"], na_position="first", kind="stable")
+        keys = findings[["row", "_key"]]
+        order = keys.sort_values(["row", "_key"], na_position="first", kind="stable").index
+        del keys
+        if not order.equals(findings.index):
+            findings = taken_in_order(findings, order.to_numpy())
     return findings_frame(findings)
 
 

@@ -86,6 +86,17 @@ def concat_findings(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return findings_frame(pd.concat(parts, ignore_index=True))
 
 
+def taken_in_order(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` (a table this caller owns) at the positions ``order``, index
+    0..n-1, taken a column at a time: each column of ``frame`` is let go once taken, so the
+    table is not held twice."""
+    columns = {}
+    for name in list(frame.columns):
+        columns[name] = frame[name].take(order).reset_index(drop=True)
+        del frame[name]
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
+
+
 def iter_findings(frame: pd.DataFrame) -> Iterator[Finding]:
     """Build Finding objects one by one from a findings table."""
     for record in frame.to_dict(orient="records"):

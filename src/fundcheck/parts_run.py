@@ -342,8 +342,11 @@ class _Parts:
             assert periods is not None  # a suite was chosen by period
             in_period = periods.eq(period).fillna(False).to_numpy(dtype=bool)
             whole = self._finishing(record_set, suite)
-            rows = whole if in_period.all() else whole[in_period]  # one period: no copy
-            found.append(suite.finish(rows, _within(unreadable, rows.index)))
+            if in_period.all():  # one period: no copy
+                found.append(suite.finish(whole, unreadable))
+            else:
+                found.append(suite.finish(whole[in_period], _marked(unreadable, in_period)))
+            del whole
             suites[suite.suite.name] = SuiteRef(
                 name=suite.suite.name,
                 version=suite.suite.version,
@@ -374,6 +377,12 @@ def _suite_order(item: tuple[tuple[str, str], SuiteInParts]) -> tuple[str, int]:
 
 def _within(unreadable: Mapping[str, pd.Series], index: pd.Index) -> dict[str, pd.Series]:
     return {name: cells[cells.index.isin(index)] for name, cells in unreadable.items()}
+
+
+def _marked(unreadable: Mapping[str, pd.Series], rows: np.ndarray) -> dict[str, pd.Series]:
+    """The unreadable cells of the rows marked in ``rows`` (one flag a row of the set: no
+    table of millions of row numbers is built to look them up)."""
+    return {name: cells[rows[cells.index.to_numpy()]] for name, cells in unreadable.items()}
 
 
 def merged_notes(parts: Iterable[list[Normalisation]]) -> list[Normalisation]:

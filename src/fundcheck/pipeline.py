@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, nullcontext
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from fundcheck import __version__
+from fundcheck.aside import Held, in_memory, put_aside, taken_back
 from fundcheck.catalogue import all_rules, suites_for
 from fundcheck.checks import CHECKS
 from fundcheck.checks.base import each_check
@@ -150,10 +150,17 @@ def read_and_validate(
     """Like ``run``, also returning the canonical record sets (for the edition diff).
     ``keep_records`` False: their long free texts may be left as hashes once the record rules
     have run (``checks.frames.hash_long_texts``)."""
+    with ExitStack() as run_long:  # what lasts until the findings are collected
+        return _read_and_validate(config, progress, keep_records, run_long)
+
+
+def _read_and_validate(
+    config: RunConfig, progress: Progress | None, keep_records: bool, run_long: ExitStack
+) -> tuple[RunResult, list[RecordSet]]:
     say = progress or (lambda _message: None)
     reference = load_reference()
     record_sets: list[RecordSet] = []
-    findings: list[pd.DataFrame] = []
+    findings: list[Held] = []  # on a table checked a shard at a time, put aside meanwhile
     suites: dict[str, SuiteRef] = {}
     cper_paths = [
         path for path in config.sources if isinstance(path, Path) and is_cper_source(path)
@@ -203,6 +210,7 @@ def read_and_validate(
                 )
             validated[id(database_run.record_set)] = database_run
             read.append(database_run.record_set)
+            del database_run  # held by ``validated`` only, until its findings are collected
         kept, replaced = newest_editions(read)
         findings.append(older_edition_findings(replaced))
         record_sets.extend(kept)
@@ -210,7 +218,9 @@ def read_and_validate(
         turns: TakingTurns | None = None
         on_disk = any(rs.stored is not None for rs in record_sets)
 
-        def aggregate_checks(ids: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        def aggregate_checks(
+            ids: Sequence[str] | None = None, aside: Path | None = None
+        ) -> Iterator[pd.DataFrame]:
             data = CheckData({rs.provenance.name: covered_records(rs) for rs in record_sets})
             if on_disk:  # a table's columns on disk: the checks a shard at a time
                 return checks_in_shards(
@@ -220,6 +230,7 @@ def read_and_validate(
                     config.limits.rows_in_memory,
                     ids=ids,
                     after_each=release_freed_memory,
+                    aside=aside,
                 )
             return each_check(
                 data,
@@ -297,10 +308,11 @@ def read_and_validate(
             )
         for record_set in record_sets:
             findings.append(record_set.findings)
-            in_parts = validated.get(id(record_set))
+            in_parts = validated.pop(id(record_set), None)  # its findings held once: here
             if in_parts is not None:  # validated while it was read
                 findings.append(in_parts.findings)
                 suites.update((suite.name, suite) for suite in in_parts.suites)
+                del in_parts
                 continue
             say(f"validating {record_set.provenance.name} ({len(record_set.frame):,} records)")
             found, used = suite_findings(
@@ -321,7 +333,15 @@ def read_and_validate(
         if with_checks:
             if checks_beside is None and not checks_run:
                 say("running aggregate checks")
-                findings.extend(aggregate_checks())
+                if on_disk:  # the findings so far on disk while the checks build their tables
+                    folder = Path(
+                        run_long.enter_context(tempfile.TemporaryDirectory(prefix="fundcheck-"))
+                    )
+                    findings = [put_aside(found, folder) for found in in_memory(findings)]
+                    release_freed_memory()
+                    findings.extend(aggregate_checks(aside=folder))
+                else:
+                    findings.extend(aggregate_checks())
             else:
                 if not checks_run:
                     say("running aggregate checks")
@@ -345,7 +365,7 @@ def read_and_validate(
             records_by_region[region] = records_by_region.get(region, 0) + count
     region_names = {code: region.name for code, region in reference.regions.items()}
     programmes_by_region = count_programmes(record_sets)
-    all_findings = with_region_basis(concat_findings(findings), record_sets)
+    all_findings = with_region_basis(concat_findings(in_memory(findings)), record_sets)
     findings.clear()  # the pieces, now in all_findings
     in_one_chunk(all_findings)  # the reports take their rows in reading order
     result = RunResult(
@@ -439,24 +459,6 @@ def child_order(rules: list[str]) -> list[str]:
     """The order the second process runs its checks in: those that build the most first, so
     that they are done before this process's share begins, then the others in registry order."""
     return sorted(rules, key=lambda rule: rule not in CHECKS_BUILDING_MOST)
-
-
-def put_aside(findings: pd.DataFrame, folder: Path) -> Path:
-    """Write a check's findings to a new file of ``folder`` (this run's private temporary
-    folder) and return its path: the second process holds no findings while it runs the next
-    checks (at a million real-copy rows, 240 MB)."""
-    handle, name = tempfile.mkstemp(suffix=".pickle", dir=folder)
-    with os.fdopen(handle, "wb") as out:
-        pickle.dump(findings, out, protocol=pickle.HIGHEST_PROTOCOL)
-    return Path(name)
-
-
-def taken_back(path: Path) -> pd.DataFrame:
-    """A check's findings put aside by ``put_aside`` (written by this run, in its own folder)."""
-    with path.open("rb") as handle:
-        findings: pd.DataFrame = pickle.load(handle)  # noqa: S301 - this run's own file
-    path.unlink()
-    return findings
 
 
 ENGINE_AHEAD_ONCE: list[bool] = []
@@ -589,7 +591,7 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
     programme = findings["scope"].eq("programme") & basis.isna()
     basis[programme & findings["region"].notna()] = "programme"
     basis[programme & findings["region"].isna()] = "national_programme"
-    out = findings.copy()
+    out = findings.copy(deep=False)  # its other columns shared (copy on write), not copied
     out["region_basis"] = basis.astype(TEXT)
     return out
 
