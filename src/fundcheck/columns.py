@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from fundcheck.memory import release_freed_memory
+
 
 def spread_text(distinct: Sequence[Any] | pd.Series | Any, codes: np.ndarray, dtype: Any) -> Any:
     """``distinct[codes]`` as a text array of ``dtype`` (``str`` or ``string``), missing where
@@ -57,12 +59,14 @@ ONE_CHUNK_MAX_BYTES = 2**31 - 1
 
 def in_one_chunk(frame: pd.DataFrame) -> None:
     """Hold each Arrow-backed column of ``frame`` in one contiguous chunk (in place, a column at
-    a time, ``one_chunk``)."""
+    a time, ``one_chunk``; what a column held before is given back before the next one)."""
     for name in frame.columns:
         column = frame[name]
         whole = one_chunk(column)
         if whole is not column:  # (each ``frame[name]`` is a new Series object)
             frame[name] = whole
+            del column, whole
+            release_freed_memory()  # the chunks just copied: not kept beside the next column
 
 
 def one_chunk(column: pd.Series) -> pd.Series:

@@ -567,33 +567,44 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
     region takes ``programme``; a programme finding without one is a national programme's."""
     if findings.empty:
         return findings
-    lookups = []
+    basis = np.full(len(findings), None, dtype=object)
+    sources = findings["source"]
+    rows = findings["row"]
     for record_set in record_sets:
         if not has_column(record_set, REGION_BASIS):
             continue
+        named = (sources == record_set.provenance.name).fillna(False).to_numpy(dtype=bool)
+        named = named & rows.notna().to_numpy(dtype=bool)
+        if not named.any():
+            continue
         frame = columns_of(record_set, (ROW, REGION_BASIS))
-        named = findings["row"][findings["source"] == record_set.provenance.name]
-        frame = frame.loc[frame[ROW].isin(named.dropna()), [ROW, REGION_BASIS]]  # named rows
-        lookups.append(
-            pd.DataFrame(
-                {
-                    "source": record_set.provenance.name,
-                    "row": frame[ROW].astype("Int64").to_numpy(),
-                    "_basis": frame[REGION_BASIS].astype(object).to_numpy(),
-                }
-            )
-        )
-    basis = pd.Series(None, index=findings.index, dtype=object)
-    if lookups:
-        table = pd.concat(lookups, ignore_index=True).drop_duplicates(["source", "row"])
-        keyed = findings[["source", "row"]].merge(table, on=["source", "row"], how="left")
-        basis = pd.Series(keyed["_basis"].to_numpy(), index=findings.index, dtype=object)
-    programme = findings["scope"].eq("programme") & basis.isna()
-    basis[programme & findings["region"].notna()] = "programme"
-    basis[programme & findings["region"].isna()] = "national_programme"
+        basis[named] = _bases_of_rows(frame, rows[named].to_numpy(dtype=np.int64))
+        del frame
+    by_programme = pd.Series(basis, index=findings.index, dtype=object)
+    programme = findings["scope"].eq("programme") & by_programme.isna()
+    by_programme[programme & findings["region"].notna()] = "programme"
+    by_programme[programme & findings["region"].isna()] = "national_programme"
     out = findings.copy(deep=False)  # its other columns shared (copy on write), not copied
-    out["region_basis"] = basis.astype(TEXT)
+    out["region_basis"] = by_programme.astype(TEXT)
     return out
+
+
+def _bases_of_rows(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The region basis of the record of each row number in ``rows`` (None for a row the
+    record set lacks; the first record of a row number repeated). Row numbers in increasing
+    order, as a table read in parts numbers them, are looked up by bisection: no table of
+    millions of row numbers is built."""
+    numbers = frame[ROW].to_numpy(dtype=np.int64)
+    values = frame[REGION_BASIS].astype(object).to_numpy()
+    if len(numbers) and bool(np.all(numbers[1:] > numbers[:-1])):
+        at = np.searchsorted(numbers, rows).clip(0, len(numbers) - 1)
+        found = numbers[at] == rows
+        out = np.full(len(rows), None, dtype=object)
+        out[found] = values[at[found]]
+        return out
+    table = pd.Series(values, index=numbers)
+    table = table[~table.index.duplicated()]
+    return table.reindex(rows).astype(object).to_numpy()
 
 
 def programme_names(
