@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from fundcheck.connectors.limits import InputLimits
 from fundcheck.connectors.sql_source import SqlSource, database_parts
 from fundcheck.demo import generate_demo, write_csv
 from fundcheck.demo.writers import _as_text
+from fundcheck.expectations import in_parts
 from fundcheck.expectations.engine import WHOLE_SET_TYPES, PlannedExpectation
 from fundcheck.expectations.in_parts import _codes, _sharing_rows
 from fundcheck.model import ROW, Normalisation
@@ -346,18 +348,48 @@ def test_the_codes_compared_at_the_end_are_equal_exactly_for_equal_values(values
 def test_only_rows_sharing_a_value_go_to_the_repeat_rule():
     """The repeat rule at the end sees the rows whose code another row has, in order; a
     column with no code at all gives none."""
-    item = next(
-        PlannedExpectation(key, spec)
-        for suite in suites_for("2021-2027", "operations")
-        for key, spec in enumerate(suite.expectations)
-        if spec.type in WHOLE_SET_TYPES
-    )
+    item = _repeat_rule_item()
     frame = pd.DataFrame(
         {"operation_id": pd.Series(["A", "B", None, "A", "C", "B", None], dtype="str")}
     )
     assert _sharing_rows(frame, item).tolist() == [0, 1, 3, 5]
     empty = pd.DataFrame({"operation_id": pd.Series([None, None], dtype="str")})
     assert _sharing_rows(empty, item).tolist() == []
+
+
+def _repeat_rule_item() -> PlannedExpectation:
+    return next(
+        PlannedExpectation(key, spec)
+        for suite in suites_for("2021-2027", "operations")
+        for key, spec in enumerate(suite.expectations)
+        if spec.type in WHOLE_SET_TYPES
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["A1", "A2", "b", "", "é"])), max_size=30))
+def test_the_rows_sharing_a_value_are_those_whose_value_another_row_has(values):
+    """Texts narrowed by their hashes, a few at a time, then counted exactly: the rows whose
+    value another row has, in order, whatever the dtype."""
+    expected = [
+        i for i, a in enumerate(values) if a is not None and sum(b == a for b in values) > 1
+    ]
+    for dtype in ("str", "category", object):
+        frame = pd.DataFrame({"operation_id": pd.Series(values, dtype=dtype)})
+        assert _sharing_rows(frame, _repeat_rule_item()).tolist() == expected
+
+
+def test_texts_whose_hashes_collide_are_not_taken_for_repeats(monkeypatch):
+    """A hash shared by different texts only makes them candidates: with every text hashed
+    alike, sliced two at a time, only the rows whose text repeats are reported."""
+    monkeypatch.setattr(in_parts, "HASHED_AT_ONCE", 2)
+    monkeypatch.setattr(
+        pd.util, "hash_array", lambda values, **_: np.zeros(len(values), dtype=np.uint64)
+    )
+    frame = pd.DataFrame(
+        {"operation_id": pd.Series(["A", "B", None, "A", "C", "D", "E"], dtype="str")}
+    )
+    assert _sharing_rows(frame, _repeat_rule_item()).tolist() == [0, 3]
 
 
 def test_records_and_programmes_per_region_of_parts_without_checks(demo_cells, tmp_path):
