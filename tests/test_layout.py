@@ -48,10 +48,11 @@ FOUNDATION = (
     "fundcheck.memory",
     "fundcheck.parallel",
     "fundcheck.stored_columns",
+    "fundcheck.aside",
 )
 """What every layer may use: the canonical model, errors, safe display, the findings table,
 Arrow column helpers, giving freed memory back, a task in a forked process, the columns of a
-large record set held on disk."""
+large record set held on disk, findings put aside on disk."""
 REFERENCE = ("fundcheck.reference", "fundcheck.cper_reference")
 ALLOWED: dict[str, tuple[str, ...]] = {
     # reading sources: the model and the reference data (codes, regions, periods)

@@ -167,9 +167,26 @@ def columns_of(
     present = [name for name in dict.fromkeys(names) if has_column(record_set, name)]
     if record_set.stored is None:
         frame = record_set.frame[present]
-    else:
-        frame = pd.DataFrame({name: column(record_set, name) for name in present})
-    return frame if rows is None else frame.loc[rows]
+        return frame if rows is None else frame.loc[rows]
+    if rows is None:
+        return pd.DataFrame({name: column(record_set, name) for name in present})
+    # some rows of columns on disk: only those rows are read back, part by part
+    wanted = pd.Index(rows)
+    ordered = (
+        wanted if wanted.is_monotonic_increasing and wanted.is_unique else pd.Index(wanted.unique())
+    )
+    ordered = ordered.sort_values()
+    stored, frame_columns = record_set.stored, record_set.frame.columns
+    frame = pd.DataFrame(
+        {
+            name: record_set.frame[name].loc[ordered]
+            if name in frame_columns
+            else stored.column(name, ordered)
+            for name in present
+        },
+        index=ordered,
+    )
+    return frame if ordered.equals(wanted) else frame.loc[wanted]
 
 
 def whole_frame(record_set: RecordSet) -> pd.DataFrame:
