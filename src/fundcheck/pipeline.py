@@ -577,9 +577,14 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
         named = named & rows.notna().to_numpy(dtype=bool)
         if not named.any():
             continue
-        frame = columns_of(record_set, (ROW, REGION_BASIS))
-        basis[named] = _bases_of_rows(frame, rows[named].to_numpy(dtype=np.int64))
-        del frame
+        at = _positions_of_rows(column(record_set, ROW), rows[named].to_numpy(dtype=np.int64))
+        known = at >= 0
+        labels = record_set.frame.index[at[known]]  # only those rows' bases are read back
+        bases = columns_of(record_set, (REGION_BASIS,), labels)[REGION_BASIS]
+        found = np.full(len(at), None, dtype=object)
+        found[known] = bases.astype(object).to_numpy()
+        basis[named] = found
+        del bases, labels
     by_programme = pd.Series(basis, index=findings.index, dtype=object)
     programme = findings["scope"].eq("programme") & by_programme.isna()
     by_programme[programme & findings["region"].notna()] = "programme"
@@ -589,22 +594,18 @@ def with_region_basis(findings: pd.DataFrame, record_sets: Iterable[RecordSet]) 
     return out
 
 
-def _bases_of_rows(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """The region basis of the record of each row number in ``rows`` (None for a row the
-    record set lacks; the first record of a row number repeated). Row numbers in increasing
-    order, as a table read in parts numbers them, are looked up by bisection: no table of
-    millions of row numbers is built."""
-    numbers = frame[ROW].to_numpy(dtype=np.int64)
-    values = frame[REGION_BASIS].astype(object).to_numpy()
-    if len(numbers) and bool(np.all(numbers[1:] > numbers[:-1])):
-        at = np.searchsorted(numbers, rows).clip(0, len(numbers) - 1)
-        found = numbers[at] == rows
-        out = np.full(len(rows), None, dtype=object)
-        out[found] = values[at[found]]
-        return out
-    table = pd.Series(values, index=numbers)
-    table = table[~table.index.duplicated()]
-    return table.reindex(rows).astype(object).to_numpy()
+def _positions_of_rows(numbers: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """The position in a record set of the record of each row number in ``rows`` (``numbers``:
+    each record's; -1 for a row the set lacks; the first record of a number repeated). Row
+    numbers in increasing order, as a table read in parts numbers them, are looked up by
+    bisection: no table of millions of row numbers is built."""
+    values = numbers.to_numpy(dtype=np.int64)
+    if len(values) and bool(np.all(values[1:] > values[:-1])):
+        at = np.searchsorted(values, rows).clip(0, len(values) - 1)
+        return np.where(values[at] == rows, at, -1)
+    first = pd.Series(np.arange(len(values)), index=values)
+    first = first[~first.index.duplicated()]
+    return first.reindex(rows).fillna(-1).to_numpy(dtype=np.int64)
 
 
 def programme_names(
