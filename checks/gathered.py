@@ -93,6 +93,11 @@ def stack(pieces: list[Compact]) -> pd.DataFrame:
     columns and dtypes they were gathered with."""
     if not pieces:
         raise ValueError("no gathered table to stack")
+    # a shard that gathered no row says nothing of the columns' dtypes (an empty column is
+    # often of objects); a column coded in some pieces only is decoded in those
+    pieces = [piece for piece in pieces if len(piece.frame)] or pieces[:1]
+    coded = set.intersection(*(set(piece.codes) for piece in pieces))
+    pieces = [_decoded(piece, set(piece.codes) - coded) for piece in pieces]
     frames = [piece.frame for piece in pieces]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
     first = pieces[0]
@@ -109,3 +114,25 @@ def stack(pieces: list[Compact]) -> pd.DataFrame:
         plain_objects = pd.api.types.is_object_dtype(dtype)
         out[name] = spread if plain_objects else pd.array(spread, dtype=dtype)
     return out[first.order]
+
+
+def _decoded(piece: Compact, names: set[str]) -> Compact:
+    """``piece`` with the columns ``names`` back as values (not codes)."""
+    if not names:
+        return piece
+    frame = piece.frame.copy()
+    for name in names:
+        values = piece.uniques[name][piece.codes[name]]
+        frame[name] = (
+            values
+            if pd.api.types.is_object_dtype(piece.dtypes[name])
+            else pd.array(values, dtype=piece.dtypes[name])
+        )
+    keep = {name: value for name, value in piece.codes.items() if name not in names}
+    return Compact(
+        frame=frame,
+        codes=keep,
+        uniques={name: piece.uniques[name] for name in keep},
+        dtypes={name: piece.dtypes[name] for name in keep},
+        order=piece.order,
+    )

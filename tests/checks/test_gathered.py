@@ -69,6 +69,29 @@ def test_unhashable_values_stay_as_they_were():
     )
 
 
+def test_a_shard_that_gathered_nothing_does_not_set_the_dtypes():
+    """A shard without any row of the check gathers an empty table whose amounts are objects:
+    the stacked table is that of the shards with rows, amounts as numbers."""
+    table = _gathered()
+    empty = pd.DataFrame({name: pd.Series([], dtype=object) for name in table.columns})
+    pieces = [compact(empty), compact(table.iloc[:4]), compact(empty), compact(table.iloc[4:])]
+    pd.testing.assert_frame_equal(stack(pieces), table.reset_index(drop=True))
+    alone = stack([compact(empty), compact(empty)])
+    assert alone.empty
+    assert list(alone.columns) == list(table.columns)
+
+
+def test_a_column_coded_in_some_pieces_only_comes_back_as_values():
+    """Amounts held as objects in one shard (every one missing) and as numbers in another:
+    stacked as values, never looked up as codes the other shard lacks."""
+    first = pd.DataFrame({"_cci": ["A", "B"], "_eu": pd.Series([None, None], dtype=object)})
+    second = pd.DataFrame({"_cci": ["B", "C"], "_eu": [1.5, 2.0]})
+    stacked = stack([compact(first), compact(second)])
+    assert stacked["_cci"].tolist() == ["A", "B", "B", "C"]
+    assert stacked["_eu"].tolist()[2:] == [1.5, 2.0]
+    assert stacked["_eu"].isna().tolist() == [True, True, False, False]
+
+
 def test_nothing_to_stack_is_a_programming_error():
     with pytest.raises(ValueError, match="no gathered table"):
         stack([])
