@@ -126,6 +126,16 @@ def test_a_query_is_read_and_writing_statements_are_refused(postgres, tmp_path):
         assert conn.exec_driver_sql(f'SELECT count(*) FROM "{schema}".liste').scalar() == 180
 
 
+def test_a_postgresql_table_is_read_from_its_first_row_whatever_other_scans_do(postgres):
+    """Without a primary key a table is read in its stored order: a scan of a large table
+    would otherwise start where another scan of it stands (synchronised scans), and the row
+    numbers of the findings would move from run to run."""
+    with sql_source.read_only(POSTGRES_URL) as connection:
+        setting = connection.exec_driver_sql("SHOW synchronize_seqscans").scalar()
+        read_only = connection.exec_driver_sql("SHOW transaction_read_only").scalar()
+    assert (setting, read_only) == ("off", "on")
+
+
 def test_a_missing_table_or_an_unreachable_server_is_exit_3_with_the_url_masked(postgres):
     _, schema, reader = postgres
     url = f"postgresql+psycopg://{reader}:pw@127.0.0.1:5432/test"
