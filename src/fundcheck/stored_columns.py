@@ -172,10 +172,8 @@ def columns_of(
         return pd.DataFrame({name: column(record_set, name) for name in present})
     # some rows of columns on disk: only those rows are read back, part by part
     wanted = pd.Index(rows)
-    ordered = (
-        wanted if wanted.is_monotonic_increasing and wanted.is_unique else pd.Index(wanted.unique())
-    )
-    ordered = ordered.sort_values()
+    in_order = wanted.is_monotonic_increasing and wanted.is_unique
+    ordered = wanted if in_order else wanted.unique().sort_values()  # each row read once
     stored, frame_columns = record_set.stored, record_set.frame.columns
     frame = pd.DataFrame(
         {
